@@ -1,0 +1,119 @@
+//! Runtime-level checks: genesis presets build, metadata lists the pallets, limits are sane.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+use crate::{
+	configs::{RuntimeBlockLength, RuntimeBlockWeights},
+	genesis_config_presets::{self, DEVELOPMENT_PRESET, ENDOWMENT, LOCAL_TESTNET_PRESET},
+	Aura, Balances, Grandpa, Runtime, RuntimeGenesisConfig, Sudo, System, EXISTENTIAL_DEPOSIT,
+};
+use frame_support::{dispatch::DispatchClass, traits::Get};
+use pallet_balances::WeightInfo as _;
+use sp_genesis_builder::PresetId;
+use sp_keyring::Sr25519Keyring;
+use sp_runtime::BuildStorage;
+
+/// Builds the externalities of a named preset exactly as a node would from its chain spec.
+fn preset_ext(name: &str) -> sp_io::TestExternalities {
+	let patch = genesis_config_presets::get_preset(&PresetId::from(name)).expect("preset exists");
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+	let patch: serde_json::Value = serde_json::from_slice(&patch).unwrap();
+	json_merge(&mut config, patch);
+	let config: RuntimeGenesisConfig = serde_json::from_value(config).unwrap();
+	config.build_storage().unwrap().into()
+}
+
+fn json_merge(base: &mut serde_json::Value, patch: serde_json::Value) {
+	match (base, patch) {
+		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) =>
+			for (key, value) in patch {
+				json_merge(base.entry(key).or_insert(serde_json::Value::Null), value);
+			},
+		(base, patch) => *base = patch,
+	}
+}
+
+#[test]
+fn preset_names_are_development_and_local_testnet() {
+	let names: Vec<String> = genesis_config_presets::preset_names()
+		.into_iter()
+		.map(|id| String::from_utf8(id.as_ref().as_bytes().to_vec()).unwrap())
+		.collect();
+	assert_eq!(names, vec!["development".to_string(), "local_testnet".to_string()]);
+	assert!(genesis_config_presets::get_preset(&PresetId::from("no-such-preset")).is_none());
+}
+
+#[test]
+fn development_preset_has_alice_as_sole_authority_and_sudo() {
+	preset_ext(DEVELOPMENT_PRESET).execute_with(|| {
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
+		assert_eq!(Aura::authorities()[0], Sr25519Keyring::Alice.public().into());
+		assert_eq!(Grandpa::grandpa_authorities().len(), 1);
+		assert_eq!(Sudo::key(), Some(alice.clone()));
+		assert_eq!(Balances::free_balance(&alice), ENDOWMENT);
+		// Twelve well-known accounts, each endowed once: issuance is exact.
+		assert_eq!(pallet_balances::TotalIssuance::<Runtime>::get(), ENDOWMENT * 12);
+	});
+}
+
+#[test]
+fn local_testnet_preset_has_four_authorities() {
+	preset_ext(LOCAL_TESTNET_PRESET).execute_with(|| {
+		let aura: Vec<_> = pallet_aura::Authorities::<Runtime>::get().into_inner();
+		let expected: Vec<sp_consensus_aura::sr25519::AuthorityId> = [
+			Sr25519Keyring::Alice,
+			Sr25519Keyring::Bob,
+			Sr25519Keyring::Charlie,
+			Sr25519Keyring::Dave,
+		]
+		.iter()
+		.map(|k| k.public().into())
+		.collect();
+		assert_eq!(aura, expected);
+		let grandpa = Grandpa::grandpa_authorities();
+		assert_eq!(grandpa.len(), 4);
+		assert!(grandpa.iter().all(|(_, weight)| *weight == 1));
+		assert_eq!(System::block_number(), 0);
+	});
+}
+
+#[test]
+fn metadata_lists_every_pallet() {
+	let metadata = Runtime::metadata();
+	let frame_metadata::RuntimeMetadata::V14(v14) = metadata.1 else {
+		panic!("default metadata is v14");
+	};
+	let names: Vec<&str> = v14.pallets.iter().map(|p| p.name.as_str()).collect();
+	assert_eq!(
+		names,
+		vec![
+			"System",
+			"Timestamp",
+			"Aura",
+			"Grandpa",
+			"Balances",
+			"TransactionPayment",
+			"Sudo",
+			"Utility"
+		]
+	);
+	// polkadot.js needs v15 for runtime API types.
+	assert!(Runtime::metadata_versions().contains(&15));
+}
+
+#[test]
+fn block_limits_are_sane() {
+	let weights = RuntimeBlockWeights::get();
+	// Two seconds of compute in a six-second slot.
+	assert_eq!(weights.max_block.ref_time(), 2 * frame_support::weights::constants::WEIGHT_REF_TIME_PER_SECOND);
+	let normal = weights.get(DispatchClass::Normal).max_total.unwrap();
+	assert_eq!(normal.ref_time(), weights.max_block.ref_time() * 3 / 4);
+	let length = RuntimeBlockLength::get();
+	assert_eq!(*length.max.get(DispatchClass::Normal), 5 * 1024 * 1024 * 3 / 4);
+	assert_eq!(*length.max.get(DispatchClass::Operational), 5 * 1024 * 1024);
+	assert_eq!(<Runtime as pallet_balances::Config>::ExistentialDeposit::get(), EXISTENTIAL_DEPOSIT);
+	// A plain balance transfer costs a small fraction of a block.
+	let transfer = <Runtime as pallet_balances::Config>::WeightInfo::transfer_keep_alive();
+	assert!(transfer.ref_time() * 100 < weights.max_block.ref_time());
+}

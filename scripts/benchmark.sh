@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs the runtime benchmarks and writes each Tributary pallet's `weights.rs`.
+#
+# The benchmarking CLI (frame-benchmarking-cli, ~130 extra crates) and a runtime built with
+# `runtime-benchmarks` live in their own target subdirectory, so this never invalidates the
+# build the dev node and the tests use.
+#
+# Usage: scripts/benchmark.sh [pallet ...]   (default: every Tributary pallet)
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+"$ROOT/scripts/setup.sh"
+cd "$ROOT"
+
+BENCH_TARGET_DIR="$CARGO_TARGET_DIR/benchmarks"
+STEPS="${STEPS:-50}"
+REPEAT="${REPEAT:-20}"
+
+CARGO_TARGET_DIR="$BENCH_TARGET_DIR" cargo build --locked -p tributary-node --features runtime-benchmarks
+BENCH_NODE="$BENCH_TARGET_DIR/debug/tributary-node"
+
+# pallet name in the runtime => crate directory
+declare -A PALLETS=()
+for dir in "$ROOT"/pallets/*/; do
+	[ -f "$dir/src/benchmarking.rs" ] || continue
+	crate="$(basename "$dir")"
+	PALLETS["pallet_${crate//-/_}"]="$dir"
+done
+
+selected=("$@")
+if [ "${#selected[@]}" -eq 0 ]; then selected=("${!PALLETS[@]}"); fi
+if [ "${#selected[@]}" -eq 0 ]; then
+	echo "no pallet has benchmarks yet"
+	exit 0
+fi
+
+for pallet in "${selected[@]}"; do
+	dir="${PALLETS[$pallet]:-}"
+	if [ -z "$dir" ]; then
+		echo "unknown pallet: $pallet (known: ${!PALLETS[*]})" >&2
+		exit 1
+	fi
+	echo "==> benchmarking $pallet"
+	"$BENCH_NODE" benchmark pallet \
+		--chain dev \
+		--pallet "$pallet" \
+		--extrinsic '*' \
+		--steps "$STEPS" \
+		--repeat "$REPEAT" \
+		--template "$ROOT/scripts/weight-template.hbs" \
+		--header "$ROOT/scripts/weight-header.txt" \
+		--output "$dir/src/weights.rs"
+done

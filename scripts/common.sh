@@ -1,0 +1,15 @@
+# Shared settings for every script: one persistent target directory outside the clone and one
+# profile (dev, tuned in Cargo.toml), so the dev node, the tests and CI reuse the same build.
+# shellcheck shell=bash
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/tributary-target}"
+# litep2p's TLS stack links the system OpenSSL instead of building a vendored copy (≈4 min).
+export OPENSSL_NO_VENDOR=1
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+NODE_BIN="$CARGO_TARGET_DIR/debug/tributary-node"
+export NODE_BIN
+
+# Builds the node and the runtime it embeds, exactly as the tests and CI do.
+build_node() {
+	(cd "$ROOT" && cargo build --workspace --locked)
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every check: formatting, clippy, the workspace's Rust tests, the RocksDB exclusion, and
+# the end-to-end tests against fresh dev nodes.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+"$ROOT/scripts/setup.sh"
+cd "$ROOT"
+
+step() { printf '\n==> %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "no RocksDB in the dependency graph"
+if cargo tree --workspace --locked -i librocksdb-sys -e normal,build >/dev/null 2>&1; then
+	echo "librocksdb-sys is in the dependency graph; the node must use ParityDB only" >&2
+	exit 1
+fi
+
+step "build the node and runtime"
+build_node
+
+step "cargo clippy --all-targets -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test"
+cargo test --workspace --locked
+
+step "end-to-end tests (polkadot.js against a fresh dev node)"
+(cd "$ROOT/e2e" && NODE_BIN="$NODE_BIN" npm test)
+
+step "all checks passed"
