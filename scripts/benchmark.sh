@@ -46,7 +46,6 @@ for pallet in "${selected[@]}"; do
 		--extrinsic '*' \
 		--steps "$STEPS" \
 		--repeat "$REPEAT" \
-		--template "$ROOT/scripts/weight-template.hbs" \
 		--header "$ROOT/scripts/weight-header.txt" \
 		--output "$dir/src/weights.rs"
 done

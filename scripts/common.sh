@@ -3,6 +3,9 @@
 # shellcheck shell=bash
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/tributary-target}"
+# The runtime's wasm build runs from inside the target directory; point it at this workspace so
+# it uses our Cargo.lock instead of resolving its own dependency versions.
+export WASM_BUILD_WORKSPACE_HINT="$ROOT"
 # litep2p's TLS stack links the system OpenSSL instead of building a vendored copy (≈4 min).
 export OPENSSL_NO_VENDOR=1
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"

@@ -10,12 +10,14 @@ use tributary_runtime::opaque::Block;
 /// machine benchmark are supported; the others need a client-side setup this chain has no use for.
 pub fn run(cli: &Cli, cmd: &BenchmarkCmd) -> sc_cli::Result<()> {
 	let runner = cli.create_runner(cmd)?;
-	runner.sync_run(|config| match cmd {
+	runner.sync_run(|config| {
+		match cmd {
 		BenchmarkCmd::Pallet(cmd) =>
 			cmd.run_with_spec::<HashingFor<Block>, ()>(Some(config.chain_spec)),
 		BenchmarkCmd::Machine(cmd) =>
 			cmd.run(&config, frame_benchmarking_cli::SUBSTRATE_REFERENCE_HARDWARE.clone()),
 		_ => Err("this benchmark subcommand is not supported by tributary-node; use `pallet` or `machine`"
 			.into()),
+	}
 	})
 }

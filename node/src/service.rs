@@ -22,8 +22,11 @@ use tributary_runtime::{apis::RuntimeApi, opaque::Block};
 use crate::cli::Sealing;
 
 /// The full client: the runtime is executed from its wasm blob only.
-pub(crate) type FullClient =
-	sc_service::TFullClient<Block, RuntimeApi, sc_executor::WasmExecutor<sp_io::SubstrateHostFunctions>>;
+pub(crate) type FullClient = sc_service::TFullClient<
+	Block,
+	RuntimeApi,
+	sc_executor::WasmExecutor<sp_io::SubstrateHostFunctions>,
+>;
 type FullBackend = sc_service::TFullBackend<Block>;
 type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
 type GrandpaBlockImport =
@@ -129,7 +132,7 @@ fn new_partial_with_sealing(
 				telemetry: telemetry.as_ref().map(|x| x.handle()),
 				compatibility_mode: Default::default(),
 			})?
-		},
+		}
 		Sealing::Instant | Sealing::Manual => sc_consensus_manual_seal::import_queue(
 			Box::new(client.clone()),
 			&task_manager.spawn_essential_handle(),
@@ -349,9 +352,11 @@ pub fn new_full<
 			)
 			.boxed(),
 		};
-		task_manager
-			.spawn_essential_handle()
-			.spawn_blocking("manual-seal", Some("block-authoring"), authorship);
+		task_manager.spawn_essential_handle().spawn_blocking(
+			"manual-seal",
+			Some("block-authoring"),
+			authorship,
+		);
 		return Ok(task_manager);
 	}
 
@@ -395,9 +400,7 @@ pub fn new_full<
 		)?;
 
 		// Authoring is essential: if it fails, the node stops rather than idling silently.
-		task_manager
-			.spawn_essential_handle()
-			.spawn_blocking("aura", Some("block-authoring"), aura);
+		task_manager.spawn_essential_handle().spawn_blocking("aura", Some("block-authoring"), aura);
 	}
 
 	if enable_grandpa {

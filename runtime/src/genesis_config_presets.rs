@@ -18,10 +18,7 @@ pub const LOCAL_TESTNET_PRESET: &str = sp_genesis_builder::LOCAL_TESTNET_RUNTIME
 pub const DEVELOPMENT_PRESET: &str = sp_genesis_builder::DEV_RUNTIME_PRESET;
 
 /// The aura and grandpa keys of a well-known development authority.
-fn authority_keys(
-	sr25519: Sr25519Keyring,
-	ed25519: Ed25519Keyring,
-) -> (AuraId, GrandpaId) {
+fn authority_keys(sr25519: Sr25519Keyring, ed25519: Ed25519Keyring) -> (AuraId, GrandpaId) {
 	(sr25519.public().into(), ed25519.public().into())
 }
 
@@ -40,7 +37,10 @@ fn genesis(
 				.collect::<Vec<_>>(),
 		},
 		aura: pallet_aura::GenesisConfig {
-			authorities: initial_authorities.iter().map(|(aura, _)| aura.clone()).collect::<Vec<_>>(),
+			authorities: initial_authorities
+				.iter()
+				.map(|(aura, _)| aura.clone())
+				.collect::<Vec<_>>(),
 		},
 		grandpa: pallet_grandpa::GenesisConfig {
 			authorities: initial_authorities
@@ -82,11 +82,7 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 		LOCAL_TESTNET_PRESET => local_testnet_genesis(),
 		_ => return None,
 	};
-	Some(
-		serde_json::to_string(&patch)
-			.ok()?
-			.into_bytes(),
-	)
+	Some(serde_json::to_string(&patch).ok()?.into_bytes())
 }
 
 /// The names of the presets this runtime offers.

@@ -25,10 +25,11 @@ fn preset_ext(name: &str) -> sp_io::TestExternalities {
 
 fn json_merge(base: &mut serde_json::Value, patch: serde_json::Value) {
 	match (base, patch) {
-		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) =>
+		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
 			for (key, value) in patch {
 				json_merge(base.entry(key).or_insert(serde_json::Value::Null), value);
-			},
+			}
+		}
 		(base, patch) => *base = patch,
 	}
 }
@@ -106,13 +107,19 @@ fn metadata_lists_every_pallet() {
 fn block_limits_are_sane() {
 	let weights = RuntimeBlockWeights::get();
 	// Two seconds of compute in a six-second slot.
-	assert_eq!(weights.max_block.ref_time(), 2 * frame_support::weights::constants::WEIGHT_REF_TIME_PER_SECOND);
+	assert_eq!(
+		weights.max_block.ref_time(),
+		2 * frame_support::weights::constants::WEIGHT_REF_TIME_PER_SECOND
+	);
 	let normal = weights.get(DispatchClass::Normal).max_total.unwrap();
 	assert_eq!(normal.ref_time(), weights.max_block.ref_time() * 3 / 4);
 	let length = RuntimeBlockLength::get();
 	assert_eq!(*length.max.get(DispatchClass::Normal), 5 * 1024 * 1024 * 3 / 4);
 	assert_eq!(*length.max.get(DispatchClass::Operational), 5 * 1024 * 1024);
-	assert_eq!(<Runtime as pallet_balances::Config>::ExistentialDeposit::get(), EXISTENTIAL_DEPOSIT);
+	assert_eq!(
+		<Runtime as pallet_balances::Config>::ExistentialDeposit::get(),
+		EXISTENTIAL_DEPOSIT
+	);
 	// A plain balance transfer costs a small fraction of a block.
 	let transfer = <Runtime as pallet_balances::Config>::WeightInfo::transfer_keep_alive();
 	assert!(transfer.ref_time() * 100 < weights.max_block.ref_time());

@@ -1,0 +1,750 @@
+//! # Data contribution
+//!
+//! Datasets, the work that fills them, and the shares that pay that work forever.
+//!
+//! - A **curator** creates a dataset with its terms: the share of royalties any model trained on
+//!   it must route to it (`min_model_share`), the shares minted per accepted item, and the
+//!   reviewer quorum for contributions.
+//! - **Contributors** submit batches of items; the curator, or a quorum of reviewers, accepts
+//!   or rejects them. Acceptance mints shares to the contributor.
+//! - **Requesters** open annotation tasks with the whole bounty held from their balance.
+//!   Annotators claim an item, submit a result; bonded **reviewers** vote. `k` approvals
+//!   accept the item: the annotator is paid and receives shares, every approving reviewer
+//!   receives the reviewer fee and a fraction of the shares. `k` rejections free the item.
+//!   Unspent bounty returns to the requester when the task closes.
+//! - Reviewers who vote against a ballot's verdict lose reputation; below a floor anyone may
+//!   have part of their bond slashed to the treasury.
+//!
+//! Every stored object is backed by a deposit held with `fungible::MutateHold` under this
+//! pallet's [`HoldReason`], every collection is bounded, and no call iterates over more than a
+//! configured bound. Shares are exposed to other pallets through [`ContributorShares`], and
+//! [`OnSharesMinted`] lets the royalty distribution settle a holder before its shares grow.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+mod dispatchables;
+pub mod traits;
+pub mod types;
+pub mod weights;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+pub use traits::{ContributorShares, OnSharesMinted};
+pub use types::*;
+pub use weights::WeightInfo;
+
+// FRAME's storage, error and pallet macros expand to code that calls `expect`; the pallet's own
+// logic lives in `dispatchables.rs`, where the workspace's no-panic lints apply in full.
+#[allow(clippy::expect_used, clippy::unwrap_used)]
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::fungible::{Inspect, Mutate, MutateHold},
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_runtime::{traits::StaticLookup, Perbill};
+
+	/// Lookup of an account from a call argument.
+	pub type AccountIdLookupOf<T> = <<T as frame_system::Config>::Lookup as StaticLookup>::Source;
+
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A curator's deposit for a dataset record.
+		#[codec(index = 0)]
+		DatasetDeposit,
+		/// A contributor's deposit for a pending contribution.
+		#[codec(index = 1)]
+		ContributionDeposit,
+		/// A holder's deposit for its share record in a dataset.
+		#[codec(index = 2)]
+		HoldingDeposit,
+		/// A requester's deposit for a task and its item slots.
+		#[codec(index = 3)]
+		TaskDeposit,
+		/// A requester's bounty, paid out to annotators and reviewers item by item.
+		#[codec(index = 4)]
+		TaskBounty,
+		/// A reviewer's bond.
+		#[codec(index = 5)]
+		ReviewerBond,
+	}
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The overarching event type.
+		#[allow(deprecated)]
+		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
+
+		/// The currency deposits, bounties and bonds are held in.
+		type Currency: Inspect<Self::AccountId>
+			+ Mutate<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// Informed before shares are minted (the royalty distribution settles the holder).
+		type SharesHook: OnSharesMinted<Self::AccountId>;
+
+		/// Receives slashed reviewer bonds.
+		#[pallet::constant]
+		type TreasuryAccount: Get<Self::AccountId>;
+
+		/// Deposit held from a curator per dataset.
+		#[pallet::constant]
+		type DatasetDeposit: Get<BalanceOf<Self>>;
+		/// Deposit held from a contributor per pending contribution.
+		#[pallet::constant]
+		type ContributionDeposit: Get<BalanceOf<Self>>;
+		/// Deposit held from a holder per share record.
+		#[pallet::constant]
+		type HoldingDeposit: Get<BalanceOf<Self>>;
+		/// Deposit held from a requester per task.
+		#[pallet::constant]
+		type TaskDepositBase: Get<BalanceOf<Self>>;
+		/// Deposit held from a requester per item of a task (covers the item's slot record).
+		#[pallet::constant]
+		type TaskDepositPerItem: Get<BalanceOf<Self>>;
+		/// Smallest bond a reviewer must hold to vote.
+		#[pallet::constant]
+		type MinReviewerBond: Get<BalanceOf<Self>>;
+
+		/// Longest dataset name, in bytes.
+		#[pallet::constant]
+		type MaxNameLength: Get<u32>;
+		/// Longest dataset schema, in bytes.
+		#[pallet::constant]
+		type MaxSchemaLength: Get<u32>;
+		/// Longest dataset license, in bytes.
+		#[pallet::constant]
+		type MaxLicenseLength: Get<u32>;
+		/// Most share holders in one dataset.
+		#[pallet::constant]
+		type MaxHolders: Get<u32>;
+		/// Most contributions awaiting a decision in one dataset.
+		#[pallet::constant]
+		type MaxPendingContributions: Get<u32>;
+		/// Most open tasks on one dataset.
+		#[pallet::constant]
+		type MaxOpenTasks: Get<u32>;
+		/// Most items in one task.
+		#[pallet::constant]
+		type MaxItemsPerTask: Get<u32>;
+		/// Most items in one contribution.
+		#[pallet::constant]
+		type MaxItemsPerContribution: Get<u32>;
+		/// Largest reviewer quorum (for contributions and for task items).
+		#[pallet::constant]
+		type MaxQuorum: Get<u32>;
+		/// Longest time between opening a task and its deadline.
+		#[pallet::constant]
+		type MaxTaskDuration: Get<BlockNumberFor<Self>>;
+		/// Blocks a claimed item may stay unsubmitted before anyone may reclaim it.
+		#[pallet::constant]
+		type SlotTimeout: Get<BlockNumberFor<Self>>;
+		/// Blocks between a reviewer's request to leave and the release of its bond.
+		#[pallet::constant]
+		type ReviewerCooldown: Get<BlockNumberFor<Self>>;
+
+		/// Shares each approving reviewer receives, as a fraction of the annotator's shares.
+		#[pallet::constant]
+		type ReviewerShare: Get<Perbill>;
+		/// A new reviewer's reputation.
+		#[pallet::constant]
+		type InitialReputation: Get<Reputation>;
+		/// Reputation cap.
+		#[pallet::constant]
+		type MaxReputation: Get<Reputation>;
+		/// Reputation gained by a vote that matches the verdict.
+		#[pallet::constant]
+		type ReputationReward: Get<Reputation>;
+		/// Reputation lost by a vote against the verdict.
+		#[pallet::constant]
+		type ReputationPenalty: Get<Reputation>;
+		/// Below this reputation a reviewer may not vote and anyone may trigger a slash.
+		#[pallet::constant]
+		type ReputationFloor: Get<Reputation>;
+		/// Part of the bond a slash takes to the treasury.
+		#[pallet::constant]
+		type SlashFraction: Get<Perbill>;
+
+		/// Weights of this pallet's calls.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// The id the next dataset receives.
+	#[pallet::storage]
+	pub type NextDatasetId<T> = StorageValue<_, DatasetId, ValueQuery>;
+
+	/// Datasets by id.
+	#[pallet::storage]
+	pub type Datasets<T: Config> = StorageMap<_, Blake2_128Concat, DatasetId, Dataset<T>>;
+
+	/// Share records: `(dataset, holder) -> holding`.
+	#[pallet::storage]
+	pub type Holdings<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		DatasetId,
+		Blake2_128Concat,
+		T::AccountId,
+		Holding<T>,
+	>;
+
+	/// The id the next contribution receives.
+	#[pallet::storage]
+	pub type NextContributionId<T> = StorageValue<_, ContributionId, ValueQuery>;
+
+	/// Contributions awaiting a decision, by id. Decided contributions are removed.
+	#[pallet::storage]
+	pub type Contributions<T: Config> =
+		StorageMap<_, Blake2_128Concat, ContributionId, Contribution<T>>;
+
+	/// The id the next task receives.
+	#[pallet::storage]
+	pub type NextTaskId<T> = StorageValue<_, TaskId, ValueQuery>;
+
+	/// Open annotation tasks by id. Closed tasks are removed.
+	#[pallet::storage]
+	pub type Tasks<T: Config> = StorageMap<_, Blake2_128Concat, TaskId, AnnotationTask<T>>;
+
+	/// Item slots of open tasks: `(task, item) -> slot`. A free item has no record.
+	#[pallet::storage]
+	pub type Slots<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, TaskId, Twox64Concat, ItemIndex, Slot<T>>;
+
+	/// Registered reviewers.
+	#[pallet::storage]
+	pub type Reviewers<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Reviewer<T>>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A dataset was created.
+		DatasetCreated { dataset: DatasetId, curator: T::AccountId, terms: DatasetTerms },
+		/// A dataset's metadata was replaced.
+		DatasetMetadataUpdated { dataset: DatasetId },
+		/// The curator offered the curatorship to another account (or withdrew the offer).
+		CuratorshipOffered { dataset: DatasetId, to: Option<T::AccountId> },
+		/// The curatorship and the dataset deposit moved to a new curator.
+		CuratorshipTransferred { dataset: DatasetId, from: T::AccountId, to: T::AccountId },
+		/// A dataset stopped accepting contributions and tasks.
+		DatasetFrozen { dataset: DatasetId },
+		/// A batch of items was submitted.
+		ContributionSubmitted {
+			contribution: ContributionId,
+			dataset: DatasetId,
+			contributor: T::AccountId,
+			content_hash: ContentHash,
+			item_count: u32,
+		},
+		/// A reviewer voted on a contribution.
+		ContributionReviewed { contribution: ContributionId, reviewer: T::AccountId, approve: bool },
+		/// A contribution was accepted and shares minted to its contributor.
+		ContributionAccepted {
+			contribution: ContributionId,
+			dataset: DatasetId,
+			contributor: T::AccountId,
+			shares: Shares,
+		},
+		/// A contribution was rejected.
+		ContributionRejected {
+			contribution: ContributionId,
+			dataset: DatasetId,
+			contributor: T::AccountId,
+		},
+		/// A contributor withdrew a pending contribution.
+		ContributionWithdrawn {
+			contribution: ContributionId,
+			dataset: DatasetId,
+			contributor: T::AccountId,
+		},
+		/// An annotation task was opened and its bounty held.
+		TaskOpened {
+			task: TaskId,
+			dataset: DatasetId,
+			requester: T::AccountId,
+			item_count: u32,
+			bounty: BalanceOf<T>,
+			deadline: BlockNumberFor<T>,
+		},
+		/// An annotator claimed an item.
+		SlotClaimed { task: TaskId, item: ItemIndex, annotator: T::AccountId },
+		/// An annotator submitted a result.
+		ResultSubmitted {
+			task: TaskId,
+			item: ItemIndex,
+			annotator: T::AccountId,
+			result_hash: ContentHash,
+		},
+		/// A reviewer voted on an item.
+		ItemReviewed { task: TaskId, item: ItemIndex, reviewer: T::AccountId, approve: bool },
+		/// An item was accepted: the annotator and every approving reviewer were paid.
+		ItemAccepted {
+			task: TaskId,
+			item: ItemIndex,
+			annotator: T::AccountId,
+			reward: BalanceOf<T>,
+			annotator_shares: Shares,
+			reviewer_fee: BalanceOf<T>,
+			reviewer_shares: Shares,
+		},
+		/// An item was rejected and is free to claim again.
+		ItemRejected { task: TaskId, item: ItemIndex, annotator: T::AccountId },
+		/// A claim that timed out was released.
+		SlotReclaimed { task: TaskId, item: ItemIndex, annotator: T::AccountId },
+		/// A task was closed: its unspent bounty and its deposit returned to the requester.
+		TaskClosed { task: TaskId, accepted: u32, refunded: BalanceOf<T> },
+		/// Shares were minted to a holder.
+		SharesMinted { dataset: DatasetId, holder: T::AccountId, shares: Shares, total: Shares },
+		/// A holder closed an empty share record and got its deposit back.
+		HoldingClosed { dataset: DatasetId, holder: T::AccountId },
+		/// A reviewer registered with a bond.
+		ReviewerRegistered { reviewer: T::AccountId, bond: BalanceOf<T> },
+		/// A reviewer asked to leave; its bond is released from `unlock_at`.
+		ReviewerUnbonding { reviewer: T::AccountId, unlock_at: BlockNumberFor<T> },
+		/// A reviewer left and its bond was released.
+		ReviewerWithdrawn { reviewer: T::AccountId, bond: BalanceOf<T> },
+		/// A reviewer's reputation changed after a verdict.
+		ReputationChanged { reviewer: T::AccountId, reputation: Reputation },
+		/// Part of a reviewer's bond was slashed to the treasury.
+		ReviewerSlashed {
+			reviewer: T::AccountId,
+			amount: BalanceOf<T>,
+			remaining_bond: BalanceOf<T>,
+		},
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// No dataset has this id.
+		UnknownDataset,
+		/// No pending contribution has this id.
+		UnknownContribution,
+		/// No open task has this id.
+		UnknownTask,
+		/// The item index is not below the task's item count.
+		UnknownItem,
+		/// The account is not a registered reviewer.
+		NotReviewer,
+		/// Only the dataset's curator may do this.
+		NotCurator,
+		/// Only the account offered the curatorship may accept it.
+		NotPendingCurator,
+		/// Only the contributor may do this.
+		NotContributor,
+		/// Only the task's requester may do this (before the deadline).
+		NotRequester,
+		/// Only the item's annotator may do this.
+		NotAnnotator,
+		/// The dataset is frozen: no new contributions or tasks.
+		DatasetFrozen,
+		/// The dataset is already frozen.
+		AlreadyFrozen,
+		/// The dataset has as many share holders as allowed.
+		TooManyHolders,
+		/// The dataset has as many pending contributions as allowed.
+		TooManyPendingContributions,
+		/// The dataset has as many open tasks as allowed.
+		TooManyOpenTasks,
+		/// A contribution or a task must have at least one item.
+		ZeroItems,
+		/// More items than a contribution or a task may have.
+		TooManyItems,
+		/// Shares per item must be positive.
+		ZeroSharesPerItem,
+		/// A quorum must be at least one and at most `MaxQuorum`.
+		InvalidQuorum,
+		/// The deadline is not in the future or is further than `MaxTaskDuration`.
+		InvalidDeadline,
+		/// The bounty does not fit the balance type.
+		BountyOverflow,
+		/// The bounty and the deposit exceed the requester's free balance.
+		InsufficientFunds,
+		/// Someone else holds this item.
+		ItemTaken,
+		/// Every item of the task is claimed or accepted.
+		TaskFull,
+		/// The task's deadline has passed.
+		DeadlinePassed,
+		/// The item is not claimed and waiting for a result.
+		NotClaimed,
+		/// The item has no result awaiting review.
+		NotSubmitted,
+		/// The claim has not timed out yet.
+		ClaimNotExpired,
+		/// The reviewer already voted on this work.
+		AlreadyVoted,
+		/// Nobody may review their own work.
+		SelfReview,
+		/// The reviewer's bond is below the minimum, its reputation below the floor, or it is
+		/// leaving.
+		ReviewerInactive,
+		/// The account is already a registered reviewer.
+		AlreadyReviewer,
+		/// The bond is below `MinReviewerBond`.
+		BondTooLow,
+		/// The reviewer already asked to leave.
+		AlreadyUnbonding,
+		/// The reviewer has not asked to leave.
+		NotUnbonding,
+		/// The cooldown has not passed yet.
+		CooldownNotOver,
+		/// The reviewer still has votes in undecided ballots.
+		OpenVotes,
+		/// The reviewer's reputation is not below the floor.
+		ReputationAboveFloor,
+		/// The reviewer has no bond left to slash.
+		NothingToSlash,
+		/// The account holds no share record in this dataset.
+		NoHolding,
+		/// The share record still holds shares or has pending work.
+		HoldingInUse,
+		/// Minting would overflow the share counters.
+		SharesOverflow,
+		/// A counter that cannot be exhausted in practice was exhausted.
+		CounterOverflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+
+		fn integrity_test() {
+			assert!(T::MaxQuorum::get() >= 1, "MaxQuorum must be at least 1");
+			assert!(T::MaxItemsPerTask::get() >= 1, "MaxItemsPerTask must be at least 1");
+			assert!(
+				T::ReputationFloor::get() <= T::InitialReputation::get(),
+				"a new reviewer must not start below the floor"
+			);
+			assert!(T::InitialReputation::get() <= T::MaxReputation::get());
+		}
+	}
+
+	#[pallet::call(weight(<T as Config>::WeightInfo))]
+	impl<T: Config> Pallet<T> {
+		/// Create a dataset, holding `DatasetDeposit` from the caller, who becomes its curator.
+		///
+		/// - `origin`: signed; the curator.
+		/// - `name`, `manifest_hash`, `schema`, `license`: descriptive metadata.
+		/// - `terms`: `min_model_share` owed by models trained on it, `shares_per_item` minted
+		///   per accepted item (> 0), `contribution_quorum` reviewer votes that decide a
+		///   contribution (1..=`MaxQuorum`). Terms never change.
+		#[pallet::call_index(0)]
+		pub fn create_dataset(
+			origin: OriginFor<T>,
+			name: BoundedVec<u8, T::MaxNameLength>,
+			manifest_hash: ContentHash,
+			schema: BoundedVec<u8, T::MaxSchemaLength>,
+			license: BoundedVec<u8, T::MaxLicenseLength>,
+			terms: DatasetTerms,
+		) -> DispatchResult {
+			let curator = ensure_signed(origin)?;
+			let metadata = DatasetMetadata { name, manifest_hash, schema, license };
+			Self::do_create_dataset(curator, metadata, terms)
+		}
+
+		/// Replace a dataset's metadata.
+		///
+		/// - `origin`: signed; the curator.
+		/// - `dataset`: the dataset.
+		/// - `name`, `manifest_hash`, `schema`, `license`: the new metadata.
+		#[pallet::call_index(1)]
+		pub fn update_dataset_metadata(
+			origin: OriginFor<T>,
+			dataset: DatasetId,
+			name: BoundedVec<u8, T::MaxNameLength>,
+			manifest_hash: ContentHash,
+			schema: BoundedVec<u8, T::MaxSchemaLength>,
+			license: BoundedVec<u8, T::MaxLicenseLength>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let metadata = DatasetMetadata { name, manifest_hash, schema, license };
+			Self::do_update_dataset_metadata(who, dataset, metadata)
+		}
+
+		/// Offer the curatorship to another account, or withdraw the offer with `None`. The
+		/// offer takes effect when that account calls `accept_curatorship`.
+		///
+		/// - `origin`: signed; the curator.
+		/// - `dataset`: the dataset.
+		/// - `new_curator`: the account offered the curatorship, or `None`.
+		#[pallet::call_index(2)]
+		pub fn transfer_curatorship(
+			origin: OriginFor<T>,
+			dataset: DatasetId,
+			new_curator: Option<AccountIdLookupOf<T>>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let new_curator = new_curator.map(T::Lookup::lookup).transpose()?;
+			Self::do_transfer_curatorship(who, dataset, new_curator)
+		}
+
+		/// Accept an offered curatorship: the dataset deposit is held from the caller and the
+		/// previous curator's is released.
+		///
+		/// - `origin`: signed; the account offered the curatorship.
+		/// - `dataset`: the dataset.
+		#[pallet::call_index(3)]
+		pub fn accept_curatorship(origin: OriginFor<T>, dataset: DatasetId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_accept_curatorship(who, dataset)
+		}
+
+		/// Freeze a dataset for good: no new contributions and no new tasks. Pending work is
+		/// still decided.
+		///
+		/// - `origin`: signed; the curator.
+		/// - `dataset`: the dataset.
+		#[pallet::call_index(4)]
+		pub fn freeze_dataset(origin: OriginFor<T>, dataset: DatasetId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_freeze_dataset(who, dataset)
+		}
+
+		/// Submit a batch of items. Holds `ContributionDeposit` (returned on decision) and, if
+		/// the caller has no share record in the dataset yet, `HoldingDeposit`.
+		///
+		/// - `origin`: signed; the contributor.
+		/// - `dataset`: the dataset.
+		/// - `content_hash`: content hash of the batch.
+		/// - `item_count`: items in the batch (1..=`MaxItemsPerContribution`).
+		#[pallet::call_index(5)]
+		pub fn submit_contribution(
+			origin: OriginFor<T>,
+			dataset: DatasetId,
+			content_hash: ContentHash,
+			item_count: u32,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_submit_contribution(who, dataset, content_hash, item_count)
+		}
+
+		/// Accept or reject a pending contribution as the curator. Reviewers who voted are
+		/// judged against this decision.
+		///
+		/// - `origin`: signed; the dataset's curator.
+		/// - `contribution`: the contribution.
+		/// - `accept`: `true` mints the shares, `false` rejects.
+		#[pallet::call_index(6)]
+		pub fn decide_contribution(
+			origin: OriginFor<T>,
+			contribution: ContributionId,
+			accept: bool,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_decide_contribution(who, contribution, accept)
+		}
+
+		/// Vote on a pending contribution as a reviewer; the first side to reach the dataset's
+		/// contribution quorum decides.
+		///
+		/// - `origin`: signed; an active reviewer other than the contributor.
+		/// - `contribution`: the contribution.
+		/// - `approve`: the vote.
+		#[pallet::call_index(7)]
+		pub fn review_contribution(
+			origin: OriginFor<T>,
+			contribution: ContributionId,
+			approve: bool,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_review_contribution(who, contribution, approve)
+		}
+
+		/// Withdraw a pending contribution and get its deposit back.
+		///
+		/// - `origin`: signed; the contributor.
+		/// - `contribution`: the contribution.
+		#[pallet::call_index(8)]
+		pub fn withdraw_contribution(
+			origin: OriginFor<T>,
+			contribution: ContributionId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_withdraw_contribution(who, contribution)
+		}
+
+		/// Open an annotation task. Holds the whole bounty,
+		/// `item_count × (reward_per_item + required_approvals × reviewer_fee)`, and the task
+		/// deposit, `TaskDepositBase + item_count × TaskDepositPerItem`.
+		///
+		/// - `origin`: signed; the requester.
+		/// - `dataset`: the dataset the annotations add to.
+		/// - `item_count`: items to annotate (1..=`MaxItemsPerTask`).
+		/// - `reward_per_item`: paid to the annotator of each accepted item.
+		/// - `reviewer_fee`: paid to each approving reviewer of each accepted item.
+		/// - `required_approvals`: votes that accept (or reject) an item (1..=`MaxQuorum`).
+		/// - `deadline`: last block for claims and submissions (at most `MaxTaskDuration` ahead).
+		#[pallet::call_index(9)]
+		pub fn open_task(
+			origin: OriginFor<T>,
+			dataset: DatasetId,
+			item_count: u32,
+			reward_per_item: BalanceOf<T>,
+			reviewer_fee: BalanceOf<T>,
+			required_approvals: u32,
+			deadline: BlockNumberFor<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let terms = TaskTerms {
+				item_count,
+				reward_per_item,
+				reviewer_fee,
+				required_approvals,
+				deadline,
+			};
+			Self::do_open_task(who, dataset, terms)
+		}
+
+		/// Claim a free item of a task. Holds `HoldingDeposit` if the caller has no share record
+		/// in the dataset yet.
+		///
+		/// - `origin`: signed; the annotator.
+		/// - `task`: the task.
+		/// - `item`: the item index (below the task's item count).
+		#[pallet::call_index(10)]
+		pub fn claim_slot(origin: OriginFor<T>, task: TaskId, item: ItemIndex) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_claim_slot(who, task, item)
+		}
+
+		/// Submit the result for a claimed item.
+		///
+		/// - `origin`: signed; the annotator who claimed the item.
+		/// - `task`: the task.
+		/// - `item`: the item index.
+		/// - `result_hash`: content hash of the annotation.
+		#[pallet::call_index(11)]
+		pub fn submit_result(
+			origin: OriginFor<T>,
+			task: TaskId,
+			item: ItemIndex,
+			result_hash: ContentHash,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_submit_result(who, task, item, result_hash)
+		}
+
+		/// Vote on a submitted item. `required_approvals` approvals accept it and pay the
+		/// annotator and the approving reviewers; as many rejections free the item. Holds
+		/// `HoldingDeposit` if the reviewer has no share record in the dataset yet.
+		///
+		/// - `origin`: signed; an active reviewer other than the annotator.
+		/// - `task`: the task.
+		/// - `item`: the item index.
+		/// - `approve`: the vote.
+		#[pallet::call_index(12)]
+		pub fn review_item(
+			origin: OriginFor<T>,
+			task: TaskId,
+			item: ItemIndex,
+			approve: bool,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_review_item(who, task, item, approve)
+		}
+
+		/// Release an item whose claim was not submitted within `SlotTimeout` blocks.
+		///
+		/// - `origin`: signed; anyone.
+		/// - `task`: the task.
+		/// - `item`: the item index.
+		#[pallet::call_index(13)]
+		pub fn reclaim_slot(origin: OriginFor<T>, task: TaskId, item: ItemIndex) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_reclaim_slot(task, item)
+		}
+
+		/// Close a task: the unspent bounty and the task deposit return to the requester, and
+		/// every item slot is removed. The requester may close at any time, anyone else after
+		/// the deadline.
+		///
+		/// - `origin`: signed.
+		/// - `task`: the task.
+		#[pallet::call_index(14)]
+		#[pallet::weight(<T as Config>::WeightInfo::close_task(T::MaxItemsPerTask::get()))]
+		pub fn close_task(origin: OriginFor<T>, task: TaskId) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let items = Self::do_close_task(who, task)?;
+			Ok(Some(<T as Config>::WeightInfo::close_task(items)).into())
+		}
+
+		/// Register as a reviewer, holding `bond` (at least `MinReviewerBond`).
+		///
+		/// - `origin`: signed; the reviewer.
+		/// - `bond`: the amount to hold.
+		#[pallet::call_index(15)]
+		pub fn register_reviewer(origin: OriginFor<T>, bond: BalanceOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_register_reviewer(who, bond)
+		}
+
+		/// Stop reviewing: the bond is released `ReviewerCooldown` blocks later by
+		/// `withdraw_reviewer`.
+		///
+		/// - `origin`: signed; the reviewer.
+		#[pallet::call_index(16)]
+		pub fn unregister_reviewer(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_unregister_reviewer(who)
+		}
+
+		/// Release the bond of a reviewer whose cooldown has passed and whose votes are all
+		/// decided, and remove its record.
+		///
+		/// - `origin`: signed; the reviewer.
+		#[pallet::call_index(17)]
+		pub fn withdraw_reviewer(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_withdraw_reviewer(who)
+		}
+
+		/// Slash `SlashFraction` of the bond of a reviewer whose reputation fell below
+		/// `ReputationFloor` to the treasury; its reputation restarts at the initial value.
+		///
+		/// - `origin`: signed; anyone.
+		/// - `reviewer`: the reviewer.
+		#[pallet::call_index(18)]
+		pub fn slash_reviewer(
+			origin: OriginFor<T>,
+			reviewer: AccountIdLookupOf<T>,
+		) -> DispatchResult {
+			ensure_signed(origin)?;
+			let reviewer = T::Lookup::lookup(reviewer)?;
+			Self::do_slash_reviewer(reviewer)
+		}
+
+		/// Close the caller's empty share record in a dataset and release its deposit.
+		///
+		/// - `origin`: signed; the holder.
+		/// - `dataset`: the dataset.
+		#[pallet::call_index(19)]
+		pub fn close_holding(origin: OriginFor<T>, dataset: DatasetId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_close_holding(who, dataset)
+		}
+	}
+}
