@@ -9,7 +9,8 @@ export WASM_BUILD_WORKSPACE_HINT="$ROOT"
 # litep2p's TLS stack links the system OpenSSL instead of building a vendored copy (≈4 min).
 export OPENSSL_NO_VENDOR=1
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
-NODE_BIN="$CARGO_TARGET_DIR/debug/tributary-node"
+# NODE_BIN may point at another binary (e.g. one built in docker); by default the shared build's.
+NODE_BIN="${NODE_BIN:-$CARGO_TARGET_DIR/debug/tributary-node}"
 export NODE_BIN
 
 # Builds the node and the runtime it embeds, exactly as the tests and CI do.

@@ -12,10 +12,17 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 
 step "no RocksDB in the dependency graph"
-if cargo tree --workspace --locked -i librocksdb-sys -e normal,build >/dev/null 2>&1; then
+# `cargo tree -i` fails with "did not match any packages" when the crate is absent; any other
+# outcome (found, or a different failure) fails the check.
+if rocksdb_tree="$(cargo tree --workspace --locked -i librocksdb-sys -e normal,build 2>&1)"; then
+	echo "$rocksdb_tree"
 	echo "librocksdb-sys is in the dependency graph; the node must use ParityDB only" >&2
 	exit 1
+elif ! grep -q "did not match any packages" <<<"$rocksdb_tree"; then
+	echo "$rocksdb_tree" >&2
+	exit 1
 fi
+echo "librocksdb-sys: not in the dependency graph"
 
 step "build the node and runtime"
 build_node

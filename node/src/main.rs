@@ -1,5 +1,8 @@
 //! `tributary-node`: the Tributary blockchain node.
 
+// `sc_cli::Error` and `sc_service::Error` are large by design; every substrate node returns them.
+#![allow(clippy::result_large_err)]
+
 mod chain_spec;
 mod cli;
 mod command;

@@ -5,7 +5,7 @@
 use crate::{
 	configs::{RuntimeBlockLength, RuntimeBlockWeights},
 	genesis_config_presets::{self, DEVELOPMENT_PRESET, ENDOWMENT, LOCAL_TESTNET_PRESET},
-	Aura, Balances, Grandpa, Runtime, RuntimeGenesisConfig, Sudo, System, EXISTENTIAL_DEPOSIT,
+	Balance, Balances, Grandpa, Runtime, RuntimeGenesisConfig, System, EXISTENTIAL_DEPOSIT,
 };
 use frame_support::{dispatch::DispatchClass, traits::Get};
 use pallet_balances::WeightInfo as _;
@@ -38,7 +38,10 @@ fn json_merge(base: &mut serde_json::Value, patch: serde_json::Value) {
 fn preset_names_are_development_and_local_testnet() {
 	let names: Vec<String> = genesis_config_presets::preset_names()
 		.into_iter()
-		.map(|id| String::from_utf8(id.as_ref().as_bytes().to_vec()).unwrap())
+		.map(|id| {
+			let name: &str = id.as_ref();
+			name.to_string()
+		})
 		.collect();
 	assert_eq!(names, vec!["development".to_string(), "local_testnet".to_string()]);
 	assert!(genesis_config_presets::get_preset(&PresetId::from("no-such-preset")).is_none());
@@ -49,9 +52,12 @@ fn development_preset_has_alice_as_sole_authority_and_sudo() {
 	preset_ext(DEVELOPMENT_PRESET).execute_with(|| {
 		let alice = Sr25519Keyring::Alice.to_account_id();
 		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
-		assert_eq!(Aura::authorities()[0], Sr25519Keyring::Alice.public().into());
+		assert_eq!(
+			pallet_aura::Authorities::<Runtime>::get()[0],
+			Sr25519Keyring::Alice.public().into()
+		);
 		assert_eq!(Grandpa::grandpa_authorities().len(), 1);
-		assert_eq!(Sudo::key(), Some(alice.clone()));
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(alice.clone()));
 		assert_eq!(Balances::free_balance(&alice), ENDOWMENT);
 		// Twelve well-known accounts, each endowed once: issuance is exact.
 		assert_eq!(pallet_balances::TotalIssuance::<Runtime>::get(), ENDOWMENT * 12);
@@ -117,7 +123,7 @@ fn block_limits_are_sane() {
 	assert_eq!(*length.max.get(DispatchClass::Normal), 5 * 1024 * 1024 * 3 / 4);
 	assert_eq!(*length.max.get(DispatchClass::Operational), 5 * 1024 * 1024);
 	assert_eq!(
-		<Runtime as pallet_balances::Config>::ExistentialDeposit::get(),
+		<<Runtime as pallet_balances::Config>::ExistentialDeposit as Get<Balance>>::get(),
 		EXISTENTIAL_DEPOSIT
 	);
 	// A plain balance transfer costs a small fraction of a block.

@@ -1,0 +1,190 @@
+// Fault tolerance of a four-validator network (scripts/testnet.sh, the docker compose topology
+// as native processes): finality survives one stopped validator, stalls with two stopped while
+// blocks are still authored, and resumes when they return; restarted nodes catch up to the same
+// finalized chain; a transaction sent to one node is seen by all.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { NODE_BIN } from '../lib/node.mjs';
+import { submit, freeBalance } from '../lib/tx.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const NAMES = ['alice', 'bob', 'charlie', 'dave'];
+const dir = mkdtempSync(path.join(tmpdir(), 'tributary-testnet-'));
+let env;
+const apis = {};
+const measured = {};
+
+function portFree(port) {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** Four consecutive free ports from a random base, for each of p2p, RPC and Prometheus. */
+async function freeBases() {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const ports = [0, 1, 2, 3].flatMap((i) => [base + i, base + 100 + i, base + 200 + i]);
+    const free = await Promise.all(ports.map(portFree));
+    if (free.every(Boolean)) return { p2p: base, rpc: base + 100, prometheus: base + 200 };
+  }
+}
+
+function testnet(...args) {
+  return execFileSync(path.join(ROOT, 'scripts', 'testnet.sh'), args, { env, encoding: 'utf8' });
+}
+
+async function connect(name) {
+  const port = Number(env.RPC_BASE) + NAMES.indexOf(name);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'system_health', params: [] }),
+      });
+      if (response.ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${name}'s RPC did not answer`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const provider = new WsProvider(`ws://127.0.0.1:${port}`, false);
+  await provider.connect();
+  apis[name] = await ApiPromise.create({ provider, noInitWarn: true });
+  return apis[name];
+}
+
+async function disconnect(name) {
+  await apis[name]?.disconnect().catch(() => {});
+  delete apis[name];
+}
+
+async function heads(api) {
+  const best = (await api.rpc.chain.getHeader()).number.toNumber();
+  const finalized = (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
+  return { best, finalized };
+}
+
+/** Polls until `predicate(heads)` holds; returns the elapsed milliseconds. */
+async function waitFor(api, predicate, timeoutMs, what) {
+  const started = Date.now();
+  for (;;) {
+    const h = await heads(api);
+    if (predicate(h)) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; heads ${JSON.stringify(h)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Average best−finalized gap over `samples` observations a block apart. */
+async function finalityLag(api, samples = 5) {
+  let total = 0;
+  for (let i = 0; i < samples; i += 1) {
+    const h = await heads(api);
+    total += h.best - h.finalized;
+    await new Promise((r) => setTimeout(r, 6_000));
+  }
+  return total / samples;
+}
+
+before(async () => {
+  await cryptoWaitReady();
+  const bases = await freeBases();
+  env = {
+    ...process.env,
+    NODE_BIN,
+    SKIP_BUILD: '1',
+    TESTNET_DIR: dir,
+    P2P_BASE: String(bases.p2p),
+    RPC_BASE: String(bases.rpc),
+    PROMETHEUS_BASE: String(bases.prometheus),
+  };
+});
+
+after(async () => {
+  for (const name of Object.keys(apis)) await disconnect(name);
+  try {
+    testnet('purge');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    console.log('measured:', JSON.stringify(measured));
+  }
+});
+
+test('finality survives one failure, stalls with two, and recovers', { timeout: 900_000 }, async () => {
+  const started = Date.now();
+  testnet('start');
+  for (const name of NAMES) await connect(name);
+  const alice = apis.alice;
+  await waitFor(alice, (h) => h.finalized >= 1, 180_000, 'the first finalized block');
+  measured.firstFinalizedMs = Date.now() - started;
+  await waitFor(alice, (h) => h.finalized >= 3, 120_000, 'three finalized blocks');
+  measured.lagWith4 = await finalityLag(alice);
+
+  // One validator down: 3 of 4 is more than two thirds, finality continues.
+  await disconnect('dave');
+  testnet('stop', 'dave');
+  const withThree = (await heads(alice)).finalized;
+  await waitFor(alice, (h) => h.finalized >= withThree + 3, 120_000, 'finality with three validators');
+  measured.lagWith3 = await finalityLag(alice);
+
+  // Two down: 2 of 4 cannot finalize; alice and bob still author in their slots.
+  await disconnect('charlie');
+  testnet('stop', 'charlie');
+  // A round already under way may still conclude: let it settle first.
+  await new Promise((r) => setTimeout(r, 12_000));
+  const stalled = await heads(alice);
+  await new Promise((r) => setTimeout(r, 30_000));
+  const later = await heads(alice);
+  assert.equal(later.finalized, stalled.finalized, 'finality stalls with two validators down');
+  assert.ok(later.best > stalled.best, 'blocks are still authored');
+
+  // Both return: finality resumes and they catch up to the same finalized chain.
+  const restarted = Date.now();
+  testnet('start', 'charlie', 'dave');
+  await connect('charlie');
+  await connect('dave');
+  await waitFor(alice, (h) => h.finalized > later.best, 240_000, 'finality to resume past the stalled blocks');
+  measured.resumeMs = Date.now() - restarted;
+  const target = (await heads(alice)).finalized;
+  for (const name of ['charlie', 'dave']) {
+    await waitFor(apis[name], (h) => h.finalized >= target, 240_000, `${name} to catch up`);
+  }
+  measured.catchUpMs = Date.now() - restarted;
+  const hashes = await Promise.all(NAMES.map(async (name) => (await apis[name].rpc.chain.getBlockHash(target)).toHex()));
+  assert.equal(new Set(hashes).size, 1, `all nodes agree on finalized block #${target}`);
+});
+
+test('a transaction sent to one node is included and seen by all', { timeout: 300_000 }, async () => {
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  const sender = keyring.addFromUri('//Eve');
+  const receiver = keyring.addFromUri('//TributaryTestnetReceiver');
+  const amount = 7n * 10n ** 12n;
+  const { blockHash, dispatchError } = await submit(
+    apis.bob,
+    apis.bob.tx.balances.transferKeepAlive(receiver.address, amount),
+    sender,
+    { timeoutMs: 240_000 },
+  );
+  assert.equal(dispatchError, null);
+  const number = (await apis.bob.rpc.chain.getHeader(blockHash)).number.toNumber();
+  for (const name of NAMES) {
+    await waitFor(apis[name], (h) => h.finalized >= number, 120_000, `${name} to finalize the transfer`);
+    assert.equal((await apis[name].rpc.chain.getBlockHash(number)).toHex(), blockHash.toHex());
+    assert.equal(await freeBalance(apis[name], receiver.address, blockHash), amount, `${name} sees the transfer`);
+  }
+});
