@@ -36,4 +36,7 @@ cargo test --workspace --locked
 step "end-to-end tests (polkadot.js against a fresh dev node)"
 (cd "$ROOT/e2e" && NODE_BIN="$NODE_BIN" npm test)
 
+step "multi-validator fault test (four native validators)"
+(cd "$ROOT/e2e" && NODE_BIN="$NODE_BIN" npm run test:testnet)
+
 step "all checks passed"

@@ -74,7 +74,6 @@ start_one() {
 		--base-path "$TESTNET_DIR/$name" \
 		--node-key "${NODE_KEY[$name]}" \
 		--listen-addr "/ip4/127.0.0.1/tcp/$((P2P_BASE + i))" \
-		--port "$((P2P_BASE + i))" \
 		--rpc-port "$((RPC_BASE + i))" \
 		--prometheus-port "$((PROMETHEUS_BASE + i))" \
 		--rpc-cors all \

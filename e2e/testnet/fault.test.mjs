@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,6 +22,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'tributary-testnet-'));
 let env;
 const apis = {};
 const measured = {};
+let passed = 0;
 
 function portFree(port) {
   return new Promise((resolve) => {
@@ -58,6 +59,10 @@ async function connect(name) {
       if (response.ok) break;
     } catch {
       // not up yet
+    }
+    if (!testnet('status').includes(`${name}: running`)) {
+      const log = readFileSync(path.join(dir, name, 'node.log'), 'utf8').split('\n').slice(-20).join('\n');
+      throw new Error(`${name} exited before its RPC answered:\n${log}`);
     }
     if (Date.now() > deadline) throw new Error(`${name}'s RPC did not answer`);
     await new Promise((r) => setTimeout(r, 250));
@@ -118,10 +123,12 @@ before(async () => {
 after(async () => {
   for (const name of Object.keys(apis)) await disconnect(name);
   try {
-    testnet('purge');
+    testnet('stop');
   } finally {
-    rmSync(dir, { recursive: true, force: true });
     console.log('measured:', JSON.stringify(measured));
+    // Keep the chain data and logs of a failed run for diagnosis.
+    if (passed === 2) rmSync(dir, { recursive: true, force: true });
+    else console.log(`testnet logs kept in ${dir}`);
   }
 });
 
@@ -167,6 +174,7 @@ test('finality survives one failure, stalls with two, and recovers', { timeout: 
   measured.catchUpMs = Date.now() - restarted;
   const hashes = await Promise.all(NAMES.map(async (name) => (await apis[name].rpc.chain.getBlockHash(target)).toHex()));
   assert.equal(new Set(hashes).size, 1, `all nodes agree on finalized block #${target}`);
+  passed += 1;
 });
 
 test('a transaction sent to one node is included and seen by all', { timeout: 300_000 }, async () => {
@@ -187,4 +195,5 @@ test('a transaction sent to one node is included and seen by all', { timeout: 30
     assert.equal((await apis[name].rpc.chain.getBlockHash(number)).toHex(), blockHash.toHex());
     assert.equal(await freeBalance(apis[name], receiver.address, blockHash), amount, `${name} sees the transfer`);
   }
+  passed += 1;
 });
