@@ -25,24 +25,32 @@ fn wasm_binary() -> Result<&'static [u8], String> {
 	})
 }
 
-/// Single-authority development chain: alice authors and finalizes, all dev accounts endowed.
-pub fn development_chain_spec() -> Result<ChainSpec, String> {
+fn chain_spec(
+	name: &str,
+	id: &str,
+	chain_type: ChainType,
+	preset: &str,
+) -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(wasm_binary()?, None)
-		.with_name("Tributary Development")
-		.with_id("tributary_dev")
-		.with_chain_type(ChainType::Development)
-		.with_genesis_config_preset_name(DEVELOPMENT_PRESET)
+		.with_name(name)
+		.with_id(id)
+		.with_chain_type(chain_type)
+		.with_genesis_config_preset_name(preset)
 		.with_properties(properties())
 		.build())
 }
 
+/// Single-authority development chain: alice authors and finalizes, all dev accounts endowed.
+pub fn development_chain_spec() -> Result<ChainSpec, String> {
+	chain_spec("Tributary Development", "tributary_dev", ChainType::Development, DEVELOPMENT_PRESET)
+}
+
 /// Four-authority local testnet: alice, bob, charlie and dave.
 pub fn local_testnet_chain_spec() -> Result<ChainSpec, String> {
-	Ok(ChainSpec::builder(wasm_binary()?, None)
-		.with_name("Tributary Local Testnet")
-		.with_id("tributary_local_testnet")
-		.with_chain_type(ChainType::Local)
-		.with_genesis_config_preset_name(LOCAL_TESTNET_PRESET)
-		.with_properties(properties())
-		.build())
+	chain_spec(
+		"Tributary Local Testnet",
+		"tributary_local_testnet",
+		ChainType::Local,
+		LOCAL_TESTNET_PRESET,
+	)
 }

@@ -1,10 +1,13 @@
 //! Configuration of every pallet in the runtime.
 
 use crate::{
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	System, EXISTENTIAL_DEPOSIT, SLOT_DURATION, SS58_PREFIX, VERSION,
+	deposit, AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo,
+	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
+	RuntimeTask, System, DAYS, EXISTENTIAL_DEPOSIT, HOURS, SLOT_DURATION, SS58_PREFIX, UNIT,
+	VERSION,
 };
+use codec::MaxEncodedLen;
+use frame_support::PalletId;
 use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
@@ -18,6 +21,7 @@ use frame_support::{
 use frame_system::limits::{BlockLength, BlockWeights};
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use sp_runtime::traits::AccountIdConversion;
 use sp_runtime::{traits::One, Perbill};
 
 /// Share of a block that normal (user) extrinsics may fill; the rest is for operational ones.
@@ -130,4 +134,62 @@ impl pallet_utility::Config for Runtime {
 	type RuntimeCall = RuntimeCall;
 	type PalletsOrigin = crate::OriginCaller;
 	type WeightInfo = pallet_utility::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// The treasury: receives protocol fees and slashed reviewer bonds.
+	pub const TreasuryPalletId: PalletId = PalletId(*b"py/trsry");
+	pub TreasuryAccount: AccountId = TreasuryPalletId::get().into_account_truncating();
+
+	pub DatasetDeposit: Balance =
+		deposit(1, pallet_data_contribution::Dataset::<Runtime>::max_encoded_len() as u32);
+	pub ContributionDeposit: Balance =
+		deposit(1, pallet_data_contribution::Contribution::<Runtime>::max_encoded_len() as u32);
+	pub HoldingDeposit: Balance =
+		deposit(1, pallet_data_contribution::Holding::<Runtime>::max_encoded_len() as u32);
+	pub TaskDepositBase: Balance =
+		deposit(1, pallet_data_contribution::AnnotationTask::<Runtime>::max_encoded_len() as u32);
+	pub TaskDepositPerItem: Balance =
+		deposit(1, pallet_data_contribution::Slot::<Runtime>::max_encoded_len() as u32);
+	/// A reviewer's bond is a real stake: bad reviews cost a tenth of it.
+	pub const MinReviewerBond: Balance = 100 * UNIT;
+	pub const ReviewerShare: Perbill = Perbill::from_percent(10);
+	pub const ReviewerSlash: Perbill = Perbill::from_percent(10);
+}
+
+impl pallet_data_contribution::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	// The royalty distribution settles holders here once it is part of the runtime.
+	type SharesHook = ();
+	type TreasuryAccount = TreasuryAccount;
+	type DatasetDeposit = DatasetDeposit;
+	type ContributionDeposit = ContributionDeposit;
+	type HoldingDeposit = HoldingDeposit;
+	type TaskDepositBase = TaskDepositBase;
+	type TaskDepositPerItem = TaskDepositPerItem;
+	type MinReviewerBond = MinReviewerBond;
+	type MaxNameLength = ConstU32<64>;
+	type MaxSchemaLength = ConstU32<64>;
+	type MaxLicenseLength = ConstU32<64>;
+	// Holders are counted, never iterated: the bound only caps state growth per dataset.
+	type MaxHolders = ConstU32<100_000>;
+	type MaxPendingContributions = ConstU32<256>;
+	type MaxOpenTasks = ConstU32<64>;
+	// `close_task` visits every slot: 128 items with full ballots stay well inside a block.
+	type MaxItemsPerTask = ConstU32<128>;
+	type MaxItemsPerContribution = ConstU32<1_000_000>;
+	type MaxQuorum = ConstU32<5>;
+	type MaxTaskDuration = ConstU32<{ 30 * DAYS }>;
+	type SlotTimeout = ConstU32<HOURS>;
+	type ReviewerCooldown = ConstU32<{ 7 * DAYS }>;
+	type ReviewerShare = ReviewerShare;
+	type InitialReputation = ConstU32<100>;
+	type MaxReputation = ConstU32<1_000>;
+	type ReputationReward = ConstU32<1>;
+	type ReputationPenalty = ConstU32<10>;
+	type ReputationFloor = ConstU32<50>;
+	type SlashFraction = ReviewerSlash;
+	type WeightInfo = pallet_data_contribution::weights::SubstrateWeight<Runtime>;
 }

@@ -15,9 +15,12 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 
-pub mod apis;
+// Declared before `apis`: `define_benchmarks!` creates the `list_benchmarks!`/`add_benchmarks!`
+// macros that the benchmark runtime API uses, and macros are visible only after their module.
 #[cfg(feature = "runtime-benchmarks")]
+#[macro_use]
 mod benchmarks;
+pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
 
@@ -104,6 +107,14 @@ pub const TOKEN_SYMBOL: &str = "TRIB";
 pub const TOKEN_DECIMALS: u8 = 12;
 /// SS58 address format: the generic substrate prefix.
 pub const SS58_PREFIX: u16 = 42;
+
+/// Storage deposit for `items` records of `bytes` encoded bytes in total: 0.1 TRIB per record and
+/// 1 milli-TRIB per byte, so a deposit tracks the state a record occupies.
+pub const fn deposit(items: u32, bytes: u32) -> Balance {
+	(items as Balance)
+		.saturating_mul(100 * MILLI_UNIT)
+		.saturating_add((bytes as Balance).saturating_mul(MILLI_UNIT))
+}
 
 /// Signature type used by accounts: sr25519, ed25519 or ecdsa.
 pub type Signature = MultiSignature;
@@ -200,4 +211,7 @@ mod runtime {
 
 	#[runtime::pallet_index(7)]
 	pub type Utility = pallet_utility;
+
+	#[runtime::pallet_index(20)]
+	pub type DataContribution = pallet_data_contribution;
 }

@@ -102,7 +102,8 @@ fn metadata_lists_every_pallet() {
 			"Balances",
 			"TransactionPayment",
 			"Sudo",
-			"Utility"
+			"Utility",
+			"DataContribution"
 		]
 	);
 	// polkadot.js needs v15 for runtime API types.
