@@ -173,17 +173,6 @@ impl<T: Config> Ballot<T> {
 		self.approvals.iter().chain(self.rejections.iter())
 	}
 
-	/// Number of votes cast.
-	pub fn len(&self) -> u32 {
-		let votes = self.approvals.len().saturating_add(self.rejections.len());
-		u32::try_from(votes).unwrap_or(u32::MAX)
-	}
-
-	/// Whether no vote was cast.
-	pub fn is_empty(&self) -> bool {
-		self.approvals.is_empty() && self.rejections.is_empty()
-	}
-
 	/// Records a vote and returns the verdict once one side reaches `quorum`. The caller
 	/// checks `has_voted` first; a side that is already full cannot take another vote because
 	/// reaching the quorum ends the ballot.
