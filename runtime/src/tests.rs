@@ -131,3 +131,30 @@ fn block_limits_are_sane() {
 	let transfer = <Runtime as pallet_balances::Config>::WeightInfo::transfer_keep_alive();
 	assert!(transfer.ref_time() * 100 < weights.max_block.ref_time());
 }
+
+#[test]
+fn every_data_contribution_call_fits_in_a_block_at_its_worst_case() {
+	use pallet_data_contribution::WeightInfo as _;
+	type Weights = <Runtime as pallet_data_contribution::Config>::WeightInfo;
+	let items = <<Runtime as pallet_data_contribution::Config>::MaxItemsPerTask as Get<u32>>::get();
+	let max_extrinsic =
+		RuntimeBlockWeights::get().get(DispatchClass::Normal).max_extrinsic.expect("a limit");
+	let heaviest = [
+		("close_task", Weights::close_task(items)),
+		("review_item", Weights::review_item()),
+		("review_contribution", Weights::review_contribution()),
+		("decide_contribution", Weights::decide_contribution()),
+		("withdraw_contribution", Weights::withdraw_contribution()),
+		("open_task", Weights::open_task()),
+	];
+	for (call, weight) in heaviest {
+		assert!(weight.all_lte(max_extrinsic), "{call} ({weight:?}) exceeds {max_extrinsic:?}");
+		// Leave room for at least four of the heaviest calls per block.
+		assert!(
+			weight.ref_time() * 4 < max_extrinsic.ref_time(),
+			"{call} takes more than a quarter of a block"
+		);
+	}
+	// The refund in `close_task` relies on the weight growing with the items it removes.
+	assert!(Weights::close_task(items).ref_time() > Weights::close_task(1).ref_time());
+}
