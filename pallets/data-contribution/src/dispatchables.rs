@@ -54,11 +54,9 @@ impl<T: Config> Pallet<T> {
 		dataset: DatasetId,
 		metadata: DatasetMetadata<T>,
 	) -> DispatchResult {
-		Datasets::<T>::try_mutate(dataset, |maybe| {
-			let record = maybe.as_mut().ok_or(Error::<T>::UnknownDataset)?;
-			ensure!(record.curator == who, Error::<T>::NotCurator);
+		Self::mutate_as_curator(&who, dataset, |record| {
 			record.metadata = metadata;
-			Ok::<_, DispatchError>(())
+			Ok(())
 		})?;
 		Self::deposit_event(Event::DatasetMetadataUpdated { dataset });
 		Ok(())
@@ -69,11 +67,9 @@ impl<T: Config> Pallet<T> {
 		dataset: DatasetId,
 		to: Option<T::AccountId>,
 	) -> DispatchResult {
-		Datasets::<T>::try_mutate(dataset, |maybe| {
-			let record = maybe.as_mut().ok_or(Error::<T>::UnknownDataset)?;
-			ensure!(record.curator == who, Error::<T>::NotCurator);
+		Self::mutate_as_curator(&who, dataset, |record| {
 			record.pending_curator = to.clone();
-			Ok::<_, DispatchError>(())
+			Ok(())
 		})?;
 		Self::deposit_event(Event::CuratorshipOffered { dataset, to });
 		Ok(())
@@ -96,12 +92,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn do_freeze_dataset(who: T::AccountId, dataset: DatasetId) -> DispatchResult {
-		Datasets::<T>::try_mutate(dataset, |maybe| {
-			let record = maybe.as_mut().ok_or(Error::<T>::UnknownDataset)?;
-			ensure!(record.curator == who, Error::<T>::NotCurator);
+		Self::mutate_as_curator(&who, dataset, |record| {
 			ensure!(!record.frozen, Error::<T>::AlreadyFrozen);
 			record.frozen = true;
-			Ok::<_, DispatchError>(())
+			Ok(())
 		})?;
 		Self::deposit_event(Event::DatasetFrozen { dataset });
 		Ok(())
@@ -580,6 +574,19 @@ impl<T: Config> Pallet<T> {
 	}
 
 	// ----------------------------------------------------------------- helpers
+
+	/// Changes a dataset on behalf of its curator; any error leaves it untouched.
+	fn mutate_as_curator(
+		who: &T::AccountId,
+		dataset: DatasetId,
+		change: impl FnOnce(&mut Dataset<T>) -> DispatchResult,
+	) -> DispatchResult {
+		Datasets::<T>::try_mutate(dataset, |maybe| {
+			let record = maybe.as_mut().ok_or(Error::<T>::UnknownDataset)?;
+			ensure!(record.curator == *who, Error::<T>::NotCurator);
+			change(record)
+		})
+	}
 
 	fn ensure_quorum(quorum: u32) -> DispatchResult {
 		ensure!(quorum >= 1 && quorum <= T::MaxQuorum::get(), Error::<T>::InvalidQuorum);
