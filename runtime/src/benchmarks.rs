@@ -4,7 +4,7 @@ pub use frame_benchmarking::baseline::Pallet as BaselineBench;
 pub use frame_system_benchmarking::Pallet as SystemBench;
 
 #[allow(unused_imports)]
-pub use crate::{Balances, DataContribution, Runtime, Sudo, Timestamp, Utility};
+pub use crate::{Balances, DataContribution, ModelRegistry, Runtime, Sudo, Timestamp, Utility};
 
 impl frame_system_benchmarking::Config for Runtime {}
 impl frame_benchmarking::baseline::Config for Runtime {}
@@ -17,4 +17,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_sudo, Sudo]
 	[pallet_utility, Utility]
 	[pallet_data_contribution, DataContribution]
+	[pallet_model_registry, ModelRegistry]
 );

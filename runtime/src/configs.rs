@@ -193,3 +193,61 @@ impl pallet_data_contribution::Config for Runtime {
 	type SlashFraction = ReviewerSlash;
 	type WeightInfo = pallet_data_contribution::weights::SubstrateWeight<Runtime>;
 }
+
+parameter_types! {
+	pub ModelDeposit: Balance =
+		deposit(1, pallet_model_registry::Model::<Runtime>::max_encoded_len() as u32);
+	/// A version pays for its record per byte: routes and lineages vary in length.
+	pub const VersionDepositBase: Balance = deposit(1, 0);
+	pub const VersionDepositPerByte: Balance = deposit(0, 1);
+}
+
+impl pallet_model_registry::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Datasets = crate::DataContribution;
+	type ModelDeposit = ModelDeposit;
+	type VersionDepositBase = VersionDepositBase;
+	type VersionDepositPerByte = VersionDepositPerByte;
+	type MaxNameLength = ConstU32<64>;
+	type MaxVersionLabelLength = ConstU32<32>;
+	type MaxDatasets = ConstU32<16>;
+	type MaxParents = ConstU32<8>;
+	// Distributing a version's revenue credits each entry once: 64 entries keep that a small
+	// fraction of a block, and hold a chain of 50 fine-tunes by different owners with room for
+	// its datasets.
+	type MaxRouteLength = ConstU32<64>;
+	type MaxVersions = ConstU32<256>;
+	type WeightInfo = pallet_model_registry::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = DatasetsForBenchmarks;
+}
+
+/// Creates real datasets for the model registry's benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct DatasetsForBenchmarks;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_model_registry::BenchmarkHelper for DatasetsForBenchmarks {
+	fn create_dataset(min_model_share: Perbill) -> pallet_model_registry::DatasetId {
+		use frame_support::traits::fungible::Mutate;
+		let curator: AccountId = frame_benchmarking::account("curator", 0, 0);
+		let _ = Balances::mint_into(&curator, 1_000 * crate::UNIT);
+		let id = pallet_data_contribution::NextDatasetId::<Runtime>::get();
+		let created = crate::DataContribution::create_dataset(
+			frame_system::RawOrigin::Signed(curator).into(),
+			Default::default(),
+			Default::default(),
+			Default::default(),
+			Default::default(),
+			pallet_data_contribution::DatasetTerms {
+				min_model_share,
+				shares_per_item: 1,
+				contribution_quorum: 1,
+			},
+		);
+		assert!(created.is_ok(), "a funded curator creates a dataset");
+		id
+	}
+}

@@ -214,4 +214,7 @@ mod runtime {
 
 	#[runtime::pallet_index(20)]
 	pub type DataContribution = pallet_data_contribution;
+
+	#[runtime::pallet_index(21)]
+	pub type ModelRegistry = pallet_model_registry;
 }

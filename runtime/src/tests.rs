@@ -103,7 +103,8 @@ fn metadata_lists_every_pallet() {
 			"TransactionPayment",
 			"Sudo",
 			"Utility",
-			"DataContribution"
+			"DataContribution",
+			"ModelRegistry"
 		]
 	);
 	// polkadot.js needs v15 for runtime API types.
@@ -157,4 +158,23 @@ fn every_data_contribution_call_fits_in_a_block_at_its_worst_case() {
 	}
 	// The refund in `close_task` relies on the weight growing with the items it removes.
 	assert!(Weights::close_task(items).ref_time() > Weights::close_task(1).ref_time());
+}
+
+#[test]
+fn every_model_registry_call_fits_in_a_block_at_its_worst_case() {
+	use pallet_model_registry::WeightInfo as _;
+	type Weights = <Runtime as pallet_model_registry::Config>::WeightInfo;
+	let max_extrinsic =
+		RuntimeBlockWeights::get().get(DispatchClass::Normal).max_extrinsic.expect("a limit");
+	for (call, weight) in [
+		("register", Weights::register()),
+		("publish_version", Weights::publish_version()),
+		("accept_ownership", Weights::accept_ownership()),
+	] {
+		assert!(
+			weight.ref_time() * 4 < max_extrinsic.ref_time(),
+			"{call} ({weight:?}) takes more than a quarter of a block"
+		);
+		assert!(weight.proof_size() * 4 < max_extrinsic.proof_size(), "{call} proof size");
+	}
 }

@@ -1,0 +1,391 @@
+//! The logic behind every call, the [`RouteProvider`] implementation, and the invariants
+//! `try_state` checks.
+
+use crate::{
+	pallet::*,
+	route::{self, FlattenError},
+	types::*,
+	RouteProvider,
+};
+use alloc::vec::Vec;
+use frame_support::{
+	defensive,
+	pallet_prelude::*,
+	traits::{fungible::MutateHold, tokens::Precision},
+};
+use pallet_data_contribution::ContributorShares;
+use sp_runtime::traits::{Saturating, Zero};
+
+impl<T: Config> Pallet<T> {
+	pub(crate) fn do_register(
+		owner: T::AccountId,
+		metadata: ModelMetadata<T>,
+		spec: VersionSpec<T>,
+	) -> DispatchResult {
+		let model = NextModelId::<T>::get();
+		let next = model.checked_add(1).ok_or(Error::<T>::CounterOverflow)?;
+		let (version, route) = Self::build_version(model, &owner, spec)?;
+		let deposit = T::ModelDeposit::get();
+		Self::hold(&owner, deposit.saturating_add(version.deposit))?;
+
+		let modality = metadata.modality;
+		Models::<T>::insert(
+			model,
+			Model {
+				owner: owner.clone(),
+				metadata,
+				latest_version: 1,
+				pending_owner: None,
+				deposit,
+				versions_deposit: version.deposit,
+			},
+		);
+		NextModelId::<T>::put(next);
+		Self::deposit_event(Event::ModelRegistered { model, owner, modality });
+		Self::insert_version(model, 1, version, route);
+		Ok(())
+	}
+
+	pub(crate) fn do_publish_version(
+		who: T::AccountId,
+		model: ModelId,
+		spec: VersionSpec<T>,
+	) -> DispatchResult {
+		let mut record = Self::owned_model(&who, model)?;
+		ensure!(record.latest_version < T::MaxVersions::get(), Error::<T>::TooManyVersions);
+		let number = record.latest_version.checked_add(1).ok_or(Error::<T>::CounterOverflow)?;
+		let (version, route) = Self::build_version(model, &who, spec)?;
+		Self::hold(&who, version.deposit)?;
+
+		record.latest_version = number;
+		record.versions_deposit = record.versions_deposit.saturating_add(version.deposit);
+		Models::<T>::insert(model, record);
+		Self::insert_version(model, number, version, route);
+		Ok(())
+	}
+
+	pub(crate) fn do_set_price(
+		who: T::AccountId,
+		model: ModelId,
+		version: VersionNumber,
+		price_per_unit: BalanceOf<T>,
+	) -> DispatchResult {
+		Self::mutate_owned_version(&who, model, version, |record| {
+			record.price_per_unit = price_per_unit;
+			Ok(())
+		})?;
+		Self::deposit_event(Event::PriceUpdated { model, version, price_per_unit });
+		Ok(())
+	}
+
+	pub(crate) fn do_update_metadata(
+		who: T::AccountId,
+		model: ModelId,
+		metadata: ModelMetadata<T>,
+	) -> DispatchResult {
+		let mut record = Self::owned_model(&who, model)?;
+		record.metadata = metadata;
+		Models::<T>::insert(model, record);
+		Self::deposit_event(Event::MetadataUpdated { model });
+		Ok(())
+	}
+
+	pub(crate) fn do_deprecate(
+		who: T::AccountId,
+		model: ModelId,
+		version: VersionNumber,
+	) -> DispatchResult {
+		Self::mutate_owned_version(&who, model, version, |record| {
+			ensure!(!record.deprecated, Error::<T>::AlreadyDeprecated);
+			record.deprecated = true;
+			Ok(())
+		})?;
+		Self::deposit_event(Event::VersionDeprecated { model, version });
+		Ok(())
+	}
+
+	pub(crate) fn do_transfer_ownership(
+		who: T::AccountId,
+		model: ModelId,
+		new_owner: Option<T::AccountId>,
+	) -> DispatchResult {
+		let mut record = Self::owned_model(&who, model)?;
+		ensure!(new_owner.as_ref() != Some(&who), Error::<T>::AlreadyOwner);
+		record.pending_owner = new_owner.clone();
+		Models::<T>::insert(model, record);
+		Self::deposit_event(Event::OwnershipOffered { model, to: new_owner });
+		Ok(())
+	}
+
+	pub(crate) fn do_accept_ownership(who: T::AccountId, model: ModelId) -> DispatchResult {
+		let mut record = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
+		ensure!(record.pending_owner.as_ref() == Some(&who), Error::<T>::NotPendingOwner);
+		let previous = record.owner.clone();
+		// Hold from the new owner first: if it cannot pay, nothing changes.
+		let deposit = record.deposit.saturating_add(record.versions_deposit);
+		Self::hold(&who, deposit)?;
+		Self::release(&previous, deposit);
+		record.owner = who.clone();
+		record.pending_owner = None;
+		Models::<T>::insert(model, record);
+		Self::deposit_event(Event::OwnershipTransferred { model, from: previous, to: who });
+		Ok(())
+	}
+
+	// ----------------------------------------------------------------- helpers
+
+	/// Validates a version spec against the lineage rules and flattens its route; changes
+	/// nothing. `model` is the model the version will belong to.
+	fn build_version(
+		model: ModelId,
+		owner: &T::AccountId,
+		spec: VersionSpec<T>,
+	) -> Result<(ModelVersion<T>, Route<T>), DispatchError> {
+		let VersionSpec { label, artifact_hash, price_per_unit, license, owner_share, lineage } =
+			spec;
+
+		let mut seen_datasets = Vec::with_capacity(lineage.datasets.len());
+		for (dataset, share) in lineage.datasets.iter() {
+			ensure!(!seen_datasets.contains(dataset), Error::<T>::DuplicateDataset);
+			seen_datasets.push(*dataset);
+			let required =
+				T::Datasets::min_model_share(*dataset).ok_or(Error::<T>::UnknownDataset)?;
+			ensure!(*share >= required, Error::<T>::DatasetShareTooLow);
+		}
+
+		let mut seen_parents = Vec::with_capacity(lineage.parents.len());
+		let mut parent_routes = Vec::with_capacity(lineage.parents.len());
+		for (parent, share) in lineage.parents.iter() {
+			ensure!(parent.model != model, Error::<T>::CyclicLineage);
+			ensure!(!seen_parents.contains(parent), Error::<T>::DuplicateParent);
+			seen_parents.push(*parent);
+			let record = Versions::<T>::get(parent.model, parent.version)
+				.ok_or(Error::<T>::UnknownParent)?;
+			let parent_route =
+				Routes::<T>::get(parent.model, parent.version).ok_or(Error::<T>::UnknownParent)?;
+			ensure!(!record.deprecated, Error::<T>::ParentDeprecated);
+			let Derivatives::Allowed { min_upstream_share } = record.license.derivatives else {
+				return Err(Error::<T>::DerivativesForbidden.into());
+			};
+			ensure!(*share >= min_upstream_share, Error::<T>::ParentShareTooLow);
+			ensure!(
+				record.license.commercial_use || !license.commercial_use,
+				Error::<T>::CommercialUseForbidden
+			);
+			parent_routes.push((*share, parent_route));
+		}
+
+		let flat = route::flatten(
+			owner,
+			owner_share,
+			lineage.datasets.iter().copied(),
+			parent_routes.iter().map(|(share, route)| (*share, route.as_slice())),
+			T::MaxRouteLength::get(),
+		)
+		.map_err(|error| match error {
+			FlattenError::NotWhole => Error::<T>::SharesNotWhole,
+			FlattenError::TooLong => Error::<T>::RouteTooLong,
+		})?;
+		let route = Route::<T>::try_from(flat).map_err(|_| Error::<T>::RouteTooLong)?;
+
+		let mut version = ModelVersion {
+			label,
+			artifact_hash,
+			price_per_unit,
+			license,
+			owner_share,
+			lineage,
+			route_length: u32::try_from(route.len()).unwrap_or(u32::MAX),
+			deprecated: false,
+			published_at: frame_system::Pallet::<T>::block_number(),
+			deposit: Zero::zero(),
+		};
+		version.deposit = Self::version_deposit(&version, &route);
+		Ok((version, route))
+	}
+
+	/// The deposit a version costs: a base plus the encoded size of its record and its route,
+	/// which grow with its lineage.
+	pub(crate) fn version_deposit(version: &ModelVersion<T>, route: &Route<T>) -> BalanceOf<T> {
+		let size = version.encoded_size().saturating_add(route.encoded_size());
+		let bytes = u32::try_from(size).unwrap_or(u32::MAX);
+		T::VersionDepositBase::get()
+			.saturating_add(T::VersionDepositPerByte::get().saturating_mul(bytes.into()))
+	}
+
+	fn insert_version(
+		model: ModelId,
+		number: VersionNumber,
+		version: ModelVersion<T>,
+		route: Route<T>,
+	) {
+		let event = Event::VersionPublished {
+			model,
+			version: number,
+			price_per_unit: version.price_per_unit,
+			route_length: version.route_length,
+			deposit: version.deposit,
+		};
+		Versions::<T>::insert(model, number, version);
+		Routes::<T>::insert(model, number, route);
+		Self::deposit_event(event);
+	}
+
+	fn owned_model(who: &T::AccountId, model: ModelId) -> Result<Model<T>, DispatchError> {
+		let record = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
+		ensure!(&record.owner == who, Error::<T>::NotOwner);
+		Ok(record)
+	}
+
+	fn mutate_owned_version(
+		who: &T::AccountId,
+		model: ModelId,
+		version: VersionNumber,
+		change: impl FnOnce(&mut ModelVersion<T>) -> DispatchResult,
+	) -> DispatchResult {
+		Self::owned_model(who, model)?;
+		Versions::<T>::try_mutate(model, version, |record| {
+			let record = record.as_mut().ok_or(Error::<T>::UnknownVersion)?;
+			change(record)
+		})
+	}
+
+	fn hold(who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+		if amount.is_zero() {
+			return Ok(());
+		}
+		T::Currency::hold(&HoldReason::ModelDeposit.into(), who, amount)
+			.map_err(|_| Error::<T>::InsufficientFunds.into())
+	}
+
+	/// Releases a hold this pallet placed. The amount is always on hold (the invariants check
+	/// it), so a shortfall is a bug: report it and release what is there.
+	fn release(who: &T::AccountId, amount: BalanceOf<T>) {
+		if amount.is_zero() {
+			return;
+		}
+		let reason = HoldReason::ModelDeposit.into();
+		if let Err(error) = T::Currency::release(&reason, who, amount, Precision::Exact) {
+			defensive!("a hold this pallet placed is missing", error);
+			let _ = T::Currency::release(&reason, who, amount, Precision::BestEffort);
+		}
+	}
+}
+
+impl<T: Config> RouteProvider<T::AccountId, BalanceOf<T>> for Pallet<T> {
+	fn invocation_terms(
+		model: ModelId,
+		version: Option<VersionNumber>,
+	) -> Option<InvocationTerms<T::AccountId, BalanceOf<T>>> {
+		let record = Models::<T>::get(model)?;
+		let number = version.unwrap_or(record.latest_version);
+		let version = Versions::<T>::get(model, number)?;
+		Some(InvocationTerms {
+			version: number,
+			price_per_unit: version.price_per_unit,
+			owner: record.owner,
+		})
+	}
+
+	fn route(model: ModelId, version: VersionNumber) -> Option<Vec<RouteEntry<T::AccountId>>> {
+		Routes::<T>::get(model, version).map(|route| route.into_inner())
+	}
+
+	fn owner(model: ModelId) -> Option<T::AccountId> {
+		Models::<T>::get(model).map(|record| record.owner)
+	}
+}
+
+#[cfg(any(feature = "try-runtime", test))]
+impl<T: Config> Pallet<T> {
+	/// Checks every invariant of the pallet's storage:
+	/// - every version has a route and every route a version;
+	/// - every route is well formed (exactly 100%, sorted, no duplicate, no zero part), holds
+	///   no more than `MaxRouteLength` entries and names only existing datasets;
+	/// - every lineage names existing datasets and parents that are older versions of other
+	///   models, and its shares add up to 100%;
+	/// - each model's versions are exactly `1..=latest_version` and its recorded version
+	///   deposits add up; every owner's held deposit equals what its models account for.
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		use alloc::collections::btree_map::BTreeMap;
+		use frame_support::traits::fungible::InspectHold;
+		use sp_runtime::TryRuntimeError;
+
+		fn check(condition: bool, message: &'static str) -> Result<(), TryRuntimeError> {
+			if condition {
+				Ok(())
+			} else {
+				Err(TryRuntimeError::Other(message))
+			}
+		}
+
+		let mut versions_deposit: BTreeMap<ModelId, BalanceOf<T>> = BTreeMap::new();
+		let mut version_count: BTreeMap<ModelId, u32> = BTreeMap::new();
+		for (model, number, version) in Versions::<T>::iter() {
+			let record = Models::<T>::get(model);
+			check(record.is_some(), "a version of an unknown model")?;
+			check(
+				record.is_some_and(|r| number >= 1 && number <= r.latest_version),
+				"a version outside 1..=latest_version",
+			)?;
+			let route = Routes::<T>::get(model, number).unwrap_or_default();
+			check(route::is_well_formed(&route), "a route is not well formed")?;
+			check(route.len() == version.route_length as usize, "a route length is off")?;
+			for (beneficiary, _) in route.iter() {
+				if let Beneficiary::Dataset(dataset) = beneficiary {
+					check(T::Datasets::dataset_exists(*dataset), "a route names no dataset")?;
+				}
+			}
+			let mut declared = u64::from(version.owner_share.deconstruct());
+			for (dataset, share) in version.lineage.datasets.iter() {
+				check(T::Datasets::dataset_exists(*dataset), "a lineage names no dataset")?;
+				declared = declared.saturating_add(share.deconstruct().into());
+			}
+			for (parent, share) in version.lineage.parents.iter() {
+				check(parent.model != model, "a version descends from its own model")?;
+				let parent_record = Versions::<T>::get(parent.model, parent.version);
+				check(
+					parent_record.is_some_and(|p| p.published_at <= version.published_at),
+					"a lineage names a parent that is unknown or newer",
+				)?;
+				declared = declared.saturating_add(share.deconstruct().into());
+			}
+			check(
+				declared == u64::from(sp_runtime::Perbill::one().deconstruct()),
+				"lineage shares do not add up to 100%",
+			)?;
+			let total = versions_deposit.entry(model).or_default();
+			*total = total.saturating_add(version.deposit);
+			let count = version_count.entry(model).or_default();
+			*count = count.saturating_add(1);
+		}
+
+		for (model, number, _) in Routes::<T>::iter() {
+			check(Versions::<T>::contains_key(model, number), "a route of no version")?;
+		}
+
+		let mut held: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		for (model, record) in Models::<T>::iter() {
+			check(model < NextModelId::<T>::get(), "a model id not yet issued")?;
+			check(
+				version_count.get(&model).copied().unwrap_or_default() == record.latest_version,
+				"a model's versions are not exactly 1..=latest_version",
+			)?;
+			check(
+				versions_deposit.get(&model).copied().unwrap_or_default()
+					== record.versions_deposit,
+				"a model's versions deposit is off",
+			)?;
+			check(record.pending_owner.as_ref() != Some(&record.owner), "offered to its owner")?;
+			let total = held.entry(record.owner.clone()).or_default();
+			*total = total.saturating_add(record.deposit.saturating_add(record.versions_deposit));
+		}
+		for (owner, amount) in held {
+			check(
+				T::Currency::balance_on_hold(&HoldReason::ModelDeposit.into(), &owner) == amount,
+				"an owner's held deposit differs from its models' deposits",
+			)?;
+		}
+		Ok(())
+	}
+}

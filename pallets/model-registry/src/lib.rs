@@ -1,0 +1,363 @@
+//! # Model registry
+//!
+//! Models, their versions and licenses, their lineage, and the royalty route every payment for
+//! a version follows.
+//!
+//! - Anyone may **register** a model: its first version names the datasets it was trained on
+//!   and the parent versions it derives from (one for a fine-tune, several for a composition),
+//!   each with a share of the royalties, plus the owner's own share; the shares add up to 100%.
+//!   Each dataset receives at least its `min_model_share`, each parent at least the
+//!   `min_upstream_share` of its license. Deriving needs nobody's permission: a license either
+//!   allows derivatives on those terms or forbids them.
+//! - At publication the lineage is **flattened** into a route of `(Beneficiary, Perbill)`:
+//!   each parent's share is replaced by the parent's own route scaled by that share, equal
+//!   beneficiaries are merged and the rounding remainder goes to the owner. A route holds only
+//!   accounts and dataset pools, so paying it costs the same at any lineage depth. A version's
+//!   lineage and route never change; a route longer than `MaxRouteLength` is refused, never
+//!   truncated.
+//! - The owner publishes new versions (new terms, going forward), changes prices and metadata,
+//!   deprecates versions (no new derivatives; invocations continue) and hands the model over
+//!   (the new owner accepts and takes over the deposits).
+//!
+//! Every record is backed by a deposit held from the owner under [`HoldReason`]; routes are
+//! offered to the metering and distribution pallets through [`RouteProvider`].
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+mod dispatchables;
+pub mod route;
+pub mod traits;
+pub mod types;
+pub mod weights;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+#[cfg(feature = "runtime-benchmarks")]
+pub use traits::BenchmarkHelper;
+pub use traits::RouteProvider;
+pub use types::*;
+pub use weights::WeightInfo;
+
+// FRAME's storage, error and pallet macros expand to code that calls `expect`; the pallet's own
+// logic lives in `dispatchables.rs` and `route.rs`, where the workspace's no-panic lints apply.
+#[allow(clippy::expect_used, clippy::unwrap_used)]
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::fungible::{Inspect, Mutate, MutateHold},
+	};
+	use frame_system::pallet_prelude::*;
+	use pallet_data_contribution::ContributorShares;
+	use sp_runtime::traits::StaticLookup;
+
+	/// Lookup of an account from a call argument.
+	pub type AccountIdLookupOf<T> = <<T as frame_system::Config>::Lookup as StaticLookup>::Source;
+
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// An owner's deposit for a model record and its version records.
+		#[codec(index = 0)]
+		ModelDeposit,
+	}
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The overarching event type.
+		#[allow(deprecated)]
+		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
+
+		/// The currency deposits are held in.
+		type Currency: Inspect<Self::AccountId>
+			+ Mutate<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// The datasets models are trained on, with their required shares.
+		type Datasets: ContributorShares<Self::AccountId>;
+
+		/// Deposit held from an owner per model record.
+		#[pallet::constant]
+		type ModelDeposit: Get<BalanceOf<Self>>;
+		/// Deposit held from an owner per version record, on top of the per-byte part.
+		#[pallet::constant]
+		type VersionDepositBase: Get<BalanceOf<Self>>;
+		/// Deposit held per byte of a version record (its route and lineage vary in length).
+		#[pallet::constant]
+		type VersionDepositPerByte: Get<BalanceOf<Self>>;
+
+		/// Longest model name, in bytes.
+		#[pallet::constant]
+		type MaxNameLength: Get<u32>;
+		/// Longest version label, in bytes.
+		#[pallet::constant]
+		type MaxVersionLabelLength: Get<u32>;
+		/// Most datasets in a version's lineage.
+		#[pallet::constant]
+		type MaxDatasets: Get<u32>;
+		/// Most parents in a version's lineage.
+		#[pallet::constant]
+		type MaxParents: Get<u32>;
+		/// Most entries in a flattened royalty route. Paying a route costs one credit per entry,
+		/// so this bounds the cost of distributing a version's revenue.
+		#[pallet::constant]
+		type MaxRouteLength: Get<u32>;
+		/// Most versions of one model.
+		#[pallet::constant]
+		type MaxVersions: Get<u32>;
+
+		/// Weights of this pallet's calls.
+		type WeightInfo: WeightInfo;
+
+		/// Creates datasets for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper;
+	}
+
+	/// The id the next model receives.
+	#[pallet::storage]
+	pub type NextModelId<T> = StorageValue<_, ModelId, ValueQuery>;
+
+	/// Models by id.
+	#[pallet::storage]
+	pub type Models<T: Config> = StorageMap<_, Blake2_128Concat, ModelId, Model<T>>;
+
+	/// Model versions: `(model, version) -> version`, with its terms and lineage.
+	#[pallet::storage]
+	pub type Versions<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		ModelId,
+		Twox64Concat,
+		VersionNumber,
+		ModelVersion<T>,
+	>;
+
+	/// Flattened royalty routes: `(model, version) -> route`. Kept apart from the version so
+	/// that reading a version's price costs the same whatever the length of its route.
+	#[pallet::storage]
+	pub type Routes<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, ModelId, Twox64Concat, VersionNumber, Route<T>>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A model was registered; its first version is announced by `VersionPublished`.
+		ModelRegistered { model: ModelId, owner: T::AccountId, modality: Modality },
+		/// A version was published with its flattened route.
+		VersionPublished {
+			model: ModelId,
+			version: VersionNumber,
+			price_per_unit: BalanceOf<T>,
+			route_length: u32,
+			deposit: BalanceOf<T>,
+		},
+		/// A version's price changed.
+		PriceUpdated { model: ModelId, version: VersionNumber, price_per_unit: BalanceOf<T> },
+		/// A model's metadata was replaced.
+		MetadataUpdated { model: ModelId },
+		/// A version stopped taking new derivatives.
+		VersionDeprecated { model: ModelId, version: VersionNumber },
+		/// The owner offered the model to another account (or withdrew the offer).
+		OwnershipOffered { model: ModelId, to: Option<T::AccountId> },
+		/// The model and its deposits moved to a new owner.
+		OwnershipTransferred { model: ModelId, from: T::AccountId, to: T::AccountId },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// No model has this id.
+		UnknownModel,
+		/// The model has no such version.
+		UnknownVersion,
+		/// A dataset named in the lineage does not exist.
+		UnknownDataset,
+		/// A parent named in the lineage does not exist.
+		UnknownParent,
+		/// Only the model's owner may do this.
+		NotOwner,
+		/// Only the account offered the model may accept it.
+		NotPendingOwner,
+		/// The owner's, the datasets' and the parents' shares do not add up to exactly 100%.
+		SharesNotWhole,
+		/// A dataset appears twice in the lineage.
+		DuplicateDataset,
+		/// A parent version appears twice in the lineage.
+		DuplicateParent,
+		/// A dataset is given less than its `min_model_share`.
+		DatasetShareTooLow,
+		/// A parent is given less than its license's `min_upstream_share`.
+		ParentShareTooLow,
+		/// A parent's license forbids derivatives.
+		DerivativesForbidden,
+		/// A parent's license forbids commercial use, and the new version allows it.
+		CommercialUseForbidden,
+		/// A parent version is deprecated and takes no new derivatives.
+		ParentDeprecated,
+		/// A version may not descend from its own model: the lineage would form a cycle.
+		CyclicLineage,
+		/// The flattened route would have more than `MaxRouteLength` entries.
+		RouteTooLong,
+		/// The model has as many versions as allowed.
+		TooManyVersions,
+		/// The version is already deprecated.
+		AlreadyDeprecated,
+		/// The caller already owns the model.
+		AlreadyOwner,
+		/// The deposit exceeds the caller's free balance.
+		InsufficientFunds,
+		/// A counter that cannot be exhausted in practice was exhausted.
+		CounterOverflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+
+		fn integrity_test() {
+			assert!(T::MaxRouteLength::get() >= 1, "a route holds at least its owner");
+			assert!(T::MaxVersions::get() >= 1, "a model has at least one version");
+		}
+	}
+
+	#[pallet::call(weight(<T as Config>::WeightInfo))]
+	impl<T: Config> Pallet<T> {
+		/// Register a model with its first version, holding `ModelDeposit` and the version's
+		/// deposit from the caller, who becomes its owner. Needs nobody's permission: every
+		/// parent's license allows derivatives, or the call fails.
+		///
+		/// - `origin`: signed; the owner.
+		/// - `name`, `modality`: descriptive metadata.
+		/// - `spec`: the first version: label, artifact hash, price per unit, license, owner's
+		///   share and lineage (datasets and parent versions with their shares). The shares add
+		///   up to exactly 100%; each dataset gets at least its `min_model_share`, each parent at
+		///   least its `min_upstream_share`.
+		#[pallet::call_index(0)]
+		pub fn register(
+			origin: OriginFor<T>,
+			name: BoundedVec<u8, T::MaxNameLength>,
+			modality: Modality,
+			spec: VersionSpec<T>,
+		) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_register(owner, ModelMetadata { name, modality }, spec)
+		}
+
+		/// Publish a new version of a model: new terms and lineage, going forward. Earlier
+		/// versions and their routes stay as they are.
+		///
+		/// - `origin`: signed; the owner.
+		/// - `model`: the model.
+		/// - `spec`: the version, with the same rules as in `register`; no parent may be a
+		///   version of `model` itself.
+		#[pallet::call_index(1)]
+		pub fn publish_version(
+			origin: OriginFor<T>,
+			model: ModelId,
+			spec: VersionSpec<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_publish_version(who, model, spec)
+		}
+
+		/// Change the price per unit of a version; invocations pay the new price from now on.
+		///
+		/// - `origin`: signed; the owner.
+		/// - `model`, `version`: the version.
+		/// - `price_per_unit`: the new price.
+		#[pallet::call_index(2)]
+		pub fn set_price(
+			origin: OriginFor<T>,
+			model: ModelId,
+			version: VersionNumber,
+			price_per_unit: BalanceOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_set_price(who, model, version, price_per_unit)
+		}
+
+		/// Replace a model's metadata.
+		///
+		/// - `origin`: signed; the owner.
+		/// - `model`: the model.
+		/// - `name`, `modality`: the new metadata.
+		#[pallet::call_index(3)]
+		pub fn update_metadata(
+			origin: OriginFor<T>,
+			model: ModelId,
+			name: BoundedVec<u8, T::MaxNameLength>,
+			modality: Modality,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_update_metadata(who, model, ModelMetadata { name, modality })
+		}
+
+		/// Deprecate a version for good: no new derivatives may name it as a parent. It can
+		/// still be invoked, and its route still pays.
+		///
+		/// - `origin`: signed; the owner.
+		/// - `model`, `version`: the version.
+		#[pallet::call_index(4)]
+		pub fn deprecate(
+			origin: OriginFor<T>,
+			model: ModelId,
+			version: VersionNumber,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_deprecate(who, model, version)
+		}
+
+		/// Offer the model to another account, or withdraw the offer with `None`. The offer
+		/// takes effect when that account calls `accept_ownership`.
+		///
+		/// - `origin`: signed; the owner.
+		/// - `model`: the model.
+		/// - `new_owner`: the account offered the model, or `None`.
+		#[pallet::call_index(5)]
+		pub fn transfer_ownership(
+			origin: OriginFor<T>,
+			model: ModelId,
+			new_owner: Option<AccountIdLookupOf<T>>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let new_owner = new_owner.map(T::Lookup::lookup).transpose()?;
+			Self::do_transfer_ownership(who, model, new_owner)
+		}
+
+		/// Accept an offered model: the model's and its versions' deposits are held from the
+		/// caller and released to the previous owner. Control passes to the caller, including
+		/// the owner's share of versions published from now on; routes already published keep
+		/// paying the accounts they name.
+		///
+		/// - `origin`: signed; the account offered the model.
+		/// - `model`: the model.
+		#[pallet::call_index(6)]
+		pub fn accept_ownership(origin: OriginFor<T>, model: ModelId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_accept_ownership(who, model)
+		}
+	}
+}

@@ -1,0 +1,293 @@
+//! Types stored by the pallet and taken by its calls.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{
+	pallet_prelude::*, traits::fungible::Inspect, CloneNoBound, DebugNoBound, EqNoBound,
+	PartialEqNoBound,
+};
+use scale_info::TypeInfo;
+use sp_runtime::Perbill;
+
+use crate::Config;
+pub use pallet_data_contribution::{ContentHash, DatasetId};
+
+/// Identifier of a model.
+pub type ModelId = u32;
+/// Number of a model's version; the first version is 1.
+pub type VersionNumber = u32;
+
+/// Balance type of the configured currency.
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+/// Account type of the runtime.
+pub type AccountIdOf<T> = <T as frame_system::Config>::AccountId;
+/// Block number type of the runtime.
+pub type BlockNumberOf<T> = frame_system::pallet_prelude::BlockNumberFor<T>;
+
+/// What kind of input and output a model works with.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum Modality {
+	/// Text in, text out.
+	Text,
+	/// Images (generation, classification, detection).
+	Image,
+	/// Speech and sound.
+	Audio,
+	/// Video.
+	Video,
+	/// Several modalities at once.
+	Multimodal,
+	/// Vector embeddings.
+	Embedding,
+	/// Tabular data.
+	Tabular,
+	/// Anything else.
+	Other,
+}
+
+/// Whether others may register models derived from a model version, and on what terms.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum Derivatives {
+	/// Nobody may register a model with this version as a parent.
+	Forbidden,
+	/// Anyone may, without asking, as long as the derivative routes at least
+	/// `min_upstream_share` of its royalties to this version.
+	Allowed {
+		/// The least share of a derivative's royalties this version must receive.
+		min_upstream_share: Perbill,
+	},
+}
+
+/// The license a model version is published under; enforced when others derive from it.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct License {
+	/// Whether derivatives may be used commercially. A derivative of a version that forbids
+	/// commercial use must forbid it too.
+	pub commercial_use: bool,
+	/// Whether, and on what terms, others may derive from the version.
+	pub derivatives: Derivatives,
+}
+
+/// Who receives a part of a model version's royalties.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum Beneficiary<AccountId> {
+	/// An account (a model owner, upstream or this one).
+	Account(AccountId),
+	/// A dataset's contributor pool, shared by its share holders.
+	Dataset(DatasetId),
+}
+
+/// A model version, as a parent in another version's lineage.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct ModelRef {
+	/// The parent model.
+	pub model: ModelId,
+	/// The parent's version.
+	pub version: VersionNumber,
+}
+
+/// What a model version was built from, with the share of royalties each input receives.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct Lineage<T: Config> {
+	/// Datasets the version was trained on, each with its share (at least the dataset's
+	/// `min_model_share`).
+	pub datasets: BoundedVec<(DatasetId, Perbill), T::MaxDatasets>,
+	/// Parent versions (one for a fine-tune, several for a composition), each with its share
+	/// (at least the parent license's `min_upstream_share`).
+	pub parents: BoundedVec<(ModelRef, Perbill), T::MaxParents>,
+}
+
+impl<T: Config> Default for Lineage<T> {
+	fn default() -> Self {
+		Self { datasets: BoundedVec::new(), parents: BoundedVec::new() }
+	}
+}
+
+/// A royalty route entry: a beneficiary and its part of every payment.
+pub type RouteEntry<AccountId> = (Beneficiary<AccountId>, Perbill);
+
+/// A flattened royalty route: no model entries, parts summing to exactly 100%, sorted by
+/// beneficiary, no beneficiary twice, no zero part.
+pub type Route<T> = BoundedVec<RouteEntry<AccountIdOf<T>>, <T as Config>::MaxRouteLength>;
+
+/// Everything that defines a new model version; the argument of `register` and
+/// `publish_version`.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct VersionSpec<T: Config> {
+	/// Human-readable version label, e.g. `1.2.0`.
+	pub label: BoundedVec<u8, T::MaxVersionLabelLength>,
+	/// Content hash of the model artifact (weights, stored off chain).
+	pub artifact_hash: ContentHash,
+	/// Price of one unit of invocation (e.g. a thousand tokens), paid along the route.
+	pub price_per_unit: BalanceOf<T>,
+	/// The license derivatives are bound by.
+	pub license: License,
+	/// The owner's own share of the royalties, before rounding remainders.
+	pub owner_share: Perbill,
+	/// The datasets and parent versions the version was built from.
+	pub lineage: Lineage<T>,
+}
+
+/// A published model version. Its lineage and route never change.
+#[derive(
+	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct ModelVersion<T: Config> {
+	/// Human-readable version label.
+	pub label: BoundedVec<u8, T::MaxVersionLabelLength>,
+	/// Content hash of the model artifact.
+	pub artifact_hash: ContentHash,
+	/// Price of one unit of invocation; the owner may change it.
+	pub price_per_unit: BalanceOf<T>,
+	/// The license derivatives are bound by.
+	pub license: License,
+	/// The owner's share as declared (the route holds the owner's exact part).
+	pub owner_share: Perbill,
+	/// The datasets and parent versions the version was built from.
+	pub lineage: Lineage<T>,
+	/// Entries of the version's flattened royalty route (stored apart, in `Routes`).
+	pub route_length: u32,
+	/// A deprecated version takes no new derivatives but may still be invoked.
+	pub deprecated: bool,
+	/// The block the version was published in.
+	pub published_at: BlockNumberOf<T>,
+	/// Deposit held from the model's owner for this record and the version's route.
+	pub deposit: BalanceOf<T>,
+}
+
+/// Descriptive metadata of a model; the owner may change it.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct ModelMetadata<T: Config> {
+	/// Human-readable name.
+	pub name: BoundedVec<u8, T::MaxNameLength>,
+	/// The model's modality.
+	pub modality: Modality,
+}
+
+/// A registered model.
+#[derive(
+	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct Model<T: Config> {
+	/// Who controls the model: publishes versions, sets prices, deprecates.
+	pub owner: AccountIdOf<T>,
+	/// Descriptive metadata.
+	pub metadata: ModelMetadata<T>,
+	/// The newest version; versions `1..=latest_version` exist.
+	pub latest_version: VersionNumber,
+	/// An account offered ownership, which becomes owner when it accepts.
+	pub pending_owner: Option<AccountIdOf<T>>,
+	/// Deposit held from the owner for this record.
+	pub deposit: BalanceOf<T>,
+	/// Sum of the deposits of the model's versions, also held from the owner.
+	pub versions_deposit: BalanceOf<T>,
+}
+
+/// What an invocation of a model version needs to know, read in one storage access.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
+pub struct InvocationTerms<AccountId, Balance> {
+	/// The version invoked (the latest one when the caller named none).
+	pub version: VersionNumber,
+	/// Price of one unit.
+	pub price_per_unit: Balance,
+	/// The model's owner.
+	pub owner: AccountId,
+}
