@@ -4,7 +4,10 @@ pub use frame_benchmarking::baseline::Pallet as BaselineBench;
 pub use frame_system_benchmarking::Pallet as SystemBench;
 
 #[allow(unused_imports)]
-pub use crate::{Balances, DataContribution, ModelRegistry, Runtime, Sudo, Timestamp, Utility};
+pub use crate::{
+	Balances, DataContribution, InvocationMetering, ModelRegistry, RoyaltyDistribution, Runtime,
+	Sudo, Timestamp, Utility,
+};
 
 impl frame_system_benchmarking::Config for Runtime {}
 impl frame_benchmarking::baseline::Config for Runtime {}
@@ -18,4 +21,6 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_utility, Utility]
 	[pallet_data_contribution, DataContribution]
 	[pallet_model_registry, ModelRegistry]
+	[pallet_royalty_distribution, RoyaltyDistribution]
+	[pallet_invocation_metering, InvocationMetering]
 );

@@ -22,7 +22,7 @@ use frame_system::limits::{BlockLength, BlockWeights};
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::traits::AccountIdConversion;
-use sp_runtime::{traits::One, Perbill};
+use sp_runtime::{traits::One, Perbill, Permill};
 
 /// Share of a block that normal (user) extrinsics may fill; the rest is for operational ones.
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
@@ -161,8 +161,8 @@ impl pallet_data_contribution::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	// The royalty distribution settles holders here once it is part of the runtime.
-	type SharesHook = ();
+	// Holders are settled in their pools before their shares grow.
+	type SharesHook = crate::RoyaltyDistribution;
 	type TreasuryAccount = TreasuryAccount;
 	type DatasetDeposit = DatasetDeposit;
 	type ContributionDeposit = ContributionDeposit;
@@ -214,29 +214,76 @@ impl pallet_model_registry::Config for Runtime {
 	type MaxVersionLabelLength = ConstU32<32>;
 	type MaxDatasets = ConstU32<16>;
 	type MaxParents = ConstU32<8>;
-	// Distributing a version's revenue credits each entry once: 64 entries keep that a small
-	// fraction of a block, and hold a chain of 50 fine-tunes by different owners with room for
-	// its datasets.
-	type MaxRouteLength = ConstU32<64>;
+	type MaxRouteLength = ConstU32<MAX_ROUTE_LENGTH>;
 	type MaxVersions = ConstU32<256>;
 	type WeightInfo = pallet_model_registry::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = DatasetsForBenchmarks;
+	type BenchmarkHelper = BenchmarkHelpers;
 }
 
-/// Creates real datasets for the model registry's benchmarks.
+/// Longest royalty route. Distributing a version's revenue credits each entry once: 64
+/// entries keep that a small fraction of a block, and hold a chain of 50 fine-tunes by
+/// different owners with room for its datasets.
+pub const MAX_ROUTE_LENGTH: u32 = 64;
+
+parameter_types! {
+	/// The royalty pot: every invocation payment until it is claimed.
+	pub const RoyaltyPotId: PalletId = PalletId(*b"py/rylty");
+	/// The protocol's part of every model price, for the treasury.
+	pub const ProtocolFee: Permill = Permill::from_percent(3);
+	pub OfferDeposit: Balance =
+		deposit(1, pallet_invocation_metering::Offer::<Runtime>::max_encoded_len() as u32);
+}
+
+impl pallet_royalty_distribution::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type PalletId = RoyaltyPotId;
+	type Routes = crate::ModelRegistry;
+	type Datasets = crate::DataContribution;
+	type MaxRouteLength = ConstU32<MAX_ROUTE_LENGTH>;
+	type MaxClaimPools = ConstU32<16>;
+	type WeightInfo = pallet_royalty_distribution::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BenchmarkHelpers;
+}
+
+impl pallet_invocation_metering::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Routes = crate::ModelRegistry;
+	type Royalties = crate::RoyaltyDistribution;
+	type TreasuryAccount = TreasuryAccount;
+	type ProtocolFee = ProtocolFee;
+	type OfferDeposit = OfferDeposit;
+	type MaxEndpointLength = ConstU32<256>;
+	type WeightInfo = pallet_invocation_metering::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BenchmarkHelpers;
+}
+
+/// Creates real datasets, share holders and models for the benchmarks of the pallets that
+/// build on them.
 #[cfg(feature = "runtime-benchmarks")]
-pub struct DatasetsForBenchmarks;
+pub struct BenchmarkHelpers;
 
 #[cfg(feature = "runtime-benchmarks")]
-impl pallet_model_registry::BenchmarkHelper for DatasetsForBenchmarks {
-	fn create_dataset(min_model_share: Perbill) -> pallet_model_registry::DatasetId {
+impl BenchmarkHelpers {
+	fn funded(name: &'static str, index: u32) -> AccountId {
 		use frame_support::traits::fungible::Mutate;
-		let curator: AccountId = frame_benchmarking::account("curator", 0, 0);
-		let _ = Balances::mint_into(&curator, 1_000 * crate::UNIT);
+		let who: AccountId = frame_benchmarking::account(name, index, 0);
+		let _ = Balances::mint_into(&who, 1_000 * crate::UNIT);
+		who
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_model_registry::BenchmarkHelper for BenchmarkHelpers {
+	fn create_dataset(min_model_share: Perbill) -> pallet_model_registry::DatasetId {
 		let id = pallet_data_contribution::NextDatasetId::<Runtime>::get();
 		let created = crate::DataContribution::create_dataset(
-			frame_system::RawOrigin::Signed(curator).into(),
+			frame_system::RawOrigin::Signed(Self::funded("curator", 0)).into(),
 			Default::default(),
 			Default::default(),
 			Default::default(),
@@ -249,5 +296,59 @@ impl pallet_model_registry::BenchmarkHelper for DatasetsForBenchmarks {
 		);
 		assert!(created.is_ok(), "a funded curator creates a dataset");
 		id
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_royalty_distribution::BenchmarkHelper<AccountId> for BenchmarkHelpers {
+	fn version_routing_to_datasets(
+		length: u32,
+	) -> (pallet_model_registry::ModelId, pallet_model_registry::VersionNumber, alloc::vec::Vec<u32>)
+	{
+		use pallet_model_registry::BenchmarkHelper as _;
+		let datasets: alloc::vec::Vec<u32> =
+			(0..length).map(|_| Self::create_dataset(Perbill::zero())).collect();
+		let holder = Self::funded("holder", 0);
+		for dataset in &datasets {
+			Self::mint_shares(*dataset, &holder, 1);
+		}
+		// Equal parts, the first dataset taking what division leaves.
+		let each = Perbill::one().deconstruct() / length.max(1);
+		let first = Perbill::one().deconstruct() - each * (length.max(1) - 1);
+		let route = datasets
+			.iter()
+			.enumerate()
+			.map(|(i, d)| {
+				let part = if i == 0 { first } else { each };
+				(pallet_model_registry::Beneficiary::Dataset(*d), Perbill::from_parts(part))
+			})
+			.collect();
+		let (model, version) = crate::ModelRegistry::insert_version_for_benchmarks(
+			Self::funded("owner", 0),
+			crate::UNIT,
+			route,
+		)
+		.expect("a route within the bound");
+		(model, version, datasets)
+	}
+
+	fn mint_shares(dataset: u32, holder: &AccountId, shares: u128) {
+		Self::funded("holder", 0);
+		crate::DataContribution::mint_for_benchmarks(dataset, holder, shares)
+			.expect("the dataset exists and the holder can pay the deposit");
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_invocation_metering::BenchmarkHelper<Balance> for BenchmarkHelpers {
+	fn invocable_model(price_per_unit: Balance) -> pallet_model_registry::ModelId {
+		let owner = Self::funded("owner", 0);
+		let route = alloc::vec![(
+			pallet_model_registry::Beneficiary::Account(owner.clone()),
+			Perbill::one()
+		)];
+		crate::ModelRegistry::insert_version_for_benchmarks(owner, price_per_unit, route)
+			.expect("a one-entry route")
+			.0
 	}
 }

@@ -25,6 +25,8 @@ pub mod configs;
 pub mod genesis_config_presets;
 
 #[cfg(test)]
+mod economy_tests;
+#[cfg(test)]
 mod tests;
 
 use sp_runtime::{
@@ -217,4 +219,10 @@ mod runtime {
 
 	#[runtime::pallet_index(21)]
 	pub type ModelRegistry = pallet_model_registry;
+
+	#[runtime::pallet_index(22)]
+	pub type RoyaltyDistribution = pallet_royalty_distribution;
+
+	#[runtime::pallet_index(23)]
+	pub type InvocationMetering = pallet_invocation_metering;
 }

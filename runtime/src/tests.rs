@@ -14,7 +14,7 @@ use sp_keyring::Sr25519Keyring;
 use sp_runtime::BuildStorage;
 
 /// Builds the externalities of a named preset exactly as a node would from its chain spec.
-fn preset_ext(name: &str) -> sp_io::TestExternalities {
+pub(crate) fn preset_ext(name: &str) -> sp_io::TestExternalities {
 	let patch = genesis_config_presets::get_preset(&PresetId::from(name)).expect("preset exists");
 	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
 	let patch: serde_json::Value = serde_json::from_slice(&patch).unwrap();
@@ -59,8 +59,14 @@ fn development_preset_has_alice_as_sole_authority_and_sudo() {
 		assert_eq!(Grandpa::grandpa_authorities().len(), 1);
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(alice.clone()));
 		assert_eq!(Balances::free_balance(&alice), ENDOWMENT);
-		// Twelve well-known accounts, each endowed once: issuance is exact.
-		assert_eq!(pallet_balances::TotalIssuance::<Runtime>::get(), ENDOWMENT * 12);
+		// Twelve well-known accounts, each endowed once, and the royalty pot's existential
+		// deposit: issuance is exact.
+		let pot = crate::RoyaltyDistribution::pot();
+		assert_eq!(Balances::free_balance(&pot), EXISTENTIAL_DEPOSIT);
+		assert_eq!(
+			pallet_balances::TotalIssuance::<Runtime>::get(),
+			ENDOWMENT * 12 + EXISTENTIAL_DEPOSIT
+		);
 	});
 }
 
@@ -104,7 +110,9 @@ fn metadata_lists_every_pallet() {
 			"Sudo",
 			"Utility",
 			"DataContribution",
-			"ModelRegistry"
+			"ModelRegistry",
+			"RoyaltyDistribution",
+			"InvocationMetering"
 		]
 	);
 	// polkadot.js needs v15 for runtime API types.

@@ -778,7 +778,25 @@ impl<T: Config> ContributorShares<T::AccountId> for Pallet<T> {
 	}
 }
 
-#[cfg(any(feature = "try-runtime", test))]
+#[cfg(feature = "runtime-benchmarks")]
+impl<T: Config> Pallet<T> {
+	/// Mints `shares` of `dataset` to `holder` as an accepted contribution does (holding deposit
+	/// held, shares hook called first), for other pallets' benchmarks.
+	pub fn mint_for_benchmarks(
+		dataset: DatasetId,
+		holder: &T::AccountId,
+		shares: Shares,
+	) -> DispatchResult {
+		let mut record = Datasets::<T>::get(dataset).ok_or(Error::<T>::UnknownDataset)?;
+		Self::open_pending(dataset, &mut record, holder)?;
+		Self::close_pending(dataset, holder);
+		Self::mint(dataset, &mut record, holder, shares)?;
+		Datasets::<T>::insert(dataset, record);
+		Ok(())
+	}
+}
+
+#[cfg(any(feature = "try-runtime", feature = "std"))]
 impl<T: Config> Pallet<T> {
 	/// Checks every invariant of the pallet's storage:
 	/// - share totals equal the sum of holdings, holder and pending counters match the records;

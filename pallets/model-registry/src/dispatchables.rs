@@ -296,7 +296,51 @@ impl<T: Config> RouteProvider<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	}
 }
 
-#[cfg(any(feature = "try-runtime", test))]
+#[cfg(feature = "runtime-benchmarks")]
+impl<T: Config> Pallet<T> {
+	/// Registers a model whose first version has exactly `route` as its route (no lineage
+	/// checks, no deposit), for other pallets' benchmarks that need routes of a given shape.
+	pub fn insert_version_for_benchmarks(
+		owner: T::AccountId,
+		price_per_unit: BalanceOf<T>,
+		route: Vec<RouteEntry<T::AccountId>>,
+	) -> Result<(ModelId, VersionNumber), DispatchError> {
+		let model = NextModelId::<T>::get();
+		let route = Route::<T>::try_from(route).map_err(|_| Error::<T>::RouteTooLong)?;
+		let version = ModelVersion {
+			label: Default::default(),
+			artifact_hash: Default::default(),
+			price_per_unit,
+			license: License {
+				commercial_use: true,
+				derivatives: Derivatives::Allowed { min_upstream_share: Default::default() },
+			},
+			owner_share: sp_runtime::Perbill::one(),
+			lineage: Default::default(),
+			route_length: u32::try_from(route.len()).unwrap_or(u32::MAX),
+			deprecated: false,
+			published_at: frame_system::Pallet::<T>::block_number(),
+			deposit: Zero::zero(),
+		};
+		Models::<T>::insert(
+			model,
+			Model {
+				owner,
+				metadata: ModelMetadata { name: Default::default(), modality: Modality::Other },
+				latest_version: 1,
+				pending_owner: None,
+				deposit: Zero::zero(),
+				versions_deposit: Zero::zero(),
+			},
+		);
+		NextModelId::<T>::put(model.saturating_add(1));
+		Versions::<T>::insert(model, 1, version);
+		Routes::<T>::insert(model, 1, route);
+		Ok((model, 1))
+	}
+}
+
+#[cfg(any(feature = "try-runtime", feature = "std"))]
 impl<T: Config> Pallet<T> {
 	/// Checks every invariant of the pallet's storage:
 	/// - every version has a route and every route a version;

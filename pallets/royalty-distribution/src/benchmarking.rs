@@ -1,0 +1,110 @@
+//! Benchmarks of every call at the worst case of its bounds: `distribute` over routes of every
+//! length up to the maximum, every entry a dataset pool with holders; `claim_pools` over up to
+//! `MaxClaimPools` pools.
+
+#![allow(
+	clippy::unwrap_used,
+	clippy::expect_used,
+	clippy::arithmetic_side_effects,
+	clippy::indexing_slicing
+)]
+
+use super::*;
+use crate::pallet::{Credits, Undistributed};
+use alloc::vec::Vec;
+use frame_benchmarking::v2::*;
+use frame_support::{
+	traits::{fungible::Mutate, Get},
+	BoundedVec,
+};
+use frame_system::RawOrigin;
+use sp_runtime::traits::Bounded;
+use sp_runtime::traits::Zero;
+
+fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, index, 0);
+	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 1_000_000u32.into());
+	who
+}
+
+fn revenue<T: Config>() -> BalanceOf<T> {
+	1_000_000_000u32.into()
+}
+
+/// Accrues revenue to a version, with a provider fee credited to `provider`.
+fn accrue<T: Config>(model: ModelId, version: VersionNumber, provider: &T::AccountId) {
+	let payer = funded::<T>("payer", 0);
+	Pallet::<T>::accrue(
+		&payer,
+		model,
+		version,
+		1,
+		revenue::<T>(),
+		&[(provider.clone(), revenue::<T>())],
+	)
+	.unwrap();
+}
+
+/// A version routing to `pools` datasets in each of which `holder` holds shares, with revenue
+/// distributed to them.
+fn pools_with_earnings<T: Config>(pools: u32, holder: &T::AccountId) -> Vec<DatasetId> {
+	let (model, version, datasets) = T::BenchmarkHelper::version_routing_to_datasets(pools);
+	for dataset in &datasets {
+		T::BenchmarkHelper::mint_shares(*dataset, holder, 1_000);
+	}
+	accrue::<T>(model, version, holder);
+	Pallet::<T>::do_distribute(model, version).unwrap();
+	datasets
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn distribute(r: Linear<1, { T::MaxRouteLength::get() }>) {
+		let (model, version, _) = T::BenchmarkHelper::version_routing_to_datasets(r);
+		let provider = funded::<T>("provider", 0);
+		accrue::<T>(model, version, &provider);
+		let caller = funded::<T>("caller", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), model, version);
+		// Only what rounding cannot split (under one unit per entry) may stay.
+		let carried = Undistributed::<T>::get(model, version).map(|r| r.amount);
+		assert!(carried.is_none_or(|amount| amount < r.into()));
+	}
+
+	#[benchmark]
+	fn claim() {
+		let provider = funded::<T>("provider", 0);
+		let (model, version, _) = T::BenchmarkHelper::version_routing_to_datasets(1);
+		accrue::<T>(model, version, &provider);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(provider.clone()));
+		assert!(Credits::<T>::get(&provider).is_none());
+	}
+
+	#[benchmark]
+	fn claim_pool() {
+		let holder = funded::<T>("holder", 0);
+		let datasets = pools_with_earnings::<T>(1, &holder);
+		let before = Pallet::<T>::claimable_in_pool(datasets[0], &holder);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(holder.clone()), datasets[0]);
+		assert!(Pallet::<T>::claimable_in_pool(datasets[0], &holder) < before);
+	}
+
+	#[benchmark]
+	fn claim_pools(n: Linear<1, { T::MaxClaimPools::get() }>) {
+		let holder = funded::<T>("holder", 0);
+		let datasets = pools_with_earnings::<T>(n, &holder);
+		let list: BoundedVec<_, _> = datasets.clone().try_into().unwrap();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(holder.clone()), list);
+		for dataset in datasets {
+			assert!(Pallet::<T>::claimable_in_pool(dataset, &holder).is_zero());
+		}
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::ExtBuilder.build(), crate::mock::Test);
+}

@@ -1,0 +1,327 @@
+//! The logic behind every call, the accrual and shares hooks, and the invariants `try_state`
+//! checks.
+
+use crate::{pallet::*, types::*, OnSharesMinted, RoyaltySink};
+use frame_support::{
+	defensive,
+	pallet_prelude::*,
+	traits::{
+		fungible::{Inspect, Mutate},
+		tokens::{DepositConsequence, Preservation, Provenance},
+	},
+};
+use pallet_data_contribution::ContributorShares;
+use pallet_model_registry::RouteProvider;
+use sp_core::U256;
+use sp_runtime::traits::{AccountIdConversion, Saturating, UniqueSaturatedInto, Zero};
+
+fn scaled<B: UniqueSaturatedInto<u128>>(amount: B) -> U256 {
+	U256::from(amount.unique_saturated_into()).saturating_mul(U256::from(SCALE))
+}
+
+/// The whole units of a scaled amount (its fraction of a unit stays behind).
+fn whole_units<B: sp_runtime::traits::UniqueSaturatedFrom<u128>>(scaled: U256) -> B {
+	let units = scaled.checked_div(U256::from(SCALE)).unwrap_or_default();
+	B::unique_saturated_from(u128::try_from(units).unwrap_or(u128::MAX))
+}
+
+impl<T: Config> Pallet<T> {
+	/// The pot's account.
+	pub fn pot() -> T::AccountId {
+		T::PalletId::get().into_account_truncating()
+	}
+
+	/// Pushes a version's undistributed revenue along its route; returns the route's length.
+	pub(crate) fn do_distribute(
+		model: ModelId,
+		version: VersionNumber,
+	) -> Result<u32, DispatchError> {
+		let route = T::Routes::route(model, version).ok_or(Error::<T>::UnknownVersion)?;
+		let revenue = Undistributed::<T>::get(model, version).unwrap_or_default();
+		ensure!(!revenue.amount.is_zero(), Error::<T>::NothingToDistribute);
+
+		let mut distributed = BalanceOf::<T>::zero();
+		for (beneficiary, part) in route.iter() {
+			let portion = part.mul_floor(revenue.amount);
+			let paid = match beneficiary {
+				Beneficiary::Account(who) => {
+					Self::credit(who, portion);
+					true
+				}
+				Beneficiary::Dataset(dataset) => Self::pay_pool(*dataset, portion, &revenue),
+			};
+			if paid {
+				// The parts sum to 100%, so the portions never exceed the revenue.
+				distributed = distributed.saturating_add(portion);
+			}
+		}
+		let carried = revenue.amount.saturating_sub(distributed);
+		if carried.is_zero() {
+			Undistributed::<T>::remove(model, version);
+		} else {
+			Undistributed::<T>::insert(
+				model,
+				version,
+				Revenue { amount: carried, invocations: 0, units: 0 },
+			);
+		}
+		let route_length = u32::try_from(route.len()).unwrap_or(u32::MAX);
+		Self::deposit_event(Event::RevenueDistributed {
+			model,
+			version,
+			distributed,
+			carried,
+			route_length,
+		});
+		Ok(route_length)
+	}
+
+	/// Pays `portion` into a dataset's pool (or, before it has shares, to its curator) and
+	/// counts the usage. Returns whether it was paid.
+	fn pay_pool(
+		dataset: DatasetId,
+		portion: BalanceOf<T>,
+		revenue: &Revenue<BalanceOf<T>>,
+	) -> bool {
+		let total_shares = T::Datasets::total_shares(dataset);
+		if total_shares == 0 {
+			let Some(curator) = T::Datasets::curator(dataset) else {
+				defensive!("a route names a dataset that does not exist");
+				return false;
+			};
+			Self::credit(&curator, portion);
+		} else if !portion.is_zero() {
+			Pools::<T>::mutate(dataset, |maybe| {
+				let pool = maybe.get_or_insert_with(Default::default);
+				let incoming = scaled(portion).saturating_add(pool.remainder);
+				// `total_shares` is not zero here, so neither division can fail.
+				let total = U256::from(total_shares);
+				let per_share = incoming.checked_div(total).unwrap_or_default();
+				pool.reward_per_share = pool.reward_per_share.saturating_add(per_share);
+				pool.remainder = incoming.checked_rem(total).unwrap_or_default();
+				pool.balance = pool.balance.saturating_add(portion);
+			});
+		}
+		DatasetUsage::<T>::mutate(dataset, |usage| {
+			usage.invocations = usage.invocations.saturating_add(revenue.invocations);
+			usage.units = usage.units.saturating_add(revenue.units);
+			usage.revenue = usage.revenue.saturating_add(portion);
+		});
+		true
+	}
+
+	/// Adds to an account's credits. Credits are backed by the pot, whose balance bounds
+	/// their sum, so the addition cannot saturate.
+	fn credit(who: &T::AccountId, amount: BalanceOf<T>) {
+		if amount.is_zero() {
+			return;
+		}
+		Credits::<T>::mutate(who, |credit| {
+			*credit = Some(credit.unwrap_or_default().saturating_add(amount));
+		});
+	}
+
+	pub(crate) fn do_claim(who: T::AccountId) -> DispatchResult {
+		let amount = Credits::<T>::get(&who).unwrap_or_default();
+		ensure!(!amount.is_zero(), Error::<T>::NothingToClaim);
+		Self::pay_out(&who, amount)?;
+		Credits::<T>::remove(&who);
+		Self::deposit_event(Event::CreditsClaimed { who, amount });
+		Ok(())
+	}
+
+	pub(crate) fn do_claim_pools(who: T::AccountId, datasets: &[DatasetId]) -> DispatchResult {
+		let mut claims = alloc::vec::Vec::with_capacity(datasets.len());
+		let mut total = BalanceOf::<T>::zero();
+		for dataset in datasets {
+			if claims.iter().any(|(d, _, _)| d == dataset) {
+				continue;
+			}
+			let Some(mut settlement) = Settlements::<T>::get(dataset, &who) else { continue };
+			let pool = Pools::<T>::get(dataset).unwrap_or_default();
+			Self::settle(&mut settlement, &pool, T::Datasets::shares_of(*dataset, &who));
+			let amount: BalanceOf<T> = whole_units(settlement.pending);
+			if amount.is_zero() {
+				continue;
+			}
+			settlement.pending = settlement.pending.saturating_sub(scaled(amount));
+			total = total.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
+			claims.push((*dataset, settlement, amount));
+		}
+		ensure!(!total.is_zero(), Error::<T>::NothingToClaim);
+		Self::pay_out(&who, total)?;
+		for (dataset, settlement, amount) in claims {
+			Settlements::<T>::insert(dataset, &who, settlement);
+			Pools::<T>::mutate(dataset, |maybe| {
+				if let Some(pool) = maybe.as_mut() {
+					pool.balance = pool.balance.saturating_sub(amount);
+				}
+			});
+			Self::deposit_event(Event::PoolClaimed { dataset, who: who.clone(), amount });
+		}
+		Ok(())
+	}
+
+	/// Adds what `shares` earned since the last settlement to the holder's pending earnings.
+	fn settle(settlement: &mut Settlement, pool: &Pool<BalanceOf<T>>, shares: Shares) {
+		let growth = pool.reward_per_share.saturating_sub(settlement.paid_per_share);
+		let earned = U256::from(shares).saturating_mul(growth);
+		settlement.pending = settlement.pending.saturating_add(earned);
+		settlement.paid_per_share = pool.reward_per_share;
+	}
+
+	/// Pays `amount` from the pot, which always keeps its existential deposit.
+	fn pay_out(who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+		match T::Currency::can_deposit(who, amount, Provenance::Extant) {
+			DepositConsequence::Success => {}
+			DepositConsequence::BelowMinimum => Err(Error::<T>::BelowExistentialDeposit)?,
+			_ => Err(Error::<T>::CannotReceive)?,
+		}
+		T::Currency::transfer(&Self::pot(), who, amount, Preservation::Preserve)
+			.map(|_| ())
+			.inspect_err(|error| {
+				defensive!("the pot holds every claim", error);
+			})
+	}
+
+	/// What `who` may claim from its account credits.
+	pub fn claimable_credits(who: &T::AccountId) -> BalanceOf<T> {
+		Credits::<T>::get(who).unwrap_or_default()
+	}
+
+	/// What `who` may claim from a dataset pool now (whole units).
+	pub fn claimable_in_pool(dataset: DatasetId, who: &T::AccountId) -> BalanceOf<T> {
+		let Some(mut settlement) = Settlements::<T>::get(dataset, who) else {
+			return Zero::zero();
+		};
+		let pool = Pools::<T>::get(dataset).unwrap_or_default();
+		Self::settle(&mut settlement, &pool, T::Datasets::shares_of(dataset, who));
+		whole_units(settlement.pending)
+	}
+}
+
+impl<T: Config> RoyaltySink<T::AccountId, BalanceOf<T>> for Pallet<T> {
+	fn accrue(
+		payer: &T::AccountId,
+		model: ModelId,
+		version: VersionNumber,
+		units: Units,
+		royalty: BalanceOf<T>,
+		credits: &[(T::AccountId, BalanceOf<T>)],
+	) -> DispatchResult {
+		let mut total = royalty;
+		for (_, amount) in credits {
+			total = total.checked_add(amount).ok_or(Error::<T>::Overflow)?;
+		}
+		if !total.is_zero() {
+			T::Currency::transfer(payer, &Self::pot(), total, Preservation::Preserve)
+				.map_err(|_| Error::<T>::InsufficientFunds)?;
+		}
+		for (who, amount) in credits {
+			Self::credit(who, *amount);
+		}
+		Undistributed::<T>::mutate(model, version, |maybe| {
+			let revenue = maybe.get_or_insert_with(Default::default);
+			revenue.amount = revenue.amount.saturating_add(royalty);
+			revenue.invocations = revenue.invocations.saturating_add(1);
+			revenue.units = revenue.units.saturating_add(units.into());
+		});
+		Self::deposit_event(Event::RevenueAccrued {
+			model,
+			version,
+			payer: payer.clone(),
+			royalty,
+			total,
+		});
+		Ok(())
+	}
+}
+
+impl<T: Config> OnSharesMinted<T::AccountId> for Pallet<T> {
+	fn before_mint(dataset: DatasetId, holder: &T::AccountId, current: Shares, _total: Shares) {
+		let pool = Pools::<T>::get(dataset).unwrap_or_default();
+		Settlements::<T>::mutate(dataset, holder, |maybe| {
+			let settlement = maybe.get_or_insert_with(|| Settlement {
+				paid_per_share: pool.reward_per_share,
+				pending: U256::zero(),
+			});
+			Self::settle(settlement, &pool, current);
+		});
+	}
+}
+
+#[cfg(any(feature = "try-runtime", feature = "std"))]
+impl<T: Config> Pallet<T> {
+	/// What the pot owes: Σ credits + Σ undistributed revenue + Σ pool balances.
+	pub fn obligations() -> BalanceOf<T> {
+		let credits =
+			Credits::<T>::iter_values().fold(Zero::zero(), BalanceOf::<T>::saturating_add);
+		let revenue = Undistributed::<T>::iter_values()
+			.fold(BalanceOf::<T>::zero(), |sum, revenue| sum.saturating_add(revenue.amount));
+		let pools = Pools::<T>::iter_values()
+			.fold(BalanceOf::<T>::zero(), |sum, pool| sum.saturating_add(pool.balance));
+		credits.saturating_add(revenue).saturating_add(pools)
+	}
+
+	/// Checks every invariant of the pallet's storage:
+	/// - the pot holds its existential deposit plus everything it owes (anything more is a
+	///   donation);
+	/// - each pool's balance, scaled, equals exactly what its holders are owed (settled and
+	///   unsettled) plus its carried remainder, and the remainder is below its total shares;
+	/// - each pool's holders with a settlement hold all of the dataset's shares (no holder
+	///   escaped the shares hook);
+	/// - no zero credit or empty revenue record is stored.
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		use alloc::collections::btree_map::BTreeMap;
+		use sp_runtime::TryRuntimeError;
+
+		fn check(condition: bool, message: &'static str) -> Result<(), TryRuntimeError> {
+			if condition {
+				Ok(())
+			} else {
+				Err(TryRuntimeError::Other(message))
+			}
+		}
+
+		let pot = T::Currency::balance(&Self::pot());
+		let owed = Self::obligations().saturating_add(T::Currency::minimum_balance());
+		check(pot >= owed, "the pot holds less than it owes")?;
+		check(Credits::<T>::iter_values().all(|c| !c.is_zero()), "a zero credit is stored")?;
+
+		let mut owed_by_pool: BTreeMap<DatasetId, U256> = BTreeMap::new();
+		let mut shares_by_pool: BTreeMap<DatasetId, Shares> = BTreeMap::new();
+		for (dataset, holder, settlement) in Settlements::<T>::iter() {
+			let pool = Pools::<T>::get(dataset).unwrap_or_default();
+			let shares = T::Datasets::shares_of(dataset, &holder);
+			let mut current = settlement.clone();
+			Self::settle(&mut current, &pool, shares);
+			check(
+				settlement.paid_per_share <= pool.reward_per_share,
+				"a holder was settled beyond its pool",
+			)?;
+			let owed = owed_by_pool.entry(dataset).or_default();
+			*owed = owed.saturating_add(current.pending);
+			let held = shares_by_pool.entry(dataset).or_default();
+			*held = held.saturating_add(shares);
+		}
+		for (dataset, pool) in Pools::<T>::iter() {
+			let total = T::Datasets::total_shares(dataset);
+			check(
+				pool.remainder < U256::from(total),
+				"a pool's remainder is not below its shares",
+			)?;
+			let owed = owed_by_pool.get(&dataset).copied().unwrap_or_default();
+			check(
+				scaled(pool.balance) == owed.saturating_add(pool.remainder),
+				"a pool's balance differs from what its holders are owed",
+			)?;
+		}
+		for (dataset, held) in shares_by_pool {
+			check(
+				held == T::Datasets::total_shares(dataset),
+				"a share holder escaped the shares hook",
+			)?;
+		}
+		Ok(())
+	}
+}

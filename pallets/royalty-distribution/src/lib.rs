@@ -1,0 +1,283 @@
+//! # Royalty distribution
+//!
+//! The royalty pot: every payment for a model invocation lands here once, and leaves only
+//! when the people it belongs to claim it.
+//!
+//! Paying upstream happens in two phases, so that an invocation costs the same whatever the
+//! lineage depth, the route length or the number of contributors:
+//!
+//! 1. **Accrue** ([`RoyaltySink::accrue`], called by the metering pallet), O(1): the payer's
+//!    whole payment moves into the pot; the provider's and the protocol's fees are credited to
+//!    those accounts; the royalty is added to the model version's undistributed revenue.
+//! 2. **Distribute** (`distribute`, permissionless), O(route length): the undistributed
+//!    revenue is pushed along the version's flattened route. An account entry is credited; a
+//!    dataset entry raises the dataset pool's reward per share, in O(1) however many holders
+//!    the pool has. A pool without shares yet pays its curator, so nothing is stranded.
+//!
+//! Share holders are settled before their shares grow ([`OnSharesMinted`]), so each earns only
+//! from revenue distributed while it holds the shares. Claims are pull-based: `claim` pays the
+//! caller's account credits, `claim_pool` / `claim_pools` its earnings in dataset pools.
+//!
+//! **Nothing is rounded away.** Route parts are rounded down and what is left stays
+//! undistributed for the next distribution; what a pool cannot divide among its shares is
+//! carried to the next distribution; a holder's earnings are kept in fractions of a unit and
+//! only whole units are paid. Hence the pot always holds exactly the existential deposit plus
+//! Σ credits + Σ undistributed revenue + Σ pool balances, and each pool's balance is exactly
+//! what its holders are owed plus its carried remainder (less than one unit in total).
+//!
+//! **Claims below the existential deposit** are paid when the claimant's account exists (or
+//! the amount reaches the existential deposit); otherwise the claim fails with
+//! `BelowExistentialDeposit` and the earnings stay, accumulating until they can be paid.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+mod dispatchables;
+pub mod traits;
+pub mod types;
+pub mod weights;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+pub use pallet_data_contribution::OnSharesMinted;
+#[cfg(feature = "runtime-benchmarks")]
+pub use traits::BenchmarkHelper;
+pub use traits::RoyaltySink;
+pub use types::*;
+pub use weights::WeightInfo;
+
+// FRAME's storage, error and pallet macros expand to code that calls `expect`; the pallet's own
+// logic lives in `dispatchables.rs`, where the workspace's no-panic lints apply in full.
+#[allow(clippy::expect_used, clippy::unwrap_used)]
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::fungible::{Inspect, Mutate},
+		PalletId,
+	};
+	use frame_system::pallet_prelude::*;
+	use pallet_data_contribution::ContributorShares;
+	use pallet_model_registry::RouteProvider;
+	use sp_runtime::traits::{Saturating, Zero};
+
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The overarching event type.
+		#[allow(deprecated)]
+		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
+
+		/// The currency royalties are paid in.
+		type Currency: Inspect<Self::AccountId> + Mutate<Self::AccountId>;
+
+		/// The pot's id; its account holds every payment until it is claimed.
+		#[pallet::constant]
+		type PalletId: Get<PalletId>;
+
+		/// The routes of model versions.
+		type Routes: RouteProvider<Self::AccountId, BalanceOf<Self>>;
+
+		/// Dataset share pools: totals, holdings and curators.
+		type Datasets: ContributorShares<Self::AccountId>;
+
+		/// Longest route `distribute` may have to walk (the model registry's bound).
+		#[pallet::constant]
+		type MaxRouteLength: Get<u32>;
+
+		/// Most pools one `claim_pools` call may claim from.
+		#[pallet::constant]
+		type MaxClaimPools: Get<u32>;
+
+		/// Weights of this pallet's calls.
+		type WeightInfo: WeightInfo;
+
+		/// Creates models and share holders for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
+	}
+
+	/// Account credits not claimed yet: provider fees, protocol fees, route parts of accounts,
+	/// and revenue of datasets that had no shares.
+	#[pallet::storage]
+	pub type Credits<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, BalanceOf<T>>;
+
+	/// Royalties of model versions accrued and not distributed yet.
+	#[pallet::storage]
+	pub type Undistributed<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		ModelId,
+		Twox64Concat,
+		VersionNumber,
+		Revenue<BalanceOf<T>>,
+	>;
+
+	/// Dataset pools: reward per share, balance and carried remainder.
+	#[pallet::storage]
+	pub type Pools<T: Config> = StorageMap<_, Blake2_128Concat, DatasetId, Pool<BalanceOf<T>>>;
+
+	/// Each holder's settlement in each pool: `(dataset, holder) -> settlement`.
+	#[pallet::storage]
+	pub type Settlements<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		DatasetId,
+		Blake2_128Concat,
+		T::AccountId,
+		Settlement,
+	>;
+
+	/// Usage of each dataset through the models routing to it, counted at distribution.
+	#[pallet::storage]
+	pub type DatasetUsage<T: Config> =
+		StorageMap<_, Blake2_128Concat, DatasetId, Usage<BalanceOf<T>>, ValueQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		#[serde(skip)]
+		pub _config: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			// The pot keeps the existential deposit for good, so payments of any size can land
+			// in it and claims never reap it.
+			let pot = Pallet::<T>::pot();
+			let missing = T::Currency::minimum_balance().saturating_sub(T::Currency::balance(&pot));
+			if !missing.is_zero() {
+				let _ = T::Currency::mint_into(&pot, missing);
+			}
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A payment for a model version entered the pot: `royalty` awaits distribution along
+		/// the route, the rest was credited to fee recipients.
+		RevenueAccrued {
+			model: ModelId,
+			version: VersionNumber,
+			payer: T::AccountId,
+			royalty: BalanceOf<T>,
+			total: BalanceOf<T>,
+		},
+		/// A version's undistributed revenue was pushed along its route; `carried` stays
+		/// undistributed (what rounding left, or a dataset pool that could not be paid).
+		RevenueDistributed {
+			model: ModelId,
+			version: VersionNumber,
+			distributed: BalanceOf<T>,
+			carried: BalanceOf<T>,
+			route_length: u32,
+		},
+		/// An account claimed its credits.
+		CreditsClaimed { who: T::AccountId, amount: BalanceOf<T> },
+		/// A share holder claimed its earnings in a dataset pool.
+		PoolClaimed { dataset: DatasetId, who: T::AccountId, amount: BalanceOf<T> },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The model version does not exist.
+		UnknownVersion,
+		/// The version has no undistributed revenue.
+		NothingToDistribute,
+		/// There is nothing to claim.
+		NothingToClaim,
+		/// The claim is below the existential deposit and the claimant's account does not
+		/// exist; the earnings stay until they reach it or the account exists.
+		BelowExistentialDeposit,
+		/// The claimant's account cannot receive the amount.
+		CannotReceive,
+		/// The payer cannot pay the whole amount and stay alive.
+		InsufficientFunds,
+		/// An amount overflowed.
+		Overflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+
+		fn integrity_test() {
+			assert!(T::MaxClaimPools::get() >= 1, "claim_pools takes at least one pool");
+		}
+	}
+
+	#[pallet::call(weight(<T as Config>::WeightInfo))]
+	impl<T: Config> Pallet<T> {
+		/// Push a model version's undistributed revenue along its royalty route. Anyone may
+		/// call this; the cost grows with the route's length only (charged for the longest
+		/// route, refunded to the actual one).
+		///
+		/// - `origin`: signed; anyone.
+		/// - `model`, `version`: the model version.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::distribute(T::MaxRouteLength::get()))]
+		pub fn distribute(
+			origin: OriginFor<T>,
+			model: ModelId,
+			version: VersionNumber,
+		) -> DispatchResultWithPostInfo {
+			ensure_signed(origin)?;
+			let route_length = Self::do_distribute(model, version)?;
+			Ok(Some(T::WeightInfo::distribute(route_length)).into())
+		}
+
+		/// Claim the caller's account credits (fees and route parts), all at once.
+		///
+		/// - `origin`: signed; the account credited.
+		#[pallet::call_index(1)]
+		pub fn claim(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_claim(who)
+		}
+
+		/// Claim the caller's earnings in one dataset pool.
+		///
+		/// - `origin`: signed; a share holder of the dataset.
+		/// - `dataset`: the dataset.
+		#[pallet::call_index(2)]
+		pub fn claim_pool(origin: OriginFor<T>, dataset: DatasetId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_claim_pools(who, &[dataset])
+		}
+
+		/// Claim the caller's earnings in several dataset pools, paid in one transfer. Pools
+		/// with nothing owed are skipped.
+		///
+		/// - `origin`: signed; a share holder.
+		/// - `datasets`: the datasets, at most `MaxClaimPools`.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::claim_pools(datasets.len() as u32))]
+		pub fn claim_pools(
+			origin: OriginFor<T>,
+			datasets: BoundedVec<DatasetId, T::MaxClaimPools>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_claim_pools(who, &datasets)
+		}
+	}
+}
