@@ -233,6 +233,8 @@ parameter_types! {
 	pub const ProtocolFee: Permill = Permill::from_percent(3);
 	pub OfferDeposit: Balance =
 		deposit(1, pallet_invocation_metering::Offer::<Runtime>::max_encoded_len() as u32);
+	pub ChannelDeposit: Balance =
+		deposit(1, pallet_invocation_metering::Channel::<Runtime>::max_encoded_len() as u32);
 }
 
 impl pallet_royalty_distribution::Config for Runtime {
@@ -258,6 +260,14 @@ impl pallet_invocation_metering::Config for Runtime {
 	type ProtocolFee = ProtocolFee;
 	type OfferDeposit = OfferDeposit;
 	type MaxEndpointLength = ConstU32<256>;
+	type OffchainSignature = crate::Signature;
+	type OffchainPublic = <crate::Signature as sp_runtime::traits::Verify>::Signer;
+	type ChannelDeposit = ChannelDeposit;
+	// An hour for the provider to settle its last voucher once the consumer asks to close.
+	type ChallengePeriod = ConstU32<HOURS>;
+	type MaxChannelDuration = ConstU32<{ 90 * DAYS }>;
+	// Each voucher costs a signature check: 32 stay well inside a block.
+	type MaxSettleBatch = ConstU32<32>;
 	type WeightInfo = pallet_invocation_metering::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchmarkHelpers;
@@ -340,7 +350,19 @@ impl pallet_royalty_distribution::BenchmarkHelper<AccountId> for BenchmarkHelper
 }
 
 #[cfg(feature = "runtime-benchmarks")]
-impl pallet_invocation_metering::BenchmarkHelper<Balance> for BenchmarkHelpers {
+impl pallet_invocation_metering::BenchmarkHelper<Balance, AccountId, crate::Signature>
+	for BenchmarkHelpers
+{
+	fn consumer_signing(payload: &[u8]) -> (AccountId, crate::Signature) {
+		use sp_runtime::traits::IdentifyAccount;
+		// A fresh sr25519 key in the benchmark's keystore for every consumer.
+		let key_type = sp_core::crypto::KeyTypeId(*b"vouc");
+		let public = sp_io::crypto::sr25519_generate(key_type, None);
+		let signature = sp_io::crypto::sr25519_sign(key_type, &public, payload)
+			.expect("the key was just generated in the keystore");
+		(sp_runtime::MultiSigner::from(public).into_account(), signature.into())
+	}
+
 	fn invocable_model(price_per_unit: Balance) -> pallet_model_registry::ModelId {
 		let owner = Self::funded("owner", 0);
 		let route = alloc::vec![(

@@ -511,3 +511,97 @@ fn an_invocation_touches_the_same_state_whatever_the_route_depth_or_contributors
 	println!("distribute (keys written, proof bytes): route 3 {short:?}, route 52 {long:?}");
 	assert!(long.0 > 5 * short.0 && 2 * long.1 > 3 * short.1);
 }
+
+// ------------------------------------------------------------------ payment channels
+
+#[test]
+fn vouchers_signed_off_chain_with_sr25519_and_ed25519_settle_in_the_runtime() {
+	use pallet_invocation_metering::{Channels, NextChannelId};
+	use tributary_vouchers::{Scheme, VoucherSigner};
+
+	development().execute_with(|| {
+		let Lineage3 { composition, .. } = three_levels();
+		let dave = id(Keyring::Dave);
+		let genesis = InvocationMetering::genesis_hash();
+		let sr = VoucherSigner::from_suri(Scheme::Sr25519, "//Alice").unwrap();
+		let ed = VoucherSigner::from_suri(Scheme::Ed25519, "//Consumer").unwrap();
+		assert_eq!(sr.account(), id(Keyring::Alice));
+		let _ = <Balances as frame_support::traits::fungible::Mutate<_>>::mint_into(
+			&ed.account(),
+			10_000 * UNIT,
+		);
+		let expires_at = 100;
+		let mut channels = Vec::new();
+		for consumer in [&sr, &ed] {
+			channels.push(pallet_invocation_metering::NextChannelId::<Runtime>::get());
+			assert_ok!(InvocationMetering::open_channel(
+				signed(&consumer.account()),
+				MultiAddress::Id(dave.clone()),
+				composition,
+				None,
+				3_000 * UNIT,
+				expires_at
+			));
+		}
+		assert_eq!(NextChannelId::<Runtime>::get(), 2);
+		let pot = RoyaltyDistribution::pot();
+		let pot_before = free(&pot);
+		// 5 TRIB price + 0.1 TRIB fee per unit. Each consumer signs a voucher per call; the
+		// provider settles the latest: 100 units, then 250 in all.
+		for (channel, consumer) in channels.iter().zip([&sr, &ed]) {
+			for units in [100, 250] {
+				let voucher = tributary_vouchers::voucher(genesis, *channel, units);
+				assert_ok!(InvocationMetering::settle(
+					signed(&dave),
+					*channel,
+					voucher,
+					consumer.sign(&voucher)
+				));
+			}
+			// A voucher signed by the other consumer is refused.
+			let voucher = tributary_vouchers::voucher(genesis, *channel, 300);
+			let other = if std::ptr::eq(consumer, &sr) { &ed } else { &sr };
+			assert_eq!(
+				InvocationMetering::settle(signed(&dave), *channel, voucher, other.sign(&voucher)),
+				Err(pallet_invocation_metering::Error::<Runtime>::BadSignature.into())
+			);
+		}
+		// Both settled again in one batch, to 400 units each.
+		let batch: BoundedVec<_, _> = channels
+			.iter()
+			.zip([&sr, &ed])
+			.map(|(channel, consumer)| {
+				let voucher = tributary_vouchers::voucher(genesis, *channel, 400);
+				(*channel, voucher, consumer.sign(&voucher))
+			})
+			.collect::<Vec<_>>()
+			.try_into()
+			.unwrap();
+		assert_ok!(InvocationMetering::settle_batch(signed(&dave), batch));
+		let per_unit = 5 * UNIT + 100 * MILLI;
+		assert_eq!(free(&pot), pot_before + 2 * 400 * per_unit);
+		for (channel, consumer) in channels.iter().zip([&sr, &ed]) {
+			let record = Channels::<Runtime>::get(channel).unwrap();
+			assert_eq!(record.settled_units, 400);
+			assert_eq!(record.deposit, 3_000 * UNIT - 400 * per_unit);
+			let before = free(&consumer.account());
+			assert_ok!(InvocationMetering::close_channel(signed(&dave), *channel));
+			let record_deposit =
+				<Runtime as pallet_invocation_metering::Config>::ChannelDeposit::get();
+			assert_eq!(
+				free(&consumer.account()),
+				before + 3_000 * UNIT - 400 * per_unit + record_deposit
+			);
+		}
+		// 800 units of the composition: the provider's fee is 80 TRIB, the route's royalty
+		// 800 × 4.85 TRIB, exactly as 800 direct units would pay.
+		assert_eq!(RoyaltyDistribution::claimable_credits(&dave), 80 * UNIT);
+		assert_eq!(
+			pallet_royalty_distribution::Undistributed::<Runtime>::get(composition, 1)
+				.unwrap()
+				.amount,
+			800 * 4_850 * MILLI
+		);
+		check_invariants();
+	});
+}

@@ -186,3 +186,30 @@ fn every_model_registry_call_fits_in_a_block_at_its_worst_case() {
 		assert!(weight.proof_size() * 4 < max_extrinsic.proof_size(), "{call} proof size");
 	}
 }
+
+#[test]
+fn every_money_path_call_fits_in_a_block_at_its_worst_case() {
+	use pallet_invocation_metering::WeightInfo as _;
+	use pallet_royalty_distribution::WeightInfo as _;
+	type Metering = <Runtime as pallet_invocation_metering::Config>::WeightInfo;
+	type Royalties = <Runtime as pallet_royalty_distribution::Config>::WeightInfo;
+	let max_extrinsic =
+		RuntimeBlockWeights::get().get(DispatchClass::Normal).max_extrinsic.expect("a limit");
+	let batch =
+		<<Runtime as pallet_invocation_metering::Config>::MaxSettleBatch as Get<u32>>::get();
+	let route = crate::configs::MAX_ROUTE_LENGTH;
+	let pools =
+		<<Runtime as pallet_royalty_distribution::Config>::MaxClaimPools as Get<u32>>::get();
+	for (call, weight) in [
+		("invoke", Metering::invoke()),
+		("settle", Metering::settle()),
+		("settle_batch", Metering::settle_batch(batch)),
+		("distribute", Royalties::distribute(route)),
+		("claim_pools", Royalties::claim_pools(pools)),
+	] {
+		assert!(weight.all_lte(max_extrinsic), "{call} ({weight:?}) exceeds {max_extrinsic:?}");
+	}
+	// The weights that refund rely on growing with what they walk.
+	assert!(Royalties::distribute(route).ref_time() > Royalties::distribute(1).ref_time());
+	assert!(Metering::settle_batch(batch).ref_time() > Metering::settle_batch(1).ref_time());
+}

@@ -9,8 +9,8 @@
 )]
 
 use super::*;
-use crate::pallet::{Offers, Usage};
-use alloc::vec;
+use crate::pallet::{Channels, NextChannelId, Offers, Usage};
+use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{fungible::Mutate, Get},
@@ -41,6 +41,30 @@ fn served<T: Config>() -> (ModelId, T::AccountId) {
 	)
 	.unwrap();
 	(model, provider)
+}
+
+/// A channel with a voucher ready to settle: `units` units, within the deposit.
+fn channel_with_voucher<T: Config>(
+	model: ModelId,
+	provider: &T::AccountId,
+	units: Units,
+) -> (ChannelId, Voucher<T::Hash>, T::OffchainSignature) {
+	let channel = NextChannelId::<T>::get();
+	let voucher =
+		Voucher { genesis_hash: Pallet::<T>::genesis_hash(), channel, cumulative_units: units };
+	let (consumer, signature) = T::BenchmarkHelper::consumer_signing(&voucher.signing_payload());
+	T::Currency::set_balance(&consumer, BalanceOf::<T>::max_value() / 1_000_000u32.into());
+	let expires_at = frame_system::Pallet::<T>::block_number() + T::MaxChannelDuration::get();
+	Pallet::<T>::open_channel(
+		RawOrigin::Signed(consumer).into(),
+		T::Lookup::unlookup(provider.clone()),
+		model,
+		None,
+		BalanceOf::<T>::max_value() / 100_000_000u32.into(),
+		expires_at,
+	)
+	.unwrap();
+	(channel, voucher, signature)
 }
 
 #[benchmarks]
@@ -86,6 +110,87 @@ mod benchmarks {
 			BalanceOf::<T>::max_value(),
 		);
 		assert_eq!(Usage::<T>::get(model).invocations, 1);
+	}
+
+	#[benchmark]
+	fn open_channel() {
+		let (model, provider) = served::<T>();
+		let consumer = funded::<T>("consumer", 0);
+		let expires_at = frame_system::Pallet::<T>::block_number() + T::MaxChannelDuration::get();
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(consumer),
+			T::Lookup::unlookup(provider),
+			model,
+			None,
+			1_000_000u32.into(),
+			expires_at,
+		);
+		assert!(Channels::<T>::contains_key(0));
+	}
+
+	#[benchmark]
+	fn top_up() {
+		let (model, provider) = served::<T>();
+		let (channel, _, _) = channel_with_voucher::<T>(model, &provider, 1);
+		let consumer = Channels::<T>::get(channel).unwrap().consumer;
+		#[extrinsic_call]
+		_(RawOrigin::Signed(consumer), channel, 1_000u32.into());
+	}
+
+	/// The route never matters: settling accrues in constant time, like `invoke`.
+	#[benchmark]
+	fn settle() {
+		let (model, provider) = served::<T>();
+		let (channel, voucher, signature) = channel_with_voucher::<T>(model, &provider, 1_000);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(provider), channel, voucher, signature);
+		assert_eq!(Channels::<T>::get(channel).unwrap().settled_units, 1_000);
+	}
+
+	#[benchmark]
+	fn settle_batch(n: Linear<1, { T::MaxSettleBatch::get() }>) {
+		let (model, provider) = served::<T>();
+		let vouchers: Vec<_> =
+			(0..n).map(|_| channel_with_voucher::<T>(model, &provider, 1_000)).collect();
+		let channels: Vec<ChannelId> = vouchers.iter().map(|(c, _, _)| *c).collect();
+		let vouchers: BoundedVec<_, _> = vouchers.try_into().unwrap();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(provider), vouchers);
+		for channel in channels {
+			assert_eq!(Channels::<T>::get(channel).unwrap().settled_units, 1_000);
+		}
+	}
+
+	#[benchmark]
+	fn request_close() {
+		let (model, provider) = served::<T>();
+		let (channel, _, _) = channel_with_voucher::<T>(model, &provider, 1);
+		let consumer = Channels::<T>::get(channel).unwrap().consumer;
+		#[extrinsic_call]
+		_(RawOrigin::Signed(consumer), channel);
+		assert!(Channels::<T>::get(channel).unwrap().closes_at.is_some());
+	}
+
+	#[benchmark]
+	fn finalize_close() {
+		let (model, provider) = served::<T>();
+		let (channel, _, _) = channel_with_voucher::<T>(model, &provider, 1);
+		let expires_at = Channels::<T>::get(channel).unwrap().expires_at;
+		frame_system::Pallet::<T>::set_block_number(expires_at);
+		let anyone = funded::<T>("anyone", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(anyone), channel);
+		assert!(!Channels::<T>::contains_key(channel));
+	}
+
+	#[benchmark]
+	fn close_channel() {
+		let (model, provider) = served::<T>();
+		let (channel, _, _) = channel_with_voucher::<T>(model, &provider, 1);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(provider), channel);
+		assert!(!Channels::<T>::contains_key(channel));
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::ExtBuilder.build(), crate::mock::Test);

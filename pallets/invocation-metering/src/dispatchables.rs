@@ -82,11 +82,29 @@ impl<T: Config> Pallet<T> {
 			}
 			None => Zero::zero(),
 		};
+		Ok((terms.version, Self::split(price, provider_fee)?))
+	}
+
+	/// Splits a model price and a provider fee into what each party is owed. The protocol fee
+	/// is rounded down: rounding favours the route.
+	pub(crate) fn split(
+		price: BalanceOf<T>,
+		provider_fee: BalanceOf<T>,
+	) -> Result<Quote<BalanceOf<T>>, DispatchError> {
 		let total = price.checked_add(&provider_fee).ok_or(Error::<T>::Overflow)?;
-		// The protocol fee is rounded down: rounding favours the route.
 		let protocol_fee = T::ProtocolFee::get().mul_floor(price);
 		let royalty = price.saturating_sub(protocol_fee);
-		Ok((terms.version, Quote { royalty, protocol_fee, provider_fee, total }))
+		Ok(Quote { royalty, protocol_fee, provider_fee, total })
+	}
+
+	/// Counts a paid use of a model.
+	pub(crate) fn count_usage(model: ModelId, units: Units, quote: &Quote<BalanceOf<T>>) {
+		Usage::<T>::mutate(model, |usage| {
+			usage.invocations = usage.invocations.saturating_add(1);
+			usage.units = usage.units.saturating_add(units.into());
+			usage.revenue =
+				usage.revenue.saturating_add(quote.royalty.saturating_add(quote.protocol_fee));
+		});
 	}
 
 	pub(crate) fn do_invoke(
@@ -123,12 +141,7 @@ impl<T: Config> Pallet<T> {
 			),
 		}?;
 
-		Usage::<T>::mutate(model, |usage| {
-			usage.invocations = usage.invocations.saturating_add(1);
-			usage.units = usage.units.saturating_add(units.into());
-			usage.revenue =
-				usage.revenue.saturating_add(quote.royalty.saturating_add(quote.protocol_fee));
-		});
+		Self::count_usage(model, units, &quote);
 		Self::deposit_event(Event::Invoked {
 			payer,
 			model,
@@ -147,7 +160,9 @@ impl<T: Config> Pallet<T> {
 #[cfg(any(feature = "try-runtime", feature = "std"))]
 impl<T: Config> Pallet<T> {
 	/// Checks the pallet's invariants: every offer's deposit is on hold from its provider
-	/// (the sum per provider equals the held amount) and belongs to an existing model.
+	/// (the sum per provider equals the held amount) and belongs to an existing model; every
+	/// channel's remaining and record deposits are on hold from its consumer, and its id was
+	/// issued.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
 		use frame_support::traits::fungible::InspectHold;

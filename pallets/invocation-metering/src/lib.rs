@@ -13,6 +13,20 @@
 //!   contributors behind it.
 //! - Usage counters per model (invocations, units, revenue) are public; per-dataset counters
 //!   are kept by the royalty distribution when revenue reaches the datasets.
+//!
+//! ## Payment channels
+//!
+//! The settlement path for Web2 backends calling models through a provider's metered API:
+//! a consumer opens a channel to a provider for one model version with a held deposit, the
+//! price and fee fixed at opening. Off chain, after each call, it signs a [`Voucher`] for the
+//! cumulative units consumed: the SCALE encoding of `(VOUCHER_DOMAIN, genesis hash, channel,
+//! cumulative units)`. The provider settles the latest voucher whenever it likes (`settle`,
+//! or many channels at once with `settle_batch`) and is paid only for the units not settled
+//! before, split exactly as a direct invocation of those units. The consumer may top up or
+//! ask to close; the provider may still settle during the challenge period, after which (or
+//! after the channel expires) anyone may finalize the close and the rest of the deposit is
+//! released. A million calls cost one settlement. Channel ids are never reused, so a voucher
+//! can only ever apply to the channel it names.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -20,6 +34,7 @@ extern crate alloc;
 
 pub use pallet::*;
 
+mod channels;
 mod dispatchables;
 pub mod traits;
 pub mod types;
@@ -50,7 +65,10 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use pallet_model_registry::RouteProvider;
 	use pallet_royalty_distribution::RoyaltySink;
-	use sp_runtime::{traits::StaticLookup, Permill};
+	use sp_runtime::{
+		traits::{IdentifyAccount, StaticLookup, Verify},
+		Permill,
+	};
 
 	/// Lookup of an account from a call argument.
 	pub type AccountIdLookupOf<T> = <<T as frame_system::Config>::Lookup as StaticLookup>::Source;
@@ -68,6 +86,9 @@ pub mod pallet {
 		/// A provider's deposit for an offer record.
 		#[codec(index = 0)]
 		OfferDeposit,
+		/// A consumer's channel deposit and the deposit for its record.
+		#[codec(index = 1)]
+		ChannelDeposit,
 	}
 
 	#[pallet::config]
@@ -106,12 +127,34 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxEndpointLength: Get<u32>;
 
+		/// A consumer's signature of a voucher.
+		type OffchainSignature: Verify<Signer = Self::OffchainPublic> + Parameter;
+		/// The key that signs vouchers, identifying the consumer's account.
+		type OffchainPublic: IdentifyAccount<AccountId = Self::AccountId>;
+
+		/// Deposit held from a consumer per channel record, on top of the channel's deposit.
+		#[pallet::constant]
+		type ChannelDeposit: Get<BalanceOf<Self>>;
+		/// Blocks the provider has to settle after the consumer asks to close.
+		#[pallet::constant]
+		type ChallengePeriod: Get<BlockNumberFor<Self>>;
+		/// Longest time between opening a channel and its expiry.
+		#[pallet::constant]
+		type MaxChannelDuration: Get<BlockNumberFor<Self>>;
+		/// Most vouchers one `settle_batch` call settles.
+		#[pallet::constant]
+		type MaxSettleBatch: Get<u32>;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 
-		/// Creates invocable models for the benchmarks.
+		/// Creates invocable models and signs vouchers for the benchmarks.
 		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper: BenchmarkHelper<BalanceOf<Self>>;
+		type BenchmarkHelper: BenchmarkHelper<
+			BalanceOf<Self>,
+			Self::AccountId,
+			Self::OffchainSignature,
+		>;
 	}
 
 	/// Compute providers' offers: `(model, provider) -> offer`.
@@ -119,10 +162,19 @@ pub mod pallet {
 	pub type Offers<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, ModelId, Blake2_128Concat, T::AccountId, Offer<T>>;
 
-	/// Usage of each model: invocations, units and revenue.
+	/// Usage of each model: invocations (a channel settlement counts as one), units and
+	/// revenue.
 	#[pallet::storage]
 	pub type Usage<T: Config> =
 		StorageMap<_, Blake2_128Concat, ModelId, ModelUsage<BalanceOf<T>>, ValueQuery>;
+
+	/// The id the next channel receives.
+	#[pallet::storage]
+	pub type NextChannelId<T> = StorageValue<_, ChannelId, ValueQuery>;
+
+	/// Open payment channels by id. Closed channels are removed; their ids are never reused.
+	#[pallet::storage]
+	pub type Channels<T: Config> = StorageMap<_, Twox64Concat, ChannelId, Channel<T>>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -150,6 +202,40 @@ pub mod pallet {
 			provider_fee: BalanceOf<T>,
 			total: BalanceOf<T>,
 		},
+		/// A payment channel was opened and its deposit held.
+		ChannelOpened {
+			channel: ChannelId,
+			consumer: T::AccountId,
+			provider: T::AccountId,
+			model: ModelId,
+			version: VersionNumber,
+			price_per_unit: BalanceOf<T>,
+			fee_per_unit: BalanceOf<T>,
+			deposit: BalanceOf<T>,
+			expires_at: BlockNumberFor<T>,
+		},
+		/// The consumer added to a channel's deposit.
+		ChannelToppedUp { channel: ChannelId, amount: BalanceOf<T>, deposit: BalanceOf<T> },
+		/// A voucher was settled: the units since the last settlement were paid from the
+		/// deposit, split as a direct invocation of them.
+		ChannelSettled {
+			channel: ChannelId,
+			model: ModelId,
+			version: VersionNumber,
+			units: Units,
+			cumulative_units: Units,
+			royalty: BalanceOf<T>,
+			protocol_fee: BalanceOf<T>,
+			provider_fee: BalanceOf<T>,
+			total: BalanceOf<T>,
+			remaining_deposit: BalanceOf<T>,
+		},
+		/// A voucher of a batch could not be settled; it changed nothing.
+		SettlementFailed { channel: ChannelId, error: DispatchError },
+		/// The consumer asked to close a channel; the provider may settle until `closes_at`.
+		ChannelCloseRequested { channel: ChannelId, closes_at: BlockNumberFor<T> },
+		/// A channel was closed and what was left of its deposits released to the consumer.
+		ChannelClosed { channel: ChannelId, settled_units: Units, refunded: BalanceOf<T> },
 	}
 
 	#[pallet::error]
@@ -168,6 +254,33 @@ pub mod pallet {
 		InsufficientFunds,
 		/// An amount overflowed.
 		Overflow,
+		/// A channel needs a deposit, and a top-up an amount.
+		ZeroDeposit,
+		/// The expiry is not in the future or further than `MaxChannelDuration`.
+		InvalidExpiry,
+		/// No channel has this id.
+		UnknownChannel,
+		/// The channel was closed and finalized; its vouchers are void.
+		ChannelFinalized,
+		/// Only the channel's consumer may do this.
+		NotConsumer,
+		/// Only the channel's provider may do this.
+		NotProvider,
+		/// The channel is closing: no top-ups, no second request.
+		ChannelClosing,
+		/// The channel has neither expired nor finished its challenge period.
+		ChannelStillOpen,
+		/// The voucher names another channel.
+		WrongChannel,
+		/// The voucher is for another chain (its genesis hash differs).
+		WrongChain,
+		/// The signature is not the consumer's signature of this voucher.
+		BadSignature,
+		/// The voucher's cumulative units are not above those already settled (a replay or an
+		/// older voucher).
+		StaleVoucher,
+		/// The units to pay cost more than what is left of the deposit.
+		VoucherExceedsDeposit,
 	}
 
 	#[pallet::hooks]
@@ -245,6 +358,114 @@ pub mod pallet {
 			let payer = ensure_signed(origin)?;
 			let provider = provider.map(T::Lookup::lookup).transpose()?;
 			Self::do_invoke(payer, model, version, units, provider, max_total)
+		}
+
+		/// Open a payment channel to a provider for one model version, holding `deposit` and
+		/// `ChannelDeposit` from the caller. The model's price and the provider's fee are fixed
+		/// for the channel's life.
+		///
+		/// - `origin`: signed; the consumer, who signs vouchers.
+		/// - `provider`: the provider; it must have an offer for the model.
+		/// - `model`, `version`: the model version (`None`: the latest).
+		/// - `deposit`: what the channel may pay out in total (top-ups may add to it).
+		/// - `expires_at`: from this block anyone may close the channel (at most
+		///   `MaxChannelDuration` away).
+		#[pallet::call_index(4)]
+		pub fn open_channel(
+			origin: OriginFor<T>,
+			provider: AccountIdLookupOf<T>,
+			model: ModelId,
+			version: Option<VersionNumber>,
+			deposit: BalanceOf<T>,
+			expires_at: BlockNumberFor<T>,
+		) -> DispatchResult {
+			let consumer = ensure_signed(origin)?;
+			let provider = T::Lookup::lookup(provider)?;
+			Self::do_open_channel(consumer, provider, model, version, deposit, expires_at)
+		}
+
+		/// Add to a channel's deposit.
+		///
+		/// - `origin`: signed; the consumer.
+		/// - `channel`: the channel, not closing.
+		/// - `amount`: held from the caller.
+		#[pallet::call_index(5)]
+		pub fn top_up(
+			origin: OriginFor<T>,
+			channel: ChannelId,
+			amount: BalanceOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_top_up(who, channel, amount)
+		}
+
+		/// Settle a voucher: pay the provider, the route and the treasury for the units
+		/// consumed since the last settlement, from the channel's deposit.
+		///
+		/// - `origin`: signed; the channel's provider.
+		/// - `channel`: the channel.
+		/// - `voucher`: the consumer's latest voucher (this chain's genesis hash, this channel,
+		///   cumulative units above those settled).
+		/// - `signature`: the consumer's signature of the voucher.
+		#[pallet::call_index(6)]
+		pub fn settle(
+			origin: OriginFor<T>,
+			channel: ChannelId,
+			voucher: Voucher<T::Hash>,
+			signature: T::OffchainSignature,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_settle(who, channel, voucher, signature)
+		}
+
+		/// Settle up to `MaxSettleBatch` vouchers in one call, each on its own: one that fails
+		/// is reported in a `SettlementFailed` event and changes nothing; the others settle.
+		/// Charged for every voucher given.
+		///
+		/// - `origin`: signed; the provider of every channel.
+		/// - `vouchers`: `(channel, voucher, signature)` triples.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::settle_batch(vouchers.len() as u32))]
+		pub fn settle_batch(
+			origin: OriginFor<T>,
+			vouchers: BoundedVec<SignedVoucher<T>, T::MaxSettleBatch>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_settle_batch(who, vouchers.into_inner());
+			Ok(())
+		}
+
+		/// Ask to close a channel. The provider may still settle for `ChallengePeriod` blocks;
+		/// then anyone may finalize the close.
+		///
+		/// - `origin`: signed; the consumer.
+		/// - `channel`: the channel.
+		#[pallet::call_index(8)]
+		pub fn request_close(origin: OriginFor<T>, channel: ChannelId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_request_close(who, channel)
+		}
+
+		/// Close a channel whose challenge period is over or which has expired, releasing what
+		/// is left of its deposits to the consumer.
+		///
+		/// - `origin`: signed; anyone.
+		/// - `channel`: the channel.
+		#[pallet::call_index(9)]
+		pub fn finalize_close(origin: OriginFor<T>, channel: ChannelId) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_finalize_close(channel)
+		}
+
+		/// Close a channel at once, as its provider: no more settlements; what is left of the
+		/// deposits goes back to the consumer.
+		///
+		/// - `origin`: signed; the provider.
+		/// - `channel`: the channel.
+		#[pallet::call_index(10)]
+		pub fn close_channel(origin: OriginFor<T>, channel: ChannelId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_close_channel(who, channel)
 		}
 	}
 }

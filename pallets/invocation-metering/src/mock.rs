@@ -7,12 +7,15 @@ use crate as pallet_invocation_metering;
 use crate::{ModelId, VersionNumber};
 use frame_support::{
 	derive_impl,
-	traits::{ConstU128, ConstU32},
+	traits::{ConstU128, ConstU32, ConstU64},
 	PalletId,
 };
 use pallet_data_contribution::{ContributorShares, DatasetId, Shares};
 use pallet_model_registry::{Beneficiary, InvocationTerms, RouteEntry, RouteProvider};
-use sp_runtime::{BuildStorage, Perbill, Permill};
+use sp_runtime::{
+	testing::{TestSignature, UintAuthorityId},
+	BuildStorage, Perbill, Permill,
+};
 use std::{cell::RefCell, collections::BTreeMap};
 
 pub type AccountId = u64;
@@ -45,6 +48,9 @@ impl pallet_balances::Config for Test {
 
 pub const EXISTENTIAL_DEPOSIT: Balance = 10;
 pub const OFFER_DEPOSIT: Balance = 500;
+pub const CHANNEL_DEPOSIT: Balance = 50;
+pub const CHALLENGE_PERIOD: u64 = 10;
+pub const MAX_CHANNEL_DURATION: u64 = 1_000;
 pub const TREASURY: AccountId = 99;
 
 frame_support::parameter_types! {
@@ -76,6 +82,12 @@ impl pallet_invocation_metering::Config for Test {
 	type ProtocolFee = ProtocolFee;
 	type OfferDeposit = ConstU128<OFFER_DEPOSIT>;
 	type MaxEndpointLength = ConstU32<32>;
+	type OffchainSignature = TestSignature;
+	type OffchainPublic = UintAuthorityId;
+	type ChannelDeposit = ConstU128<CHANNEL_DEPOSIT>;
+	type ChallengePeriod = ConstU64<CHALLENGE_PERIOD>;
+	type MaxChannelDuration = ConstU64<MAX_CHANNEL_DURATION>;
+	type MaxSettleBatch = ConstU32<4>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockModels;
@@ -131,11 +143,18 @@ impl RouteProvider<AccountId, Balance> for MockModels {
 }
 
 #[cfg(feature = "runtime-benchmarks")]
-impl crate::BenchmarkHelper<Balance> for MockModels {
+impl crate::BenchmarkHelper<Balance, AccountId, TestSignature> for MockModels {
 	fn invocable_model(price_per_unit: Balance) -> ModelId {
 		let model = MODELS.with(|models| models.borrow().len() as ModelId);
 		Self::add(model, 1, OWNER, price_per_unit);
 		model
+	}
+	fn consumer_signing(payload: &[u8]) -> (AccountId, TestSignature) {
+		std::thread_local! {
+			static NEXT: core::cell::Cell<AccountId> = const { core::cell::Cell::new(10_000) };
+		}
+		let consumer = NEXT.with(|next| next.replace(next.get() + 1));
+		(consumer, TestSignature(consumer, payload.to_vec()))
 	}
 }
 
@@ -173,7 +192,7 @@ pub const PAYER: AccountId = 2;
 pub const PROVIDER: AccountId = 3;
 pub const OTHER_PROVIDER: AccountId = 4;
 pub const POOR: AccountId = 5;
-pub const INITIAL_BALANCE: Balance = 1_000_000;
+pub const INITIAL_BALANCE: Balance = 1_000_000_000;
 
 #[derive(Default)]
 pub struct ExtBuilder;

@@ -15,6 +15,7 @@ use frame_support::{
 	BoundedVec,
 };
 use pallet_royalty_distribution::{Credits, Revenue, Undistributed};
+use sp_runtime::testing::TestSignature;
 
 type E = Error<Test>;
 
@@ -252,4 +253,434 @@ fn many_invocations_are_distributed_and_claimed_once() {
 		}
 		assert_eq!(balance(RoyaltyDistribution::pot()), EXISTENTIAL_DEPOSIT);
 	});
+}
+
+// ------------------------------------------------------------------ payment channels
+
+const DEPOSIT: Balance = 100_000;
+/// Model 0 costs 100 per unit and `PROVIDER` charges 20: 120 per unit, of which 5 goes to the
+/// treasury and 95 to the route.
+const PER_UNIT: Balance = 120;
+
+fn voucher(channel: ChannelId, cumulative_units: Units) -> Voucher<sp_core::H256> {
+	Voucher { genesis_hash: InvocationMetering::genesis_hash(), channel, cumulative_units }
+}
+
+fn signed_by(who: AccountId, voucher: &Voucher<sp_core::H256>) -> TestSignature {
+	TestSignature(who, voucher.signing_payload())
+}
+
+/// `PAYER` opens a channel to `PROVIDER` for model 0 with `DEPOSIT`, expiring at block 500.
+fn open() -> ChannelId {
+	let id = NextChannelId::<Test>::get();
+	assert_ok!(InvocationMetering::open_channel(origin(PAYER), PROVIDER, 0, None, DEPOSIT, 500));
+	id
+}
+
+fn settle(channel: ChannelId, units: Units) -> sp_runtime::DispatchResult {
+	let voucher = voucher(channel, units);
+	InvocationMetering::settle(origin(PROVIDER), channel, voucher, signed_by(PAYER, &voucher))
+}
+
+fn channel_held(who: AccountId) -> Balance {
+	Balances::balance_on_hold(&HoldReason::ChannelDeposit.into(), &who)
+}
+
+#[test]
+fn opening_a_channel_holds_the_deposit_and_fixes_the_terms() {
+	ExtBuilder.build_and_execute(|| {
+		served_model();
+		let channel = open();
+		assert_eq!(channel, 0);
+		assert_eq!(
+			Channels::<Test>::get(0).unwrap(),
+			Channel {
+				consumer: PAYER,
+				provider: PROVIDER,
+				model: 0,
+				version: 1,
+				price_per_unit: 100,
+				fee_per_unit: 20,
+				deposit: DEPOSIT,
+				record_deposit: CHANNEL_DEPOSIT,
+				settled_units: 0,
+				expires_at: 500,
+				closes_at: None,
+			}
+		);
+		assert_eq!(channel_held(PAYER), DEPOSIT + CHANNEL_DEPOSIT);
+		assert_eq!(balance(PAYER), INITIAL_BALANCE - DEPOSIT - CHANNEL_DEPOSIT);
+		assert_eq!(
+			last_event(),
+			Event::ChannelOpened {
+				channel: 0,
+				consumer: PAYER,
+				provider: PROVIDER,
+				model: 0,
+				version: 1,
+				price_per_unit: 100,
+				fee_per_unit: 20,
+				deposit: DEPOSIT,
+				expires_at: 500
+			}
+		);
+		// Later price changes do not reach an open channel.
+		MockModels::add(0, 1, OWNER, 1_000);
+		assert_ok!(InvocationMetering::update_offer(origin(PROVIDER), 0, 1_000, endpoint(b"p")));
+		assert_ok!(settle(0, 10));
+		assert_eq!(Channels::<Test>::get(0).unwrap().deposit, DEPOSIT - 10 * PER_UNIT);
+		assert_eq!(open(), 1, "ids are never reused");
+	});
+}
+
+#[test]
+fn opening_errors_change_nothing() {
+	ExtBuilder.build_and_execute(|| {
+		served_model();
+		let open_with = |who, provider, model, deposit, expires_at| {
+			InvocationMetering::open_channel(
+				origin(who),
+				provider,
+				model,
+				None,
+				deposit,
+				expires_at,
+			)
+		};
+		assert_noop!(open_with(PAYER, PROVIDER, 0, 0, 500), E::ZeroDeposit);
+		assert_noop!(open_with(PAYER, PROVIDER, 0, DEPOSIT, 1), E::InvalidExpiry);
+		assert_noop!(
+			open_with(PAYER, PROVIDER, 0, DEPOSIT, 2 + MAX_CHANNEL_DURATION),
+			E::InvalidExpiry
+		);
+		assert_noop!(open_with(PAYER, PROVIDER, 7, DEPOSIT, 500), E::NotInvocable);
+		assert_noop!(open_with(PAYER, OTHER_PROVIDER, 0, DEPOSIT, 500), E::NoOffer);
+		assert_noop!(open_with(POOR, PROVIDER, 0, DEPOSIT, 500), E::InsufficientFunds);
+	});
+}
+
+#[test]
+fn settling_pays_only_the_units_since_the_last_voucher_like_a_direct_invocation() {
+	ExtBuilder.build_and_execute(|| {
+		served_model();
+		let channel = open();
+		let pot = RoyaltyDistribution::pot();
+		let pot_before = balance(pot);
+		assert_ok!(settle(channel, 10));
+		assert_ok!(settle(channel, 25));
+		// 25 units in all: 3,000, of which the provider 500, the treasury 125, the route 2,375.
+		assert_eq!(balance(pot), pot_before + 25 * PER_UNIT);
+		assert_eq!(Credits::<Test>::get(PROVIDER), Some(500));
+		assert_eq!(Credits::<Test>::get(TREASURY), Some(125));
+		assert_eq!(
+			Undistributed::<Test>::get(0, 1),
+			Some(Revenue { amount: 2_375, invocations: 2, units: 25 })
+		);
+		assert_eq!(Usage::<Test>::get(0), ModelUsage { invocations: 2, units: 25, revenue: 2_500 });
+		assert_eq!(
+			last_event(),
+			Event::ChannelSettled {
+				channel,
+				model: 0,
+				version: 1,
+				units: 15,
+				cumulative_units: 25,
+				royalty: 1_425,
+				protocol_fee: 75,
+				provider_fee: 300,
+				total: 1_800,
+				remaining_deposit: DEPOSIT - 3_000,
+			}
+		);
+		// Exactly what a direct invocation of the same 15 units is split into.
+		let (_, quote) = InvocationMetering::quote(0, None, 15, Some(&PROVIDER)).unwrap();
+		assert_eq!(
+			quote,
+			Quote { royalty: 1_425, protocol_fee: 75, provider_fee: 300, total: 1_800 }
+		);
+		assert_eq!(channel_held(PAYER), DEPOSIT - 3_000 + CHANNEL_DEPOSIT);
+		assert_eq!(balance(PAYER), INITIAL_BALANCE - DEPOSIT - CHANNEL_DEPOSIT);
+	});
+}
+
+#[test]
+fn bad_vouchers_are_refused_with_their_own_errors_and_change_nothing() {
+	ExtBuilder.build_and_execute(|| {
+		served_model();
+		let channel = open();
+		let other = open();
+		assert_ok!(settle(channel, 10));
+		// A replay, and an older voucher.
+		assert_noop!(settle(channel, 10), E::StaleVoucher);
+		assert_noop!(settle(channel, 5), E::StaleVoucher);
+		// A voucher for another channel.
+		let for_other = voucher(other, 20);
+		assert_noop!(
+			InvocationMetering::settle(
+				origin(PROVIDER),
+				channel,
+				for_other,
+				signed_by(PAYER, &for_other)
+			),
+			E::WrongChannel
+		);
+		// A voucher for another chain.
+		let foreign =
+			Voucher { genesis_hash: sp_core::H256::repeat_byte(9), ..voucher(channel, 20) };
+		assert_noop!(
+			InvocationMetering::settle(
+				origin(PROVIDER),
+				channel,
+				foreign,
+				signed_by(PAYER, &foreign)
+			),
+			E::WrongChain
+		);
+		// Signed by someone else, or a signature of other units.
+		let v = voucher(channel, 20);
+		assert_noop!(
+			InvocationMetering::settle(origin(PROVIDER), channel, v, signed_by(OWNER, &v)),
+			E::BadSignature
+		);
+		assert_noop!(
+			InvocationMetering::settle(
+				origin(PROVIDER),
+				channel,
+				v,
+				signed_by(PAYER, &voucher(channel, 19))
+			),
+			E::BadSignature
+		);
+		// Worth more than the deposit left: (100,000 − 1,200) / 120 = 823 units more at most.
+		assert_noop!(settle(channel, 10 + 824), E::VoucherExceedsDeposit);
+		assert_ok!(settle(channel, 10 + 823));
+		// Only the provider settles.
+		let v = voucher(channel, 900);
+		assert_noop!(
+			InvocationMetering::settle(origin(PAYER), channel, v, signed_by(PAYER, &v)),
+			E::NotProvider
+		);
+		assert_noop!(settle(9, 1), E::UnknownChannel);
+	});
+}
+
+#[test]
+fn a_batch_settles_each_voucher_on_its_own() {
+	ExtBuilder.build_and_execute(|| {
+		served_model();
+		let (a, b, c) = (open(), open(), open());
+		assert_ok!(settle(b, 50));
+		let good_a = voucher(a, 10);
+		let stale_b = voucher(b, 50);
+		let good_c = voucher(c, 30);
+		let batch: BoundedVec<_, _> = vec![
+			(a, good_a, signed_by(PAYER, &good_a)),
+			(b, stale_b, signed_by(PAYER, &stale_b)),
+			(c, good_c, signed_by(PAYER, &good_c)),
+		]
+		.try_into()
+		.unwrap();
+		assert_ok!(InvocationMetering::settle_batch(origin(PROVIDER), batch));
+		assert_eq!(Channels::<Test>::get(a).unwrap().settled_units, 10);
+		assert_eq!(Channels::<Test>::get(b).unwrap().settled_units, 50);
+		assert_eq!(Channels::<Test>::get(c).unwrap().settled_units, 30);
+		assert!(System::events().iter().any(|record| record.event
+			== RuntimeEvent::InvocationMetering(Event::SettlementFailed {
+				channel: b,
+				error: E::StaleVoucher.into()
+			})));
+		assert_eq!(Usage::<Test>::get(0).units, 90);
+	});
+}
+
+#[test]
+fn closing_leaves_the_provider_a_challenge_period_then_refunds_the_rest() {
+	ExtBuilder.build_and_execute(|| {
+		served_model();
+		let channel = open();
+		assert_ok!(settle(channel, 10));
+		assert_noop!(InvocationMetering::request_close(origin(PROVIDER), channel), E::NotConsumer);
+		assert_ok!(InvocationMetering::request_close(origin(PAYER), channel));
+		let closes_at = 1 + CHALLENGE_PERIOD;
+		assert_eq!(last_event(), Event::ChannelCloseRequested { channel, closes_at });
+		assert_noop!(InvocationMetering::request_close(origin(PAYER), channel), E::ChannelClosing);
+		assert_noop!(InvocationMetering::top_up(origin(PAYER), channel, 5), E::ChannelClosing);
+		// The provider still settles during the challenge period.
+		System::set_block_number(closes_at - 1);
+		assert_noop!(
+			InvocationMetering::finalize_close(origin(OWNER), channel),
+			E::ChannelStillOpen
+		);
+		assert_ok!(settle(channel, 20));
+		System::set_block_number(closes_at);
+		assert_ok!(InvocationMetering::finalize_close(origin(OWNER), channel));
+		let refunded = DEPOSIT - 20 * PER_UNIT + CHANNEL_DEPOSIT;
+		assert_eq!(last_event(), Event::ChannelClosed { channel, settled_units: 20, refunded });
+		assert_eq!(channel_held(PAYER), 0);
+		assert_eq!(balance(PAYER), INITIAL_BALANCE - 20 * PER_UNIT);
+		// The channel's vouchers are void for good.
+		assert_noop!(settle(channel, 30), E::ChannelFinalized);
+		assert_noop!(
+			InvocationMetering::finalize_close(origin(OWNER), channel),
+			E::ChannelFinalized
+		);
+	});
+}
+
+#[test]
+fn an_expired_channel_closes_without_a_request_and_a_provider_may_close_at_once() {
+	ExtBuilder.build_and_execute(|| {
+		served_model();
+		let expiring = open();
+		let closed_by_provider = open();
+		System::set_block_number(499);
+		assert_noop!(
+			InvocationMetering::finalize_close(origin(OWNER), expiring),
+			E::ChannelStillOpen
+		);
+		System::set_block_number(500);
+		assert_ok!(InvocationMetering::finalize_close(origin(OWNER), expiring));
+		assert_noop!(
+			InvocationMetering::close_channel(origin(PAYER), closed_by_provider),
+			E::NotProvider
+		);
+		assert_ok!(InvocationMetering::close_channel(origin(PROVIDER), closed_by_provider));
+		assert_eq!(balance(PAYER), INITIAL_BALANCE);
+	});
+}
+
+#[test]
+fn a_top_up_lets_larger_vouchers_settle() {
+	ExtBuilder.build_and_execute(|| {
+		served_model();
+		let channel = open();
+		assert_noop!(settle(channel, 1_000), E::VoucherExceedsDeposit);
+		assert_noop!(InvocationMetering::top_up(origin(OWNER), channel, 50_000), E::NotConsumer);
+		assert_noop!(InvocationMetering::top_up(origin(PAYER), channel, 0), E::ZeroDeposit);
+		assert_ok!(InvocationMetering::top_up(origin(PAYER), channel, 20_000));
+		assert_eq!(
+			last_event(),
+			Event::ChannelToppedUp { channel, amount: 20_000, deposit: DEPOSIT + 20_000 }
+		);
+		assert_ok!(settle(channel, 1_000));
+		assert_eq!(Channels::<Test>::get(channel).unwrap().deposit, 0);
+	});
+}
+
+#[test]
+fn a_million_calls_are_settled_once() {
+	ExtBuilder.build_and_execute(|| {
+		MockModels::add(0, 1, OWNER, 3);
+		assert_ok!(InvocationMetering::register_offer(origin(PROVIDER), 0, 1, endpoint(b"p")));
+		assert_ok!(InvocationMetering::open_channel(
+			origin(PAYER),
+			PROVIDER,
+			0,
+			None,
+			5_000_000,
+			500
+		));
+		// One voucher per call, signed off chain; only the last is ever sent.
+		let mut latest = None;
+		for calls in 1..=1_000_000u64 {
+			let voucher = voucher(0, calls);
+			latest = Some((voucher, signed_by(PAYER, &voucher)));
+		}
+		let (voucher, signature) = latest.unwrap();
+		assert_ok!(InvocationMetering::settle(origin(PROVIDER), 0, voucher, signature));
+		assert_ok!(InvocationMetering::close_channel(origin(PROVIDER), 0));
+		// 1,000,000 × 3 = 3,000,000 price (150,000 protocol fee) + 1,000,000 provider fee.
+		assert_eq!(balance(PAYER), INITIAL_BALANCE - 4_000_000);
+		assert_eq!(Credits::<Test>::get(PROVIDER), Some(1_000_000));
+		assert_eq!(Credits::<Test>::get(TREASURY), Some(150_000));
+		assert_eq!(Undistributed::<Test>::get(0, 1).unwrap().amount, 2_850_000);
+		assert_eq!(
+			Usage::<Test>::get(0),
+			ModelUsage { invocations: 1, units: 1_000_000, revenue: 3_000_000 }
+		);
+	});
+}
+
+#[derive(Debug, Clone)]
+enum ChannelStep {
+	Open { deposit: u32 },
+	TopUp { channel: u8, amount: u32 },
+	Settle { channel: u8, units: u16 },
+	RequestClose { channel: u8 },
+	Advance { blocks: u8 },
+	Finalize { channel: u8 },
+	ProviderClose { channel: u8 },
+}
+
+fn channel_step() -> impl proptest::strategy::Strategy<Value = ChannelStep> {
+	use proptest::prelude::*;
+	prop_oneof![
+		1 => (1..50_000u32).prop_map(|deposit| ChannelStep::Open { deposit }),
+		1 => (0..6u8, 0..20_000u32).prop_map(|(channel, amount)| ChannelStep::TopUp { channel, amount }),
+		3 => (0..6u8, 0..300u16).prop_map(|(channel, units)| ChannelStep::Settle { channel, units }),
+		1 => (0..6u8).prop_map(|channel| ChannelStep::RequestClose { channel }),
+		1 => (0..20u8).prop_map(|blocks| ChannelStep::Advance { blocks }),
+		1 => (0..6u8).prop_map(|channel| ChannelStep::Finalize { channel }),
+		1 => (0..6u8).prop_map(|channel| ChannelStep::ProviderClose { channel }),
+	]
+}
+
+proptest::proptest! {
+	#![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+	/// Every unit a consumer puts into its channels is, at every step, either still held in an
+	/// open channel, paid into the royalty pot by a settlement, or refunded at close.
+	#[test]
+	fn channel_deposits_are_conserved(steps in proptest::collection::vec(channel_step(), 1..100)) {
+		ExtBuilder.build_and_execute(|| {
+			served_model();
+			let start = balance(PAYER);
+			let pot = RoyaltyDistribution::pot();
+			let pot_start = balance(pot);
+			let mut put_in: Balance = 0;
+			let mut units_signed = [0u64; 6];
+			for step in &steps {
+				let now = System::block_number();
+				match *step {
+					ChannelStep::Open { deposit } => {
+						let deposit = deposit as Balance;
+						if InvocationMetering::open_channel(origin(PAYER), PROVIDER, 0, None, deposit, now + 30).is_ok() {
+							put_in += deposit + CHANNEL_DEPOSIT;
+						}
+					},
+					ChannelStep::TopUp { channel, amount } => {
+						if InvocationMetering::top_up(origin(PAYER), channel as u64, amount as Balance).is_ok() {
+							put_in += amount as Balance;
+						}
+					},
+					ChannelStep::Settle { channel, units } => {
+						let slot = channel as usize;
+						let cumulative = units_signed[slot] + units as u64;
+						if settle(channel as u64, cumulative).is_ok() {
+							units_signed[slot] = cumulative;
+						}
+					},
+					ChannelStep::RequestClose { channel } => {
+						let _ = InvocationMetering::request_close(origin(PAYER), channel as u64);
+					},
+					ChannelStep::Advance { blocks } => System::set_block_number(now + blocks as u64),
+					ChannelStep::Finalize { channel } => {
+						let _ = InvocationMetering::finalize_close(origin(OWNER), channel as u64);
+					},
+					ChannelStep::ProviderClose { channel } => {
+						let _ = InvocationMetering::close_channel(origin(PROVIDER), channel as u64);
+					},
+				}
+				let held: Balance = Channels::<Test>::iter_values()
+					.map(|c| c.deposit + c.record_deposit)
+					.sum();
+				let paid = balance(pot) - pot_start;
+				let refunded = balance(PAYER) - (start - put_in);
+				assert_eq!(held, channel_held(PAYER));
+				assert_eq!(put_in, held + paid + refunded, "deposits are conserved");
+				InvocationMetering::do_try_state().unwrap();
+				RoyaltyDistribution::do_try_state().unwrap();
+			}
+		});
+	}
 }

@@ -1,8 +1,10 @@
 //! Interfaces this pallet needs from the runtime for its benchmarks.
 
-/// Creates what the benchmarks need from other pallets.
+/// Creates what the benchmarks need from other pallets, and signs vouchers.
 #[cfg(feature = "runtime-benchmarks")]
-pub trait BenchmarkHelper<Balance> {
+pub trait BenchmarkHelper<Balance, AccountId, Signature> {
 	/// Creates an invocable model version priced at `price_per_unit`; returns its model id.
 	fn invocable_model(price_per_unit: Balance) -> crate::ModelId;
+	/// A new consumer account able to sign vouchers, and its signature of `payload`.
+	fn consumer_signing(payload: &[u8]) -> (AccountId, Signature);
 }

@@ -41,6 +41,13 @@ pub trait WeightInfo {
 	fn update_offer() -> Weight;
 	fn withdraw_offer() -> Weight;
 	fn invoke() -> Weight;
+	fn open_channel() -> Weight;
+	fn top_up() -> Weight;
+	fn settle() -> Weight;
+	fn settle_batch(n: u32, ) -> Weight;
+	fn request_close() -> Weight;
+	fn finalize_close() -> Weight;
+	fn close_channel() -> Weight;
 }
 
 /// Measured weights, with the runtime's database weights.
@@ -53,11 +60,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn register_offer() -> Weight {
 		// Proof size: measured `408`, estimated `3823`.
-		// Minimum execution time: 2_244_455_000 picoseconds.
-		Weight::from_parts(2_479_523_000, 3823)
+		// Minimum execution time: 2_341_977_000 picoseconds.
+		Weight::from_parts(3_174_559_000, 3823)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -65,8 +72,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `InvocationMetering::Offers` (`max_values`: None, `max_size`: Some(358), added: 2833, mode: `MaxEncodedLen`)
 	fn update_offer() -> Weight {
 		// Proof size: measured `391`, estimated `3823`.
-		// Minimum execution time: 430_062_000 picoseconds.
-		Weight::from_parts(583_438_000, 3823)
+		// Minimum execution time: 464_616_000 picoseconds.
+		Weight::from_parts(653_448_000, 3823)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -75,11 +82,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn withdraw_offer() -> Weight {
 		// Proof size: measured `620`, estimated `3823`.
-		// Minimum execution time: 1_739_483_000 picoseconds.
-		Weight::from_parts(2_271_375_000, 3823)
+		// Minimum execution time: 1_786_210_000 picoseconds.
+		Weight::from_parts(2_400_466_000, 3823)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -99,33 +106,188 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `InvocationMetering::Usage` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	fn invoke() -> Weight {
 		// Proof size: measured `942`, estimated `6196`.
-		// Minimum execution time: 2_914_294_000 picoseconds.
-		Weight::from_parts(3_979_931_000, 6196)
+		// Minimum execution time: 2_932_728_000 picoseconds.
+		Weight::from_parts(3_880_255_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
+	}
+	/// Storage: `ModelRegistry::Models` (r:1 w:0)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(188), added: 2663, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Versions` (r:1 w:0)
+	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(374), added: 2849, mode: `MaxEncodedLen`)
+	/// Storage: `InvocationMetering::Offers` (r:1 w:0)
+	/// Proof: `InvocationMetering::Offers` (`max_values`: None, `max_size`: Some(358), added: 2833, mode: `MaxEncodedLen`)
+	/// Storage: `InvocationMetering::NextChannelId` (r:1 w:1)
+	/// Proof: `InvocationMetering::NextChannelId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Storage: `InvocationMetering::Channels` (r:0 w:1)
+	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(169), added: 2644, mode: `MaxEncodedLen`)
+	fn open_channel() -> Weight {
+		// Proof size: measured `925`, estimated `3839`.
+		// Minimum execution time: 2_521_742_000 picoseconds.
+		Weight::from_parts(3_219_783_000, 3839)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	/// Storage: `InvocationMetering::Channels` (r:1 w:1)
+	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(169), added: 2644, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	fn top_up() -> Weight {
+		// Proof size: measured `491`, estimated `3676`.
+		// Minimum execution time: 2_159_366_000 picoseconds.
+		Weight::from_parts(2_628_561_000, 3676)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	/// Storage: `InvocationMetering::Channels` (r:1 w:1)
+	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(169), added: 2644, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::Credits` (r:2 w:2)
+	/// Proof: `RoyaltyDistribution::Credits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::Undistributed` (r:1 w:1)
+	/// Proof: `RoyaltyDistribution::Undistributed` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
+	/// Storage: `InvocationMetering::Usage` (r:1 w:1)
+	/// Proof: `InvocationMetering::Usage` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	fn settle() -> Weight {
+		// Proof size: measured `653`, estimated `6196`.
+		// Minimum execution time: 15_983_401_000 picoseconds.
+		Weight::from_parts(18_291_144_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
+	}
+	/// Storage: `InvocationMetering::Channels` (r:32 w:32)
+	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(169), added: 2644, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:33 w:33)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:32 w:32)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::Credits` (r:2 w:2)
+	/// Proof: `RoyaltyDistribution::Credits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::Undistributed` (r:1 w:1)
+	/// Proof: `RoyaltyDistribution::Undistributed` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
+	/// Storage: `InvocationMetering::Usage` (r:1 w:1)
+	/// Proof: `InvocationMetering::Usage` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 32]`.
+	fn settle_batch(n: u32, ) -> Weight {
+		// Proof size: measured `324 + n * (329 ±0)`, estimated `6068 + n * (2686 ±0)`.
+		// Minimum execution time: 16_532_866_000 picoseconds.
+		Weight::from_parts(17_895_566_000, 6068)
+			.saturating_add(Weight::from_parts(16_278_736_248, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2686).saturating_mul(n.into()))
+	}
+	/// Storage: `InvocationMetering::Channels` (r:1 w:1)
+	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(169), added: 2644, mode: `MaxEncodedLen`)
+	fn request_close() -> Weight {
+		// Proof size: measured `258`, estimated `3634`.
+		// Minimum execution time: 434_070_000 picoseconds.
+		Weight::from_parts(560_625_000, 3634)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `InvocationMetering::Channels` (r:1 w:1)
+	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(169), added: 2644, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	fn finalize_close() -> Weight {
+		// Proof size: measured `491`, estimated `3676`.
+		// Minimum execution time: 1_756_515_000 picoseconds.
+		Weight::from_parts(2_143_336_000, 3676)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	/// Storage: `InvocationMetering::Channels` (r:1 w:1)
+	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(169), added: 2644, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	fn close_channel() -> Weight {
+		// Proof size: measured `454`, estimated `3676`.
+		// Minimum execution time: 1_824_812_000 picoseconds.
+		Weight::from_parts(2_477_108_000, 3676)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 }
 
 /// The same measurements with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_offer() -> Weight {
-		Weight::from_parts(2_479_523_000, 3823)
+		Weight::from_parts(3_174_559_000, 3823)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn update_offer() -> Weight {
-		Weight::from_parts(583_438_000, 3823)
+		Weight::from_parts(653_448_000, 3823)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_offer() -> Weight {
-		Weight::from_parts(2_271_375_000, 3823)
+		Weight::from_parts(2_400_466_000, 3823)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn invoke() -> Weight {
-		Weight::from_parts(3_979_931_000, 6196)
+		Weight::from_parts(3_880_255_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
+	}
+	fn open_channel() -> Weight {
+		Weight::from_parts(3_219_783_000, 3839)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	fn top_up() -> Weight {
+		Weight::from_parts(2_628_561_000, 3676)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	fn settle() -> Weight {
+		Weight::from_parts(18_291_144_000, 6196)
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
+	}
+	fn settle_batch(n: u32, ) -> Weight {
+		Weight::from_parts(17_895_566_000, 6068)
+			.saturating_add(Weight::from_parts(16_278_736_248, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2686).saturating_mul(n.into()))
+	}
+	fn request_close() -> Weight {
+		Weight::from_parts(560_625_000, 3634)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn finalize_close() -> Weight {
+		Weight::from_parts(2_143_336_000, 3676)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	fn close_channel() -> Weight {
+		Weight::from_parts(2_477_108_000, 3676)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 }

@@ -1,0 +1,235 @@
+//! Payment channels: a consumer's held deposit pays a provider for metered off-chain calls,
+//! settled on chain with the consumer's signed cumulative vouchers.
+
+use crate::{pallet::*, types::*};
+use frame_support::{
+	defensive,
+	pallet_prelude::*,
+	storage::with_storage_layer,
+	traits::{fungible::MutateHold, tokens::Precision},
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use pallet_model_registry::RouteProvider;
+use pallet_royalty_distribution::RoyaltySink;
+use sp_runtime::traits::{CheckedAdd, CheckedMul, CheckedSub, Saturating, Zero};
+
+impl<T: Config> Pallet<T> {
+	/// The genesis hash every voucher must name.
+	pub fn genesis_hash() -> T::Hash {
+		frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
+	}
+
+	pub(crate) fn do_open_channel(
+		consumer: T::AccountId,
+		provider: T::AccountId,
+		model: ModelId,
+		version: Option<VersionNumber>,
+		deposit: BalanceOf<T>,
+		expires_at: BlockNumberFor<T>,
+	) -> DispatchResult {
+		ensure!(!deposit.is_zero(), Error::<T>::ZeroDeposit);
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(
+			expires_at > now && expires_at <= now.saturating_add(T::MaxChannelDuration::get()),
+			Error::<T>::InvalidExpiry
+		);
+		let terms = T::Routes::invocation_terms(model, version).ok_or(Error::<T>::NotInvocable)?;
+		let offer = Offers::<T>::get(model, &provider).ok_or(Error::<T>::NoOffer)?;
+		let id = NextChannelId::<T>::get();
+		let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
+		let record_deposit = T::ChannelDeposit::get();
+		let held = deposit.checked_add(&record_deposit).ok_or(Error::<T>::Overflow)?;
+		Self::hold_for_channel(&consumer, held)?;
+
+		let channel = Channel {
+			consumer: consumer.clone(),
+			provider: provider.clone(),
+			model,
+			version: terms.version,
+			price_per_unit: terms.price_per_unit,
+			fee_per_unit: offer.fee_per_unit,
+			deposit,
+			record_deposit,
+			settled_units: 0,
+			expires_at,
+			closes_at: None,
+		};
+		Channels::<T>::insert(id, channel);
+		NextChannelId::<T>::put(next);
+		Self::deposit_event(Event::ChannelOpened {
+			channel: id,
+			consumer,
+			provider,
+			model,
+			version: terms.version,
+			price_per_unit: terms.price_per_unit,
+			fee_per_unit: offer.fee_per_unit,
+			deposit,
+			expires_at,
+		});
+		Ok(())
+	}
+
+	pub(crate) fn do_top_up(
+		who: T::AccountId,
+		id: ChannelId,
+		amount: BalanceOf<T>,
+	) -> DispatchResult {
+		ensure!(!amount.is_zero(), Error::<T>::ZeroDeposit);
+		let mut channel = Self::open_channel_record(id)?;
+		ensure!(channel.consumer == who, Error::<T>::NotConsumer);
+		ensure!(channel.closes_at.is_none(), Error::<T>::ChannelClosing);
+		channel.deposit = channel.deposit.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
+		Self::hold_for_channel(&who, amount)?;
+		let deposit = channel.deposit;
+		Channels::<T>::insert(id, channel);
+		Self::deposit_event(Event::ChannelToppedUp { channel: id, amount, deposit });
+		Ok(())
+	}
+
+	pub(crate) fn do_settle(
+		who: T::AccountId,
+		id: ChannelId,
+		voucher: Voucher<T::Hash>,
+		signature: T::OffchainSignature,
+	) -> DispatchResult {
+		let mut channel = Self::open_channel_record(id)?;
+		ensure!(channel.provider == who, Error::<T>::NotProvider);
+		ensure!(voucher.channel == id, Error::<T>::WrongChannel);
+		ensure!(voucher.genesis_hash == Self::genesis_hash(), Error::<T>::WrongChain);
+		ensure!(voucher.is_signed_by(&signature, &channel.consumer), Error::<T>::BadSignature);
+		let units = voucher
+			.cumulative_units
+			.checked_sub(channel.settled_units)
+			.filter(|units| *units > 0)
+			.ok_or(Error::<T>::StaleVoucher)?;
+
+		let units_balance: BalanceOf<T> = units.try_into().map_err(|_| Error::<T>::Overflow)?;
+		let price =
+			channel.price_per_unit.checked_mul(&units_balance).ok_or(Error::<T>::Overflow)?;
+		let provider_fee =
+			channel.fee_per_unit.checked_mul(&units_balance).ok_or(Error::<T>::Overflow)?;
+		let quote = Self::split(price, provider_fee)?;
+		let remaining =
+			channel.deposit.checked_sub(&quote.total).ok_or(Error::<T>::VoucherExceedsDeposit)?;
+
+		// The payment leaves the hold and, in the same call, the consumer's account: it enters
+		// the royalty pot exactly as a direct invocation's would.
+		Self::release_from_channel(&channel.consumer, quote.total);
+		T::Royalties::accrue(
+			&channel.consumer,
+			channel.model,
+			channel.version,
+			units,
+			quote.royalty,
+			&[
+				(channel.provider.clone(), quote.provider_fee),
+				(T::TreasuryAccount::get(), quote.protocol_fee),
+			],
+		)?;
+		Self::count_usage(channel.model, units, &quote);
+
+		channel.deposit = remaining;
+		channel.settled_units = voucher.cumulative_units;
+		let model = channel.model;
+		let version = channel.version;
+		Channels::<T>::insert(id, channel);
+		Self::deposit_event(Event::ChannelSettled {
+			channel: id,
+			model,
+			version,
+			units,
+			cumulative_units: voucher.cumulative_units,
+			royalty: quote.royalty,
+			protocol_fee: quote.protocol_fee,
+			provider_fee: quote.provider_fee,
+			total: quote.total,
+			remaining_deposit: remaining,
+		});
+		Ok(())
+	}
+
+	/// Settles each voucher on its own: a failing one is reported and changes nothing, the
+	/// others go through. Returns how many settled.
+	pub(crate) fn do_settle_batch(
+		who: T::AccountId,
+		vouchers: alloc::vec::Vec<SignedVoucher<T>>,
+	) -> u32 {
+		let mut settled = 0u32;
+		for (channel, voucher, signature) in vouchers {
+			match with_storage_layer(|| Self::do_settle(who.clone(), channel, voucher, signature)) {
+				Ok(()) => settled = settled.saturating_add(1),
+				Err(error) => Self::deposit_event(Event::SettlementFailed { channel, error }),
+			}
+		}
+		settled
+	}
+
+	pub(crate) fn do_request_close(who: T::AccountId, id: ChannelId) -> DispatchResult {
+		let mut channel = Self::open_channel_record(id)?;
+		ensure!(channel.consumer == who, Error::<T>::NotConsumer);
+		ensure!(channel.closes_at.is_none(), Error::<T>::ChannelClosing);
+		let closes_at =
+			frame_system::Pallet::<T>::block_number().saturating_add(T::ChallengePeriod::get());
+		channel.closes_at = Some(closes_at);
+		Channels::<T>::insert(id, channel);
+		Self::deposit_event(Event::ChannelCloseRequested { channel: id, closes_at });
+		Ok(())
+	}
+
+	pub(crate) fn do_finalize_close(id: ChannelId) -> DispatchResult {
+		let channel = Self::open_channel_record(id)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		let closable = now >= channel.expires_at
+			|| channel.closes_at.is_some_and(|closes_at| now >= closes_at);
+		ensure!(closable, Error::<T>::ChannelStillOpen);
+		Self::close(id, channel);
+		Ok(())
+	}
+
+	pub(crate) fn do_close_channel(who: T::AccountId, id: ChannelId) -> DispatchResult {
+		let channel = Self::open_channel_record(id)?;
+		ensure!(channel.provider == who, Error::<T>::NotProvider);
+		Self::close(id, channel);
+		Ok(())
+	}
+
+	/// Removes a channel and releases what is left of its deposits to the consumer.
+	fn close(id: ChannelId, channel: Channel<T>) {
+		let refunded = channel.deposit.saturating_add(channel.record_deposit);
+		Self::release_from_channel(&channel.consumer, refunded);
+		Channels::<T>::remove(id);
+		Self::deposit_event(Event::ChannelClosed {
+			channel: id,
+			settled_units: channel.settled_units,
+			refunded,
+		});
+	}
+
+	/// The record of an open channel; a known id without a record was finalized.
+	fn open_channel_record(id: ChannelId) -> Result<Channel<T>, DispatchError> {
+		Channels::<T>::get(id).ok_or_else(|| {
+			if id < NextChannelId::<T>::get() {
+				Error::<T>::ChannelFinalized.into()
+			} else {
+				Error::<T>::UnknownChannel.into()
+			}
+		})
+	}
+
+	fn hold_for_channel(who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+		T::Currency::hold(&HoldReason::ChannelDeposit.into(), who, amount)
+			.map_err(|_| Error::<T>::InsufficientFunds.into())
+	}
+
+	fn release_from_channel(who: &T::AccountId, amount: BalanceOf<T>) {
+		if amount.is_zero() {
+			return;
+		}
+		let reason = HoldReason::ChannelDeposit.into();
+		if let Err(error) = T::Currency::release(&reason, who, amount, Precision::Exact) {
+			defensive!("a channel's deposit is not on hold", error);
+			let _ = T::Currency::release(&reason, who, amount, Precision::BestEffort);
+		}
+	}
+}

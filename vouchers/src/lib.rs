@@ -1,0 +1,167 @@
+//! Payment-channel vouchers for off-chain services.
+//!
+//! A consumer that calls models through a provider's metered API signs, after each call, a
+//! voucher for the units it has consumed on the channel so far. The provider keeps the latest
+//! and settles it on chain whenever it likes. This crate builds those vouchers and signs them
+//! with sr25519 or ed25519 keys, using the runtime's own [`Voucher`] type and signing payload,
+//! so a signature made here is exactly what `InvocationMetering::settle` verifies.
+//!
+//! ```
+//! use tributary_vouchers::{Scheme, VoucherSigner};
+//! let consumer = VoucherSigner::from_suri(Scheme::Sr25519, "//Alice").unwrap();
+//! let voucher = tributary_vouchers::voucher([7u8; 32].into(), 0, 1_000);
+//! let signature = consumer.sign(&voucher);
+//! assert!(tributary_vouchers::verify(&voucher, &signature, &consumer.account()));
+//! ```
+
+pub use pallet_invocation_metering::{ChannelId, Units, Voucher, VOUCHER_DOMAIN};
+use sp_core::{ed25519, sr25519, Pair, H256};
+use sp_runtime::{traits::IdentifyAccount, AccountId32, MultiSignature, MultiSigner};
+
+/// The signature schemes a consumer's key may use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheme {
+	/// Schnorrkel (the default of polkadot.js and Substrate keys).
+	Sr25519,
+	/// Edwards (e.g. keys from hardware or other ecosystems).
+	Ed25519,
+}
+
+impl core::str::FromStr for Scheme {
+	type Err = String;
+	fn from_str(name: &str) -> Result<Self, String> {
+		match name {
+			"sr25519" => Ok(Scheme::Sr25519),
+			"ed25519" => Ok(Scheme::Ed25519),
+			other => Err(format!("unknown scheme {other:?}: use sr25519 or ed25519")),
+		}
+	}
+}
+
+/// A consumer's key, able to sign vouchers.
+pub enum VoucherSigner {
+	/// An sr25519 key.
+	Sr25519(Box<sr25519::Pair>),
+	/// An ed25519 key.
+	Ed25519(Box<ed25519::Pair>),
+}
+
+impl VoucherSigner {
+	/// A key from a secret URI: a mnemonic, a hex seed, or a derivation such as `//Alice`.
+	pub fn from_suri(scheme: Scheme, suri: &str) -> Result<Self, String> {
+		let error = |e| format!("invalid secret URI: {e:?}");
+		Ok(match scheme {
+			Scheme::Sr25519 => {
+				Self::Sr25519(Box::new(sr25519::Pair::from_string(suri, None).map_err(error)?))
+			}
+			Scheme::Ed25519 => {
+				Self::Ed25519(Box::new(ed25519::Pair::from_string(suri, None).map_err(error)?))
+			}
+		})
+	}
+
+	/// The on-chain account of the key: the channel's consumer.
+	pub fn account(&self) -> AccountId32 {
+		match self {
+			Self::Sr25519(pair) => MultiSigner::from(pair.public()).into_account(),
+			Self::Ed25519(pair) => MultiSigner::from(pair.public()).into_account(),
+		}
+	}
+
+	/// Signs a voucher.
+	pub fn sign(&self, voucher: &Voucher<H256>) -> MultiSignature {
+		let payload = voucher.signing_payload();
+		match self {
+			Self::Sr25519(pair) => pair.sign(&payload).into(),
+			Self::Ed25519(pair) => pair.sign(&payload).into(),
+		}
+	}
+}
+
+/// The voucher for `cumulative_units` on `channel` of the chain with `genesis_hash`.
+pub fn voucher(genesis_hash: H256, channel: ChannelId, cumulative_units: Units) -> Voucher<H256> {
+	Voucher { genesis_hash, channel, cumulative_units }
+}
+
+/// Whether `signature` is `consumer`'s signature of `voucher` — the runtime's own check.
+pub fn verify(voucher: &Voucher<H256>, signature: &MultiSignature, consumer: &AccountId32) -> bool {
+	voucher.is_signed_by(signature, consumer)
+}
+
+/// Lower-case hex with a `0x` prefix.
+pub fn to_hex(bytes: &[u8]) -> String {
+	let mut out = String::with_capacity(bytes.len().saturating_mul(2).saturating_add(2));
+	out.push_str("0x");
+	for byte in bytes {
+		out.push_str(&format!("{byte:02x}"));
+	}
+	out
+}
+
+/// Bytes from hex, with or without a `0x` prefix.
+pub fn from_hex(text: &str) -> Result<Vec<u8>, String> {
+	let digits = text.strip_prefix("0x").unwrap_or(text);
+	if !digits.len().is_multiple_of(2) {
+		return Err(format!("odd number of hex digits in {text:?}"));
+	}
+	(0..digits.len())
+		.step_by(2)
+		.map(|i| {
+			digits
+				.get(i..i.saturating_add(2))
+				.and_then(|pair| u8::from_str_radix(pair, 16).ok())
+				.ok_or_else(|| format!("not hex: {text:?}"))
+		})
+		.collect()
+}
+
+#[cfg(test)]
+mod tests {
+	#![allow(clippy::unwrap_used)]
+	use super::*;
+	use codec::Encode;
+
+	fn genesis() -> H256 {
+		H256::repeat_byte(0x42)
+	}
+
+	#[test]
+	fn both_schemes_sign_what_the_runtime_verifies() {
+		for scheme in [Scheme::Sr25519, Scheme::Ed25519] {
+			let consumer = VoucherSigner::from_suri(scheme, "//Alice").unwrap();
+			let v = voucher(genesis(), 3, 1_000_000);
+			let signature = consumer.sign(&v);
+			assert!(verify(&v, &signature, &consumer.account()), "{scheme:?}");
+			// Any other channel, chain, unit count or signer fails.
+			for other in [
+				voucher(genesis(), 4, 1_000_000),
+				voucher(H256::repeat_byte(0x43), 3, 1_000_000),
+				voucher(genesis(), 3, 999_999),
+			] {
+				assert!(!verify(&other, &signature, &consumer.account()), "{scheme:?} {other:?}");
+			}
+			let bob = VoucherSigner::from_suri(scheme, "//Bob").unwrap();
+			assert!(!verify(&v, &signature, &bob.account()));
+		}
+	}
+
+	#[test]
+	fn the_payload_is_the_documented_scale_encoding() {
+		let v = voucher(genesis(), 0x0102, 0x0a0b);
+		let mut expected = b"tributary/voucher/v1".to_vec();
+		expected.extend_from_slice(genesis().as_bytes());
+		expected.extend_from_slice(&0x0102u64.to_le_bytes());
+		expected.extend_from_slice(&0x0a0bu64.to_le_bytes());
+		assert_eq!(v.signing_payload(), expected);
+		assert_eq!(v.signing_payload(), (VOUCHER_DOMAIN, genesis(), 0x0102u64, 0x0a0bu64).encode());
+	}
+
+	#[test]
+	fn hex_round_trips_and_refuses_garbage() {
+		assert_eq!(from_hex(&to_hex(&[0, 1, 254, 255])).unwrap(), vec![0, 1, 254, 255]);
+		assert_eq!(from_hex("abcd").unwrap(), vec![0xab, 0xcd]);
+		assert!(from_hex("0xabc").is_err());
+		assert!(from_hex("0xzz").is_err());
+		assert!("rsa".parse::<Scheme>().is_err());
+	}
+}
