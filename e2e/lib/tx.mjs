@@ -61,3 +61,19 @@ export async function freeBalance(api, address, at) {
   const { data } = await source.query.system.account(address);
   return data.free.toBigInt();
 }
+
+/** Sends a call, asserts it succeeded, and returns its events and the fee it paid. */
+export async function expectOk(api, tx, signer) {
+  const { events, dispatchError } = await submit(api, tx, signer);
+  if (dispatchError !== null) {
+    throw new Error(`${tx.method.section}.${tx.method.method} failed: ${dispatchError}`);
+  }
+  return { fee: feePaid(events), events };
+}
+
+/** The data of the extrinsic's `section.method` event; throws when there is none. */
+export function eventOf(events, section, method) {
+  const record = events.find(({ event }) => event.section === section && event.method === method);
+  if (!record) throw new Error(`no ${section}.${method} event`);
+  return record.event.data;
+}

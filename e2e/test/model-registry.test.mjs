@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { startDevNode } from '../lib/node.mjs';
-import { submit, feePaid, freeBalance } from '../lib/tx.mjs';
+import { submit, feePaid, freeBalance, expectOk, eventOf } from '../lib/tx.mjs';
 
 const UNIT = 10n ** 12n;
 const PERCENT = 10_000_000; // Perbill parts
@@ -33,17 +33,10 @@ async function send(tx, signer) {
   return { fee: feePaid(events), events, dispatchError };
 }
 
-async function ok(tx, signer) {
-  const result = await send(tx, signer);
-  assert.equal(result.dispatchError, null, `${tx.method.section}.${tx.method.method} failed`);
-  return result;
+function ok(tx, signer) {
+  return expectOk(api, tx, signer);
 }
 
-function eventOf(events, section, method) {
-  const record = events.find(({ event }) => event.section === section && event.method === method);
-  assert.ok(record, `no ${section}.${method} event`);
-  return record.event.data;
-}
 
 /** A version spec as the `register` and `publishVersion` calls take it. */
 function versionSpec({ ownerShare, datasets = [], parents = [], minUpstreamShare, price }) {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { startDevNode } from '../lib/node.mjs';
-import { submit, feePaid, freeBalance } from '../lib/tx.mjs';
+import { freeBalance, expectOk, eventOf } from '../lib/tx.mjs';
 
 const UNIT = 10n ** 12n;
 const MILLI = UNIT / 1000n;
@@ -30,17 +30,10 @@ after(async () => {
   await node?.stop();
 });
 
-async function ok(tx, signer) {
-  const { events, dispatchError } = await submit(api, tx, signer);
-  assert.equal(dispatchError, null, `${tx.method.section}.${tx.method.method} failed: ${dispatchError}`);
-  return { fee: feePaid(events), events };
+function ok(tx, signer) {
+  return expectOk(api, tx, signer);
 }
 
-function eventOf(events, section, method) {
-  const record = events.find(({ event }) => event.section === section && event.method === method);
-  assert.ok(record, `no ${section}.${method} event`);
-  return record.event.data;
-}
 
 function versionSpec({ ownerShare, datasets = [], parents = [], price }) {
   return {

@@ -9,7 +9,7 @@ import { Keyring } from '@polkadot/keyring';
 import { bnToU8a, stringToU8a, u8aConcat } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { startDevNode } from '../lib/node.mjs';
-import { submit, feePaid, freeBalance } from '../lib/tx.mjs';
+import { submit, feePaid, freeBalance, expectOk, eventOf } from '../lib/tx.mjs';
 
 const UNIT = 10n ** 12n;
 const MILLI = UNIT / 1000n;
@@ -36,17 +36,10 @@ async function send(tx, signer) {
   return { fee: feePaid(events), events, dispatchError };
 }
 
-async function ok(tx, signer) {
-  const result = await send(tx, signer);
-  assert.equal(result.dispatchError, null, `${tx.method.section}.${tx.method.method}: ${result.dispatchError}`);
-  return result;
+function ok(tx, signer) {
+  return expectOk(api, tx, signer);
 }
 
-function eventOf(events, section, method) {
-  const record = events.find(({ event }) => event.section === section && event.method === method);
-  assert.ok(record, `no ${section}.${method} event`);
-  return record.event.data;
-}
 
 /**
  * The voucher for `units` cumulative units on `channel`, and the consumer's signature of it:

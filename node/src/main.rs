@@ -8,6 +8,7 @@ mod cli;
 mod command;
 mod rpc;
 mod service;
+mod tributary_rpc;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;

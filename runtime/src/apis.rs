@@ -16,6 +16,12 @@ use sp_runtime::{
 };
 use sp_version::RuntimeVersion;
 
+/// The name of the error a runtime API call was refused with (e.g. `NoOffer`), for clients.
+fn refusal(error: sp_runtime::DispatchError) -> Vec<u8> {
+	let name: &'static str = error.into();
+	name.as_bytes().to_vec()
+}
+
 use crate::{
 	genesis_config_presets, AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt,
 	Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment,
@@ -251,6 +257,84 @@ impl_runtime_apis! {
 			#[allow(clippy::expect_used)]
 			Executive::try_execute_block(block, state_root_check, signature_check, select)
 				.expect("try_execute_block failed")
+		}
+	}
+
+	impl pallet_data_contribution::runtime_api::DataContributionApi<Block, AccountId> for Runtime {
+		fn total_shares(dataset: u32) -> Option<u128> {
+			pallet_data_contribution::Datasets::<Runtime>::get(dataset).map(|d| d.total_shares)
+		}
+
+		fn shares_of(dataset: u32, holder: AccountId) -> u128 {
+			pallet_data_contribution::Holdings::<Runtime>::get(dataset, holder)
+				.map_or(0, |holding| holding.shares)
+		}
+	}
+
+	impl pallet_model_registry::runtime_api::ModelRegistryApi<Block, AccountId> for Runtime {
+		fn route(
+			model: u32,
+			version: u32,
+		) -> Option<Vec<pallet_model_registry::RouteEntry<AccountId>>> {
+			use pallet_model_registry::RouteProvider;
+			crate::ModelRegistry::route(model, version)
+		}
+
+		fn lineage(
+			model: u32,
+			version: u32,
+		) -> Option<pallet_model_registry::runtime_api::LineageInfo> {
+			pallet_model_registry::Versions::<Runtime>::get(model, version).map(|v| {
+				pallet_model_registry::runtime_api::LineageInfo {
+					owner_share: v.owner_share,
+					datasets: v.lineage.datasets.into_inner(),
+					parents: v.lineage.parents.into_inner(),
+				}
+			})
+		}
+	}
+
+	impl pallet_royalty_distribution::runtime_api::RoyaltyApi<Block, AccountId, Balance> for Runtime {
+		fn pending_royalties(
+			who: AccountId,
+		) -> pallet_royalty_distribution::runtime_api::PendingRoyalties<Balance> {
+			crate::RoyaltyDistribution::pending_royalties(&who)
+		}
+
+		fn undistributed(model: u32, version: u32) -> Balance {
+			pallet_royalty_distribution::Undistributed::<Runtime>::get(model, version)
+				.map_or(0, |revenue| revenue.amount)
+		}
+	}
+
+	impl pallet_invocation_metering::runtime_api::MeteringApi<Block, AccountId, Balance, crate::BlockNumber>
+		for Runtime
+	{
+		fn quote(
+			model: u32,
+			version: Option<u32>,
+			units: u64,
+			provider: Option<AccountId>,
+		) -> Result<(u32, pallet_invocation_metering::Quote<Balance>), Vec<u8>> {
+			crate::InvocationMetering::quote(model, version, units, provider.as_ref())
+				.map_err(refusal)
+		}
+
+		fn usage(model: u32) -> pallet_invocation_metering::ModelUsage<Balance> {
+			pallet_invocation_metering::Usage::<Runtime>::get(model)
+		}
+
+		fn channel(
+			channel: u64,
+		) -> Option<pallet_invocation_metering::runtime_api::ChannelInfo<AccountId, Balance, crate::BlockNumber>> {
+			crate::InvocationMetering::channel_info(channel)
+		}
+
+		fn voucher_value(
+			channel: u64,
+			cumulative_units: u64,
+		) -> Result<pallet_invocation_metering::Quote<Balance>, Vec<u8>> {
+			crate::InvocationMetering::voucher_value(channel, cumulative_units).map_err(refusal)
 		}
 	}
 

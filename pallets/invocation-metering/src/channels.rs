@@ -19,6 +19,53 @@ impl<T: Config> Pallet<T> {
 		frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
 	}
 
+	/// What settling a voucher for `cumulative_units` would pay now, or why it would fail
+	/// (signature aside).
+	pub fn voucher_value(
+		id: ChannelId,
+		cumulative_units: Units,
+	) -> Result<Quote<BalanceOf<T>>, DispatchError> {
+		let channel = Self::open_channel_record(id)?;
+		let units = cumulative_units
+			.checked_sub(channel.settled_units)
+			.filter(|units| *units > 0)
+			.ok_or(Error::<T>::StaleVoucher)?;
+		let quote = Self::channel_quote(&channel, units)?;
+		ensure!(quote.total <= channel.deposit, Error::<T>::VoucherExceedsDeposit);
+		Ok(quote)
+	}
+
+	/// An open channel's state, for clients.
+	pub fn channel_info(
+		id: ChannelId,
+	) -> Option<crate::runtime_api::ChannelInfo<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
+		Channels::<T>::get(id).map(|c| crate::runtime_api::ChannelInfo {
+			consumer: c.consumer,
+			provider: c.provider,
+			model: c.model,
+			version: c.version,
+			price_per_unit: c.price_per_unit,
+			fee_per_unit: c.fee_per_unit,
+			deposit: c.deposit,
+			settled_units: c.settled_units,
+			expires_at: c.expires_at,
+			closes_at: c.closes_at,
+		})
+	}
+
+	/// What `units` units cost on a channel, at its fixed terms.
+	fn channel_quote(
+		channel: &Channel<T>,
+		units: Units,
+	) -> Result<Quote<BalanceOf<T>>, DispatchError> {
+		let units_balance: BalanceOf<T> = units.try_into().map_err(|_| Error::<T>::Overflow)?;
+		let price =
+			channel.price_per_unit.checked_mul(&units_balance).ok_or(Error::<T>::Overflow)?;
+		let provider_fee =
+			channel.fee_per_unit.checked_mul(&units_balance).ok_or(Error::<T>::Overflow)?;
+		Self::split(price, provider_fee)
+	}
+
 	pub(crate) fn do_open_channel(
 		consumer: T::AccountId,
 		provider: T::AccountId,
@@ -104,12 +151,7 @@ impl<T: Config> Pallet<T> {
 			.filter(|units| *units > 0)
 			.ok_or(Error::<T>::StaleVoucher)?;
 
-		let units_balance: BalanceOf<T> = units.try_into().map_err(|_| Error::<T>::Overflow)?;
-		let price =
-			channel.price_per_unit.checked_mul(&units_balance).ok_or(Error::<T>::Overflow)?;
-		let provider_fee =
-			channel.fee_per_unit.checked_mul(&units_balance).ok_or(Error::<T>::Overflow)?;
-		let quote = Self::split(price, provider_fee)?;
+		let quote = Self::channel_quote(&channel, units)?;
 		let remaining =
 			channel.deposit.checked_sub(&quote.total).ok_or(Error::<T>::VoucherExceedsDeposit)?;
 

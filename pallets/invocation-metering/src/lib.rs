@@ -36,6 +36,7 @@ pub use pallet::*;
 
 mod channels;
 mod dispatchables;
+pub mod runtime_api;
 pub mod traits;
 pub mod types;
 pub mod weights;

@@ -30,6 +30,7 @@ pub use pallet::*;
 
 mod dispatchables;
 pub mod route;
+pub mod runtime_api;
 pub mod traits;
 pub mod types;
 pub mod weights;

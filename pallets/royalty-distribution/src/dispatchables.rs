@@ -184,6 +184,21 @@ impl<T: Config> Pallet<T> {
 			})
 	}
 
+	/// What `who` may claim now: its credits and, per dataset pool it earns in, whole units.
+	pub fn pending_royalties(
+		who: &T::AccountId,
+	) -> crate::runtime_api::PendingRoyalties<BalanceOf<T>> {
+		let credits = Self::claimable_credits(who);
+		let pools: alloc::vec::Vec<_> = Pools::<T>::iter_keys()
+			.filter_map(|dataset| {
+				let amount = Self::claimable_in_pool(dataset, who);
+				(!amount.is_zero()).then_some((dataset, amount))
+			})
+			.collect();
+		let total = pools.iter().fold(credits, |sum, (_, amount)| sum.saturating_add(*amount));
+		crate::runtime_api::PendingRoyalties { credits, pools, total }
+	}
+
 	/// What `who` may claim from its account credits.
 	pub fn claimable_credits(who: &T::AccountId) -> BalanceOf<T> {
 		Credits::<T>::get(who).unwrap_or_default()

@@ -36,6 +36,7 @@ extern crate alloc;
 pub use pallet::*;
 
 mod dispatchables;
+pub mod runtime_api;
 pub mod traits;
 pub mod types;
 pub mod weights;
