@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { startDevNode } from '../lib/node.mjs';
-import { submit, feePaid, freeBalance } from '../lib/tx.mjs';
+import { freeBalance, expectOk, eventOf } from '../lib/tx.mjs';
 
 const UNIT = 10n ** 12n;
 let node;
@@ -27,17 +27,12 @@ after(async () => {
   await node?.stop();
 });
 
-/** Sends a call, asserts success, and returns the fee it paid and its events. */
-async function ok(tx, signer) {
-  const { events, dispatchError } = await submit(api, tx, signer);
-  assert.equal(dispatchError, null, `${tx.method.section}.${tx.method.method} failed`);
-  return { fee: feePaid(events), events };
+function ok(tx, signer) {
+  return expectOk(api, tx, signer);
 }
 
-function eventOf(events, method) {
-  const record = events.find(({ event }) => event.section === 'dataContribution' && event.method === method);
-  assert.ok(record, `no dataContribution.${method} event`);
-  return record.event.data;
+function dataEvent(events, method) {
+  return eventOf(events, 'dataContribution', method);
 }
 
 test('two annotators and two reviewers complete a task; balances and shares are exact', async () => {
@@ -66,7 +61,7 @@ test('two annotators and two reviewers complete a task; balances and shares are 
     alice,
   );
   pay('alice', r.fee);
-  const datasetId = eventOf(r.events, 'DatasetCreated')[0].toNumber();
+  const datasetId = dataEvent(r.events, 'DatasetCreated')[0].toNumber();
 
   // The requester funds a task of two items: 10 TRIB per item, 1 TRIB per approving reviewer.
   const reward = 10n * UNIT;
@@ -74,7 +69,7 @@ test('two annotators and two reviewers complete a task; balances and shares are 
   const head = (await api.rpc.chain.getHeader()).number.toNumber();
   r = await ok(api.tx.dataContribution.openTask(datasetId, 2, reward, reviewerFee, 2, head + 1_000), bob);
   pay('bob', r.fee);
-  const [taskId, , , , bounty] = eventOf(r.events, 'TaskOpened');
+  const [taskId, , , , bounty] = dataEvent(r.events, 'TaskOpened');
   assert.equal(bounty.toBigInt(), 2n * (reward + 2n * reviewerFee));
 
   for (const [name, pair] of [['charlie', charlie], ['dave', dave]]) {
@@ -100,7 +95,7 @@ test('two annotators and two reviewers complete a task; balances and shares are 
   // Closing returns the task deposit; the bounty is fully spent.
   r = await ok(api.tx.dataContribution.closeTask(taskId), bob);
   pay('bob', r.fee);
-  const [, acceptedItems, refunded] = eventOf(r.events, 'TaskClosed');
+  const [, acceptedItems, refunded] = dataEvent(r.events, 'TaskClosed');
   assert.equal(acceptedItems.toNumber(), 2);
   assert.equal(refunded.toBigInt(), 0n);
 

@@ -119,6 +119,10 @@ fn quote_json(quote: &Quote<Balance>) -> Value {
 	})
 }
 
+fn unknown_version(model: u32, version: u32) -> ErrorObjectOwned {
+	error(UNKNOWN, format!("no version {version} of model {model}"))
+}
+
 fn refused(name: Vec<u8>) -> ErrorObjectOwned {
 	error(REFUSED, String::from_utf8_lossy(&name).into_owned())
 }
@@ -163,7 +167,7 @@ where
 			.runtime_api()
 			.route(self.at(at), model, version)
 			.map_err(runtime_error)?
-			.ok_or_else(|| error(UNKNOWN, format!("no version {version} of model {model}")))?;
+			.ok_or_else(|| unknown_version(model, version))?;
 		Ok(Value::Array(
 			route
 				.into_iter()
@@ -188,7 +192,7 @@ where
 			.runtime_api()
 			.lineage(self.at(at), model, version)
 			.map_err(runtime_error)?
-			.ok_or_else(|| error(UNKNOWN, format!("no version {version} of model {model}")))?;
+			.ok_or_else(|| unknown_version(model, version))?;
 		let datasets: Vec<Value> = lineage
 			.datasets
 			.iter()
@@ -212,7 +216,7 @@ where
 		let at = self.at(at);
 		let api = self.client.runtime_api();
 		if api.route(at, model, version).map_err(runtime_error)?.is_none() {
-			return Err(error(UNKNOWN, format!("no version {version} of model {model}")));
+			return Err(unknown_version(model, version));
 		}
 		Ok(amount(api.undistributed(at, model, version).map_err(runtime_error)?))
 	}
