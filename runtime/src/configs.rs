@@ -363,14 +363,21 @@ impl pallet_invocation_metering::BenchmarkHelper<Balance, AccountId, crate::Sign
 		(sp_runtime::MultiSigner::from(public).into_account(), signature.into())
 	}
 
+	/// A model whose route has the most entries allowed, so that `invoke` and `settle` are
+	/// measured at the longest route (they never read it: the measurement shows it).
 	fn invocable_model(price_per_unit: Balance) -> pallet_model_registry::ModelId {
 		let owner = Self::funded("owner", 0);
-		let route = alloc::vec![(
-			pallet_model_registry::Beneficiary::Account(owner.clone()),
-			Perbill::one()
-		)];
+		let each = Perbill::one().deconstruct() / MAX_ROUTE_LENGTH;
+		let first = Perbill::one().deconstruct() - each * (MAX_ROUTE_LENGTH - 1);
+		let route = (0..MAX_ROUTE_LENGTH)
+			.map(|i| {
+				let payee: AccountId = frame_benchmarking::account("payee", i, 0);
+				let part = if i == 0 { first } else { each };
+				(pallet_model_registry::Beneficiary::Account(payee), Perbill::from_parts(part))
+			})
+			.collect();
 		crate::ModelRegistry::insert_version_for_benchmarks(owner, price_per_unit, route)
-			.expect("a one-entry route")
+			.expect("a route of the maximum length")
 			.0
 	}
 }

@@ -1,5 +1,6 @@
-//! Benchmarks of every call. `invoke` runs through a provider, the most work it can do; its
-//! cost does not depend on the model's route or lineage (it never reads them).
+//! Benchmarks of every call. `invoke` runs through a provider, the most work it can do; the
+//! runtime's helper gives the model a route of the maximum length, which `invoke` and `settle`
+//! never read (their cost does not depend on the route or the lineage).
 
 #![allow(
 	clippy::unwrap_used,

@@ -63,8 +63,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn register_offer() -> Weight {
 		// Proof size: measured `408`, estimated `3823`.
-		// Minimum execution time: 2_341_977_000 picoseconds.
-		Weight::from_parts(3_174_559_000, 3823)
+		// Minimum execution time: 2_303_054_000 picoseconds.
+		Weight::from_parts(3_177_846_000, 3823)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -72,8 +72,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `InvocationMetering::Offers` (`max_values`: None, `max_size`: Some(358), added: 2833, mode: `MaxEncodedLen`)
 	fn update_offer() -> Weight {
 		// Proof size: measured `391`, estimated `3823`.
-		// Minimum execution time: 464_616_000 picoseconds.
-		Weight::from_parts(653_448_000, 3823)
+		// Minimum execution time: 454_727_000 picoseconds.
+		Weight::from_parts(668_617_000, 3823)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -85,8 +85,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn withdraw_offer() -> Weight {
 		// Proof size: measured `620`, estimated `3823`.
-		// Minimum execution time: 1_786_210_000 picoseconds.
-		Weight::from_parts(2_400_466_000, 3823)
+		// Minimum execution time: 1_791_911_000 picoseconds.
+		Weight::from_parts(2_524_357_000, 3823)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -106,8 +106,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `InvocationMetering::Usage` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	fn invoke() -> Weight {
 		// Proof size: measured `942`, estimated `6196`.
-		// Minimum execution time: 2_932_728_000 picoseconds.
-		Weight::from_parts(3_880_255_000, 6196)
+		// Minimum execution time: 2_969_798_000 picoseconds.
+		Weight::from_parts(4_076_521_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -127,8 +127,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(169), added: 2644, mode: `MaxEncodedLen`)
 	fn open_channel() -> Weight {
 		// Proof size: measured `925`, estimated `3839`.
-		// Minimum execution time: 2_521_742_000 picoseconds.
-		Weight::from_parts(3_219_783_000, 3839)
+		// Minimum execution time: 2_581_494_000 picoseconds.
+		Weight::from_parts(3_675_563_000, 3839)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -139,9 +139,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn top_up() -> Weight {
-		// Proof size: measured `491`, estimated `3676`.
-		// Minimum execution time: 2_159_366_000 picoseconds.
-		Weight::from_parts(2_628_561_000, 3676)
+		// Proof size: measured `454`, estimated `3676`.
+		// Minimum execution time: 2_161_560_000 picoseconds.
+		Weight::from_parts(3_011_895_000, 3676)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -160,9 +160,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `InvocationMetering::Usage` (r:1 w:1)
 	/// Proof: `InvocationMetering::Usage` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	fn settle() -> Weight {
-		// Proof size: measured `653`, estimated `6196`.
-		// Minimum execution time: 15_983_401_000 picoseconds.
-		Weight::from_parts(18_291_144_000, 6196)
+		// Proof size: measured `654`, estimated `6196`.
+		// Minimum execution time: 15_621_617_000 picoseconds.
+		Weight::from_parts(17_629_701_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -182,10 +182,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `InvocationMetering::Usage` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 32]`.
 	fn settle_batch(n: u32, ) -> Weight {
-		// Proof size: measured `324 + n * (329 ±0)`, estimated `6068 + n * (2686 ±0)`.
-		// Minimum execution time: 16_532_866_000 picoseconds.
-		Weight::from_parts(17_895_566_000, 6068)
-			.saturating_add(Weight::from_parts(16_278_736_248, 0).saturating_mul(n.into()))
+		// Proof size: measured `327 + n * (331 ±0)`, estimated `6068 + n * (2686 ±0)`.
+		// Minimum execution time: 15_633_890_000 picoseconds.
+		Weight::from_parts(268_527_955, 6068)
+			.saturating_add(Weight::from_parts(16_625_343_297, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -196,8 +196,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(169), added: 2644, mode: `MaxEncodedLen`)
 	fn request_close() -> Weight {
 		// Proof size: measured `258`, estimated `3634`.
-		// Minimum execution time: 434_070_000 picoseconds.
-		Weight::from_parts(560_625_000, 3634)
+		// Minimum execution time: 438_267_000 picoseconds.
+		Weight::from_parts(549_194_000, 3634)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -209,8 +209,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn finalize_close() -> Weight {
 		// Proof size: measured `491`, estimated `3676`.
-		// Minimum execution time: 1_756_515_000 picoseconds.
-		Weight::from_parts(2_143_336_000, 3676)
+		// Minimum execution time: 1_770_071_000 picoseconds.
+		Weight::from_parts(2_490_373_000, 3676)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -221,9 +221,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn close_channel() -> Weight {
-		// Proof size: measured `454`, estimated `3676`.
-		// Minimum execution time: 1_824_812_000 picoseconds.
-		Weight::from_parts(2_477_108_000, 3676)
+		// Proof size: measured `491`, estimated `3676`.
+		// Minimum execution time: 1_815_034_000 picoseconds.
+		Weight::from_parts(2_294_969_000, 3676)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -232,43 +232,43 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_offer() -> Weight {
-		Weight::from_parts(3_174_559_000, 3823)
+		Weight::from_parts(3_177_846_000, 3823)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn update_offer() -> Weight {
-		Weight::from_parts(653_448_000, 3823)
+		Weight::from_parts(668_617_000, 3823)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_offer() -> Weight {
-		Weight::from_parts(2_400_466_000, 3823)
+		Weight::from_parts(2_524_357_000, 3823)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn invoke() -> Weight {
-		Weight::from_parts(3_880_255_000, 6196)
+		Weight::from_parts(4_076_521_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn open_channel() -> Weight {
-		Weight::from_parts(3_219_783_000, 3839)
+		Weight::from_parts(3_675_563_000, 3839)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn top_up() -> Weight {
-		Weight::from_parts(2_628_561_000, 3676)
+		Weight::from_parts(3_011_895_000, 3676)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn settle() -> Weight {
-		Weight::from_parts(18_291_144_000, 6196)
+		Weight::from_parts(17_629_701_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn settle_batch(n: u32, ) -> Weight {
-		Weight::from_parts(17_895_566_000, 6068)
-			.saturating_add(Weight::from_parts(16_278_736_248, 0).saturating_mul(n.into()))
+		Weight::from_parts(268_527_955, 6068)
+			.saturating_add(Weight::from_parts(16_625_343_297, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -276,17 +276,17 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2686).saturating_mul(n.into()))
 	}
 	fn request_close() -> Weight {
-		Weight::from_parts(560_625_000, 3634)
+		Weight::from_parts(549_194_000, 3634)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn finalize_close() -> Weight {
-		Weight::from_parts(2_143_336_000, 3676)
+		Weight::from_parts(2_490_373_000, 3676)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn close_channel() -> Weight {
-		Weight::from_parts(2_477_108_000, 3676)
+		Weight::from_parts(2_294_969_000, 3676)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
