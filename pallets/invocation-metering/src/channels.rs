@@ -2,16 +2,10 @@
 //! settled on chain with the consumer's signed cumulative vouchers.
 
 use crate::{pallet::*, types::*};
-use frame_support::{
-	defensive,
-	pallet_prelude::*,
-	storage::with_storage_layer,
-	traits::{fungible::MutateHold, tokens::Precision},
-};
+use frame_support::{pallet_prelude::*, storage::with_storage_layer};
 use frame_system::pallet_prelude::BlockNumberFor;
 use pallet_model_registry::RouteProvider;
-use pallet_royalty_distribution::RoyaltySink;
-use sp_runtime::traits::{CheckedAdd, CheckedMul, CheckedSub, Saturating, Zero};
+use sp_runtime::traits::{CheckedAdd, CheckedSub, Saturating, Zero};
 
 impl<T: Config> Pallet<T> {
 	/// The genesis hash every voucher must name.
@@ -58,12 +52,7 @@ impl<T: Config> Pallet<T> {
 		channel: &Channel<T>,
 		units: Units,
 	) -> Result<Quote<BalanceOf<T>>, DispatchError> {
-		let units_balance: BalanceOf<T> = units.try_into().map_err(|_| Error::<T>::Overflow)?;
-		let price =
-			channel.price_per_unit.checked_mul(&units_balance).ok_or(Error::<T>::Overflow)?;
-		let provider_fee =
-			channel.fee_per_unit.checked_mul(&units_balance).ok_or(Error::<T>::Overflow)?;
-		Self::split(price, provider_fee)
+		Self::cost(channel.price_per_unit, channel.fee_per_unit, units)
 	}
 
 	pub(crate) fn do_open_channel(
@@ -86,7 +75,7 @@ impl<T: Config> Pallet<T> {
 		let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
 		let record_deposit = T::ChannelDeposit::get();
 		let held = deposit.checked_add(&record_deposit).ok_or(Error::<T>::Overflow)?;
-		Self::hold_for_channel(&consumer, held)?;
+		Self::hold(HoldReason::ChannelDeposit, &consumer, held)?;
 
 		let channel = Channel {
 			consumer: consumer.clone(),
@@ -127,7 +116,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(channel.consumer == who, Error::<T>::NotConsumer);
 		ensure!(channel.closes_at.is_none(), Error::<T>::ChannelClosing);
 		channel.deposit = channel.deposit.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
-		Self::hold_for_channel(&who, amount)?;
+		Self::hold(HoldReason::ChannelDeposit, &who, amount)?;
 		let deposit = channel.deposit;
 		Channels::<T>::insert(id, channel);
 		Self::deposit_event(Event::ChannelToppedUp { channel: id, amount, deposit });
@@ -157,19 +146,15 @@ impl<T: Config> Pallet<T> {
 
 		// The payment leaves the hold and, in the same call, the consumer's account: it enters
 		// the royalty pot exactly as a direct invocation's would.
-		Self::release_from_channel(&channel.consumer, quote.total);
-		T::Royalties::accrue(
+		Self::release(HoldReason::ChannelDeposit, &channel.consumer, quote.total);
+		Self::pay(
 			&channel.consumer,
 			channel.model,
 			channel.version,
 			units,
-			quote.royalty,
-			&[
-				(channel.provider.clone(), quote.provider_fee),
-				(T::TreasuryAccount::get(), quote.protocol_fee),
-			],
+			Some(&channel.provider),
+			&quote,
 		)?;
-		Self::count_usage(channel.model, units, &quote);
 
 		channel.deposit = remaining;
 		channel.settled_units = voucher.cumulative_units;
@@ -239,7 +224,7 @@ impl<T: Config> Pallet<T> {
 	/// Removes a channel and releases what is left of its deposits to the consumer.
 	fn close(id: ChannelId, channel: Channel<T>) {
 		let refunded = channel.deposit.saturating_add(channel.record_deposit);
-		Self::release_from_channel(&channel.consumer, refunded);
+		Self::release(HoldReason::ChannelDeposit, &channel.consumer, refunded);
 		Channels::<T>::remove(id);
 		Self::deposit_event(Event::ChannelClosed {
 			channel: id,
@@ -257,21 +242,5 @@ impl<T: Config> Pallet<T> {
 				Error::<T>::UnknownChannel.into()
 			}
 		})
-	}
-
-	fn hold_for_channel(who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
-		T::Currency::hold(&HoldReason::ChannelDeposit.into(), who, amount)
-			.map_err(|_| Error::<T>::InsufficientFunds.into())
-	}
-
-	fn release_from_channel(who: &T::AccountId, amount: BalanceOf<T>) {
-		if amount.is_zero() {
-			return;
-		}
-		let reason = HoldReason::ChannelDeposit.into();
-		if let Err(error) = T::Currency::release(&reason, who, amount, Precision::Exact) {
-			defensive!("a channel's deposit is not on hold", error);
-			let _ = T::Currency::release(&reason, who, amount, Precision::BestEffort);
-		}
 	}
 }

@@ -23,10 +23,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(T::Routes::owner(model).is_some(), Error::<T>::NotInvocable);
 		ensure!(!Offers::<T>::contains_key(model, &provider), Error::<T>::OfferExists);
 		let deposit = T::OfferDeposit::get();
-		if !deposit.is_zero() {
-			T::Currency::hold(&HoldReason::OfferDeposit.into(), &provider, deposit)
-				.map_err(|_| Error::<T>::InsufficientFunds)?;
-		}
+		Self::hold(HoldReason::OfferDeposit, &provider, deposit)?;
 		Offers::<T>::insert(model, &provider, Offer { fee_per_unit, endpoint, deposit });
 		Self::deposit_event(Event::OfferRegistered { model, provider, fee_per_unit, deposit });
 		Ok(())
@@ -50,16 +47,7 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_withdraw_offer(provider: T::AccountId, model: ModelId) -> DispatchResult {
 		let offer = Offers::<T>::take(model, &provider).ok_or(Error::<T>::NoOffer)?;
-		if !offer.deposit.is_zero() {
-			let reason = HoldReason::OfferDeposit.into();
-			if let Err(error) =
-				T::Currency::release(&reason, &provider, offer.deposit, Precision::Exact)
-			{
-				defensive!("an offer's deposit is not on hold", error);
-				let _ =
-					T::Currency::release(&reason, &provider, offer.deposit, Precision::BestEffort);
-			}
-		}
+		Self::release(HoldReason::OfferDeposit, &provider, offer.deposit);
 		Self::deposit_event(Event::OfferWithdrawn { model, provider });
 		Ok(())
 	}
@@ -73,38 +61,86 @@ impl<T: Config> Pallet<T> {
 	) -> Result<(VersionNumber, Quote<BalanceOf<T>>), DispatchError> {
 		ensure!(units > 0, Error::<T>::ZeroUnits);
 		let terms = T::Routes::invocation_terms(model, version).ok_or(Error::<T>::NotInvocable)?;
-		let units_balance: BalanceOf<T> = units.try_into().map_err(|_| Error::<T>::Overflow)?;
-		let price = terms.price_per_unit.checked_mul(&units_balance).ok_or(Error::<T>::Overflow)?;
-		let provider_fee = match provider {
+		let fee_per_unit = match provider {
 			Some(provider) => {
-				let offer = Offers::<T>::get(model, provider).ok_or(Error::<T>::NoOffer)?;
-				offer.fee_per_unit.checked_mul(&units_balance).ok_or(Error::<T>::Overflow)?
+				Offers::<T>::get(model, provider).ok_or(Error::<T>::NoOffer)?.fee_per_unit
 			}
 			None => Zero::zero(),
 		};
-		Ok((terms.version, Self::split(price, provider_fee)?))
+		Ok((terms.version, Self::cost(terms.price_per_unit, fee_per_unit, units)?))
 	}
 
-	/// Splits a model price and a provider fee into what each party is owed. The protocol fee
-	/// is rounded down: rounding favours the route.
-	pub(crate) fn split(
-		price: BalanceOf<T>,
-		provider_fee: BalanceOf<T>,
+	/// What `units` units cost at a price and a provider fee per unit, split into what each
+	/// party is owed. The protocol fee is rounded down: rounding favours the route.
+	pub(crate) fn cost(
+		price_per_unit: BalanceOf<T>,
+		fee_per_unit: BalanceOf<T>,
+		units: Units,
 	) -> Result<Quote<BalanceOf<T>>, DispatchError> {
+		let units: BalanceOf<T> = units.try_into().map_err(|_| Error::<T>::Overflow)?;
+		let price = price_per_unit.checked_mul(&units).ok_or(Error::<T>::Overflow)?;
+		let provider_fee = fee_per_unit.checked_mul(&units).ok_or(Error::<T>::Overflow)?;
 		let total = price.checked_add(&provider_fee).ok_or(Error::<T>::Overflow)?;
 		let protocol_fee = T::ProtocolFee::get().mul_floor(price);
 		let royalty = price.saturating_sub(protocol_fee);
 		Ok(Quote { royalty, protocol_fee, provider_fee, total })
 	}
 
-	/// Counts a paid use of a model.
-	pub(crate) fn count_usage(model: ModelId, units: Units, quote: &Quote<BalanceOf<T>>) {
+	/// Moves a paid use of a model into the royalty pot (the provider's fee and the protocol
+	/// fee credited, the royalty accrued to the version) and counts it in the model's usage.
+	pub(crate) fn pay(
+		payer: &T::AccountId,
+		model: ModelId,
+		version: VersionNumber,
+		units: Units,
+		provider: Option<&T::AccountId>,
+		quote: &Quote<BalanceOf<T>>,
+	) -> DispatchResult {
+		let protocol = (T::TreasuryAccount::get(), quote.protocol_fee);
+		match provider {
+			Some(provider) => T::Royalties::accrue(
+				payer,
+				model,
+				version,
+				units,
+				quote.royalty,
+				&[(provider.clone(), quote.provider_fee), protocol],
+			),
+			None => T::Royalties::accrue(payer, model, version, units, quote.royalty, &[protocol]),
+		}?;
 		Usage::<T>::mutate(model, |usage| {
 			usage.invocations = usage.invocations.saturating_add(1);
 			usage.units = usage.units.saturating_add(units.into());
 			usage.revenue =
 				usage.revenue.saturating_add(quote.royalty.saturating_add(quote.protocol_fee));
 		});
+		Ok(())
+	}
+
+	/// Holds `amount` from `who` for `reason`.
+	pub(crate) fn hold(
+		reason: HoldReason,
+		who: &T::AccountId,
+		amount: BalanceOf<T>,
+	) -> DispatchResult {
+		if amount.is_zero() {
+			return Ok(());
+		}
+		T::Currency::hold(&reason.into(), who, amount)
+			.map_err(|_| Error::<T>::InsufficientFunds.into())
+	}
+
+	/// Releases a hold this pallet placed. The amount is always on hold (the invariants check
+	/// it), so a shortfall is a bug: report it and release what is there.
+	pub(crate) fn release(reason: HoldReason, who: &T::AccountId, amount: BalanceOf<T>) {
+		if amount.is_zero() {
+			return;
+		}
+		let reason = reason.into();
+		if let Err(error) = T::Currency::release(&reason, who, amount, Precision::Exact) {
+			defensive!("a hold this pallet placed is missing", error);
+			let _ = T::Currency::release(&reason, who, amount, Precision::BestEffort);
+		}
 	}
 
 	pub(crate) fn do_invoke(
@@ -121,27 +157,7 @@ impl<T: Config> Pallet<T> {
 			T::Currency::reducible_balance(&payer, Preservation::Preserve, Fortitude::Polite);
 		ensure!(spendable >= quote.total, Error::<T>::InsufficientFunds);
 
-		let treasury = T::TreasuryAccount::get();
-		match &provider {
-			Some(provider) => T::Royalties::accrue(
-				&payer,
-				model,
-				version,
-				units,
-				quote.royalty,
-				&[(provider.clone(), quote.provider_fee), (treasury, quote.protocol_fee)],
-			),
-			None => T::Royalties::accrue(
-				&payer,
-				model,
-				version,
-				units,
-				quote.royalty,
-				&[(treasury, quote.protocol_fee)],
-			),
-		}?;
-
-		Self::count_usage(model, units, &quote);
+		Self::pay(&payer, model, version, units, provider.as_ref(), &quote)?;
 		Self::deposit_event(Event::Invoked {
 			payer,
 			model,
