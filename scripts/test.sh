@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every check: formatting, clippy, the workspace's Rust tests, the RocksDB exclusion, and
-# the end-to-end tests against fresh dev nodes.
+# Runs every check: formatting, clippy, the workspace's Rust tests, the RocksDB exclusion, the
+# end-to-end tests against fresh dev nodes, the four-validator fault test and the docker compose
+# testnet.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 "$ROOT/scripts/setup.sh"
@@ -38,5 +39,8 @@ step "end-to-end tests (polkadot.js against a fresh dev node)"
 
 step "multi-validator fault test (four native validators)"
 (cd "$ROOT/e2e" && NODE_BIN="$NODE_BIN" npm run test:testnet)
+
+step "docker compose testnet (four validators and an RPC node in containers)"
+SKIP_BUILD=1 NODE_BIN="$NODE_BIN" "$ROOT/scripts/compose-test.sh"
 
 step "all checks passed"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A four-validator local testnet (alice, bob, charlie, dave on the `local_testnet` preset) as
-# native processes on 127.0.0.1: the same topology and node keys as docker/docker-compose.yml.
+# native processes on 127.0.0.1: the same topology and node keys (docker/.env) as
+# docker/docker-compose.yml.
 #
 #   scripts/testnet.sh start [name ...]   start all validators (or the named ones)
 #   scripts/testnet.sh stop [name ...]    stop them (SIGINT, then SIGKILL after 15 s)
@@ -20,19 +21,16 @@ RPC_BASE="${RPC_BASE:-9944}"
 PROMETHEUS_BASE="${PROMETHEUS_BASE:-9615}"
 
 NAMES=(alice bob charlie dave)
-# Fixed ed25519 node keys, so every node knows the others' peer ids in advance.
-declare -A NODE_KEY=(
-	[alice]=0000000000000000000000000000000000000000000000000000000000000001
-	[bob]=0000000000000000000000000000000000000000000000000000000000000002
-	[charlie]=0000000000000000000000000000000000000000000000000000000000000003
-	[dave]=0000000000000000000000000000000000000000000000000000000000000004
-)
-declare -A PEER_ID=(
-	[alice]=12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp
-	[bob]=12D3KooWHdiAxVd8uMQR1hGWXccidmfCwLqcMpGwR6QcTP6QRMuD
-	[charlie]=12D3KooWSCufgHzV4fCwRijfH2k3abrpAJxTKxEvN1FDuRXA2U9x
-	[dave]=12D3KooWSsChzF81YDUKpe9Uk5AHV5oqAaXAcWNSPYgoLauUk4st
-)
+# Fixed ed25519 node keys, so every node knows the others' peer ids in advance: the topology
+# docker/docker-compose.yml uses too, written once in docker/.env.
+# shellcheck source=../docker/.env
+source "$ROOT/docker/.env"
+declare -A NODE_KEY PEER_ID
+for name in "${NAMES[@]}"; do
+	key_var="${name^^}_NODE_KEY" peer_var="${name^^}_PEER_ID"
+	NODE_KEY[$name]="${!key_var}"
+	PEER_ID[$name]="${!peer_var}"
+done
 
 index_of() {
 	local i
