@@ -44,25 +44,6 @@ if [ ! -x "$NODE_BIN" ]; then
 	exit 1
 fi
 
-apt_install() {
-	echo "compose-test: installing $*"
-	timeout 600 "${SUDO[@]}" apt-get update -qq
-	timeout 900 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -qq --no-install-recommends "$@"
-}
-
-need_apt=()
-if ! command -v dockerd >/dev/null 2>&1 || ! command -v docker >/dev/null 2>&1; then need_apt+=(docker.io); fi
-if [ -n "${COMPOSE:-}" ]; then
-	read -r -a COMPOSE_BIN <<<"$COMPOSE"
-elif docker compose version >/dev/null 2>&1; then
-	COMPOSE_BIN=(docker compose)
-else
-	COMPOSE_BIN=(docker-compose)
-	command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose)
-fi
-if ((${#need_apt[@]})); then apt_install "${need_apt[@]}"; fi
-
 WORK="$(mktemp -d /tmp/tributary-compose-test.XXXXXX)"
 DOCKERD_PID=""
 UP=""
@@ -106,7 +87,29 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# ---- the engine: running, and reachable by this user (else through sudo) --------------------
+apt_install() {
+	log "installing $* (log: $WORK/apt.log)"
+	if ! { timeout 600 "${SUDO[@]}" apt-get update -qq &&
+		timeout 900 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends "$@"; } >>"$WORK/apt.log" 2>&1; then
+		tail -20 "$WORK/apt.log" >&2
+		return 1
+	fi
+}
+
+need_apt=()
+if ! command -v dockerd >/dev/null 2>&1 || ! command -v docker >/dev/null 2>&1; then need_apt+=(docker.io); fi
+if [ -n "${COMPOSE:-}" ]; then
+	read -r -a COMPOSE_BIN <<<"$COMPOSE"
+elif docker compose version >/dev/null 2>&1; then
+	COMPOSE_BIN=(docker compose)
+else
+	COMPOSE_BIN=(docker-compose)
+	command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose)
+fi
+if ((${#need_apt[@]})); then apt_install "${need_apt[@]}"; fi
+
+# ---- the engine: running, and reachable by this user (else through sudo) ---------------------
 if ! "${SUDO[@]}" docker info >/dev/null 2>&1; then
 	log "starting dockerd (log: $WORK/dockerd.log)"
 	"${SUDO[@]}" dockerd >"$WORK/dockerd.log" 2>&1 &
@@ -125,27 +128,23 @@ if ! "${SUDO[@]}" docker info >/dev/null 2>&1; then
 fi
 if ! docker info >/dev/null 2>&1; then DOCKER=("${SUDO[@]}" docker); fi
 
-# ---- the base image: pulled, or built with debootstrap from the apt mirror ------------------
+# The first archive named $1 (debian, debian-security) in the host's apt sources, one-line or
+# deb822 format; empty when there is none.
+host_archive() {
+	cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
+		grep -oE "https?://[^[:space:]]+/$1/?([[:space:]]|\$)" | sed -n '1{s/[[:space:]]//g;p}' || true
+}
+
+# ---- the base image: pulled, or built with debootstrap from the apt mirror -------------------
 BASE="$(awk '$1 == "FROM" && $4 == "runtime" { print $2 }' "$DOCKERFILE")"
-host_mirror() {
-	# The first Debian archive (…/debian) the host's apt sources name, one-line or deb822 format.
-	grep -hoE 'https?://[^[:space:]]+/debian/?([[:space:]]|$)' \
-		/etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
-		head -1 | tr -d '[:space:]'
-}
-host_security_mirror() {
-	grep -hoE 'https?://[^[:space:]]+/debian-security/?([[:space:]]|$)' \
-		/etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
-		head -1 | tr -d '[:space:]'
-}
 if "${DOCKER[@]}" image inspect "$BASE" >/dev/null 2>&1; then
 	log "base image $BASE: present"
 elif timeout 300 "${DOCKER[@]}" pull "$BASE" >"$WORK/pull.log" 2>&1; then
 	log "base image $BASE: pulled"
 else
-	mirror="${DEBIAN_MIRROR:-$(host_mirror)}"
+	mirror="${DEBIAN_MIRROR:-$(host_archive debian)}"
 	mirror="${mirror:-http://deb.debian.org/debian}"
-	security="$(host_security_mirror)"
+	security="$(host_archive debian-security)"
 	log "base image $BASE: cannot be pulled ($(tail -1 "$WORK/pull.log")); building it with debootstrap from $mirror"
 	command -v debootstrap >/dev/null 2>&1 || apt_install debootstrap
 	rootfs="$WORK/rootfs"
@@ -164,7 +163,7 @@ else
 	log "base image $BASE: built"
 fi
 
-# ---- the topology: every peer id in docker/.env is its node key's ------------------------------
+# ---- the topology: every peer id in docker/.env is its node key's ----------------------------
 # shellcheck source=../docker/.env
 source "$ROOT/docker/.env"
 for name in ALICE BOB CHARLIE DAVE; do
@@ -179,7 +178,7 @@ done
 rm -f "$WORK/node-key"
 log "docker/.env: every peer id matches its node key"
 
-# ---- the image: the node binary the tests use, in a context holding nothing else ------------
+# ---- the image: the node binary the tests use, in a context holding nothing else -------------
 mkdir "$WORK/image"
 ln "$NODE_BIN" "$WORK/image/tributary-node" 2>/dev/null || cp "$NODE_BIN" "$WORK/image/tributary-node"
 log "building $IMAGE from $NODE_BIN (log: $WORK/build.log)"
@@ -189,7 +188,7 @@ if ! timeout 900 "${DOCKER[@]}" build -f "$DOCKERFILE" --target prebuilt -t "$IM
 fi
 rm -rf "$WORK/image"
 
-# ---- up, on free host ports -----------------------------------------------------------------
+# ---- up, on free host ports ------------------------------------------------------------------
 read -r rpc_port prom_alice prom_bob prom_charlie prom_dave prom_rpc < <(node -e '
 	const net = require("node:net");
 	const free = () => new Promise((resolve) => {
@@ -217,7 +216,7 @@ log "up: project $PROJECT, RPC node on ws://127.0.0.1:$rpc_port ($("${COMPOSE_BI
 UP=1
 timeout 300 "${COMPOSE_CMD[@]}" up -d --no-build
 
-# ---- the checks ---------------------------------------------------------------------------
+# ---- the checks ------------------------------------------------------------------------------
 json_array() { node -e 'console.log(JSON.stringify(process.argv.slice(1)))' -- "$@"; }
 cd "$ROOT/e2e"
 TESTNET_COMPOSE="$(json_array "${COMPOSE_CMD[@]}")" \
