@@ -94,12 +94,29 @@ async function blockHash(node, number) {
   return call(node, 'chain_getBlockHash', [number]);
 }
 
+/** A test that is skipped once an earlier one failed: each step builds on the previous one. */
+let failed = null;
+function step(name, options, fn) {
+  test(name, options, async (t) => {
+    if (failed) {
+      t.skip(`"${failed}" failed`);
+      return;
+    }
+    try {
+      await fn(t);
+    } catch (error) {
+      failed = name;
+      throw error;
+    }
+  });
+}
+
 after(async () => {
   await api?.disconnect().catch(() => {});
   console.log('measured:', JSON.stringify(measured));
 });
 
-test('every node starts, stays up and the network finalizes', { timeout: 720_000 }, async () => {
+step('every node starts, stays up and the network finalizes', { timeout: 720_000 }, async () => {
   const services = (await compose('config', '--services')).trim().split('\n');
   for (const service of services) containers[service] = (await compose('ps', '-q', service)).trim();
   const started = Date.now();
@@ -125,7 +142,7 @@ test('every node starts, stays up and the network finalizes', { timeout: 720_000
   assert.ok(health.peers >= 4, `the RPC node is connected to the validators: ${JSON.stringify(health)}`);
 });
 
-test('finality continues with a validator stopped, which then catches up', { timeout: 600_000 }, async () => {
+step('finality continues with a validator stopped, which then catches up', { timeout: 600_000 }, async () => {
   await compose('stop', 'dave');
   const [status] = (await docker('inspect', '-f', '{{.State.Status}}', containers.dave)).trim().split(' ');
   assert.equal(status, 'exited', 'dave is stopped');
@@ -143,7 +160,7 @@ test('finality continues with a validator stopped, which then catches up', { tim
   assert.equal(new Set(hashes).size, 1, `every node has the same finalized block #${target}: ${hashes}`);
 });
 
-test('a transfer sent through the RPC node is seen by every node', { timeout: 420_000 }, async () => {
+step('a transfer sent through the RPC node is seen by every node', { timeout: 420_000 }, async () => {
   await cryptoWaitReady();
   const provider = new WsProvider(`ws://127.0.0.1:${RPC_PORT}`, false);
   await provider.connect();
