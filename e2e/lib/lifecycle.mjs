@@ -113,7 +113,7 @@ export async function runLifecycle(api, log = () => {}) {
   const viaRpc = await rpc(api, 'shares', [dataset, null, null]);
   assert.equal(BigInt(viaRpc.total), totalShares);
   for (const [name, shares] of Object.entries(expectedShares)) {
-    assert.equal((await api.call.dataContributionApi.sharesOf(dataset, who[name].address)).toBigInt(), shares, `${name}'s shares`);
+    assert.equal((await api.call.dataContributionApi.sharesOf(dataset, who[name].address)).unwrap().toBigInt(), shares, `${name}'s shares`);
     assert.equal(BigInt((await rpc(api, 'shares', [dataset, who[name].address, null])).holder), shares);
   }
   log(`dataset #${dataset} now has ${totalShares} shares held by 5 people`);
@@ -138,6 +138,7 @@ export async function runLifecycle(api, log = () => {}) {
   });
   const apiRoute = (await api.call.modelRegistryApi.route(tune, 1)).unwrap();
   assert.equal(apiRoute.length, 3);
+  assert.equal(apiRoute[0].parts.toNumber(), route[0].parts);
   const lineage = await rpc(api, 'lineage', [tune, 1, null]);
   assert.deepEqual(lineage.parents, [{ model: base, version: 1, parts: 50 * PERCENT }]);
   log(`${role.fineTuner} fine-tuned it without asking (model #${tune}): its route pays the developer 30%, the fine-tuner 50%, the dataset 20%`);
@@ -149,8 +150,9 @@ export async function runLifecycle(api, log = () => {}) {
   // ------------------------------------------------------------------ invocations
   const quote = await rpc(api, 'quote', [tune, null, 10, who[role.provider].address, null]);
   assert.deepEqual(quote, { royalty: String(38_800n * MILLI), protocolFee: String(1_200n * MILLI), providerFee: String(5n * UNIT), total: String(45n * UNIT), version: 1 });
-  const apiQuote = (await api.call.meteringApi.quote(tune, null, 10, who[role.provider].address)).asOk[1];
-  assert.equal(apiQuote.total.toBigInt(), 45n * UNIT);
+  const apiQuote = (await api.call.meteringApi.quote(tune, null, 10, who[role.provider].address)).asOk;
+  assert.equal(apiQuote.version.toNumber(), 1);
+  assert.equal(apiQuote.quote.total.toBigInt(), 45n * UNIT);
   await ok(role.consumer, tx.invocationMetering.invoke(tune, null, 10, who[role.provider].address, 45n * UNIT));
   log(`${role.consumer} invoked model #${tune} for 10 units: 40 TRIB price (1.2 to the treasury, 38.8 to the route) + 5 TRIB to the provider`);
 
@@ -170,14 +172,14 @@ export async function runLifecycle(api, log = () => {}) {
   assert.equal(BigInt(value.total), 15n * 4_500n * MILLI);
   await ok(role.provider, tx.invocationMetering.settle(channel, ...vouchers[14]));
   const state = await rpc(api, 'channel', [channel, null]);
-  assert.equal(state.settledUnits, 15);
+  assert.equal(state.settledUnits, '15');
   assert.equal(BigInt(state.deposit), deposit - 67_500n * MILLI);
   await ok(role.provider, tx.invocationMetering.closeChannel(channel));
   log(`${role.consumer} made 15 metered API calls off chain, signing a voucher after each; ${role.provider} settled the last one (67.5 TRIB) and closed the channel, refunding ${trib(deposit - 67_500n * MILLI)}`);
 
   const usage = await rpc(api, 'usage', [tune, null]);
-  assert.deepEqual(usage, { invocations: 2, units: '25', revenue: String(100n * UNIT) });
-  const apiUsage = await api.call.meteringApi.usage(tune);
+  assert.deepEqual(usage, { invocations: '2', units: '25', revenue: String(100n * UNIT) });
+  const apiUsage = (await api.call.meteringApi.usage(tune)).unwrap();
   assert.equal(apiUsage.units.toBigInt(), 25n);
 
   // ------------------------------------------------------------------ distribution

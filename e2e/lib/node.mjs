@@ -49,10 +49,11 @@ async function rpcReady(rpcPort) {
 }
 
 /**
- * Starts `tributary-node --dev --tmp` on free ports and waits until its RPC answers.
- * @param {{ args?: string[], readyTimeoutMs?: number }} options
+ * Starts `tributary-node --dev` on free ports, with a throwaway database (`--tmp`) unless a
+ * `basePath` is given, and waits until its RPC answers.
+ * @param {{ args?: string[], basePath?: string, readyTimeoutMs?: number }} options
  */
-export async function startDevNode({ args = [], readyTimeoutMs = 180_000 } = {}) {
+export async function startDevNode({ args = [], basePath, readyTimeoutMs = 180_000 } = {}) {
   const [rpcPort, p2pPort, prometheusPort] = [await freePort(), await freePort(), await freePort()];
   const logDir = mkdtempSync(path.join(tmpdir(), 'tributary-e2e-'));
   const logFile = path.join(logDir, 'node.log');
@@ -61,7 +62,7 @@ export async function startDevNode({ args = [], readyTimeoutMs = 180_000 } = {})
     NODE_BIN,
     [
       '--dev',
-      '--tmp',
+      ...(basePath ? ['--base-path', basePath] : ['--tmp']),
       '--rpc-port', String(rpcPort),
       '--port', String(p2pPort),
       '--prometheus-port', String(prometheusPort),

@@ -92,7 +92,7 @@ test('invoke a fine-tune, distribute, and every party claims its exact share', a
   assert.equal(invoked.providerFee.toBigInt(), 5n * UNIT);
   assert.equal(invoked.total.toBigInt(), 15n * UNIT);
   assert.equal(await freeBalance(api, ferdie.address), ferdieStart - r.fee - 15n * UNIT);
-  const usage = await api.query.invocationMetering.usage(tune);
+  const usage = await api.query.invocationMetering.modelUsages(tune);
   assert.equal(usage.invocations.toNumber(), 1);
   assert.equal(usage.units.toBigInt(), 10n);
   assert.equal(usage.revenue.toBigInt(), 10n * UNIT);

@@ -1,6 +1,6 @@
-// The tributary_* RPC methods' edges: unknown ids are JSON-RPC errors with code 4004, refused
-// quotes and vouchers errors with code 4000 naming the pallet error, and every method reads at
-// the block hash it is given.
+// The tributary_* RPC methods' edges: an unknown id is a JSON-RPC error with code 4004 in every
+// method, a refused quote or voucher an error with code 4000 naming the pallet error, and every
+// method reads at the block hash it is given.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
@@ -41,11 +41,11 @@ test('unknown ids and refusals are clear JSON-RPC errors', async () => {
   assert.match(await rpcError('undistributed', [7, 1]), /4004/);
   assert.match(await rpcError('channel', [3]), /4004: no open channel 3/);
   assert.match(await rpcError('shares', [9, null]), /4004: no dataset 9/);
-  assert.match(await rpcError('quote', [7, null, 1, null]), /4000: NotInvocable/);
+  assert.match(await rpcError('quote', [7, null, 1, null]), /4004/);
+  assert.match(await rpcError('usage', [7]), /4004: no model 7/);
   assert.match(await rpcError('quote', [7, null, 0, null]), /4000: ZeroUnits/);
-  assert.match(await rpcError('voucherValue', [3, 10]), /4000: UnknownChannel/);
+  assert.match(await rpcError('voucherValue', [3, 10]), /4004/);
   assert.deepEqual(await rpc('pendingRoyalties', [bob.address]), { credits: '0', pools: [], total: '0' });
-  assert.deepEqual(await rpc('usage', [7]), { invocations: 0, units: '0', revenue: '0' });
 });
 
 test('reads happen at the block given', async () => {

@@ -145,20 +145,21 @@ parameter_types! {
 		deposit(1, pallet_data_contribution::Dataset::<Runtime>::max_encoded_len() as u32);
 	pub ContributionDeposit: Balance =
 		deposit(1, pallet_data_contribution::Contribution::<Runtime>::max_encoded_len() as u32);
-	pub HoldingDeposit: Balance =
-		deposit(1, pallet_data_contribution::Holding::<Runtime>::max_encoded_len() as u32);
+	pub ShareholdingDeposit: Balance =
+		deposit(1, pallet_data_contribution::Shareholding::<Runtime>::max_encoded_len() as u32);
 	pub TaskDepositBase: Balance =
 		deposit(1, pallet_data_contribution::AnnotationTask::<Runtime>::max_encoded_len() as u32);
 	pub TaskDepositPerItem: Balance =
 		deposit(1, pallet_data_contribution::Slot::<Runtime>::max_encoded_len() as u32);
-	/// A reviewer's bond is a real stake: bad reviews cost a tenth of it.
+	/// A reviewer's bond is a real stake, at risk when its reputation falls below the floor.
 	pub const MinReviewerBond: Balance = 100 * UNIT;
+	/// Approving reviewers share a tenth of the shares an accepted item mints.
 	pub const ReviewerShare: Perbill = Perbill::from_percent(10);
+	/// A slash of a reviewer below the reputation floor takes a tenth of its bond.
 	pub const ReviewerSlash: Perbill = Perbill::from_percent(10);
 }
 
 impl pallet_data_contribution::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	// Holders are settled in their pools before their shares grow.
@@ -166,7 +167,7 @@ impl pallet_data_contribution::Config for Runtime {
 	type TreasuryAccount = TreasuryAccount;
 	type DatasetDeposit = DatasetDeposit;
 	type ContributionDeposit = ContributionDeposit;
-	type HoldingDeposit = HoldingDeposit;
+	type ShareholdingDeposit = ShareholdingDeposit;
 	type TaskDepositBase = TaskDepositBase;
 	type TaskDepositPerItem = TaskDepositPerItem;
 	type MinReviewerBond = MinReviewerBond;
@@ -203,7 +204,6 @@ parameter_types! {
 }
 
 impl pallet_model_registry::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Datasets = crate::DataContribution;
@@ -238,12 +238,10 @@ parameter_types! {
 }
 
 impl pallet_royalty_distribution::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
 	type Currency = Balances;
 	type PalletId = RoyaltyPotId;
 	type Routes = crate::ModelRegistry;
 	type Datasets = crate::DataContribution;
-	type MaxRouteLength = ConstU32<MAX_ROUTE_LENGTH>;
 	type MaxClaimPools = ConstU32<16>;
 	type WeightInfo = pallet_royalty_distribution::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
@@ -251,10 +249,9 @@ impl pallet_royalty_distribution::Config for Runtime {
 }
 
 impl pallet_invocation_metering::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type Routes = crate::ModelRegistry;
+	type Models = crate::ModelRegistry;
 	type Royalties = crate::RoyaltyDistribution;
 	type TreasuryAccount = TreasuryAccount;
 	type ProtocolFee = ProtocolFee;

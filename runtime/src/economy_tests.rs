@@ -265,9 +265,9 @@ fn a_three_level_lineage_pays_everyone_upstream_to_the_unit() {
 		assert_eq!(Balances::total_issuance(), issuance);
 		// Usage: the composition was invoked once for 10 units and earned 50 TRIB; d0 and d1
 		// were used by both invocations.
-		let usage = pallet_invocation_metering::Usage::<Runtime>::get(composition);
+		let usage = pallet_invocation_metering::ModelUsages::<Runtime>::get(composition);
 		assert_eq!((usage.invocations, usage.units, usage.revenue), (1, 10, 50 * UNIT));
-		let usage = pallet_royalty_distribution::DatasetUsage::<Runtime>::get(d0);
+		let usage = pallet_royalty_distribution::DatasetUsages::<Runtime>::get(d0);
 		assert_eq!((usage.invocations, usage.units, usage.revenue), (2, 13, 4_462 * MILLI));
 		check_invariants();
 	});
@@ -437,10 +437,10 @@ fn an_invocation_touches_the_same_state_whatever_the_route_depth_or_contributors
 		for i in 0..holders {
 			let holder: AccountId =
 				sp_core::crypto::AccountId32::new(sp_io::hashing::blake2_256(&i.to_le_bytes()));
-			pallet_data_contribution::Holdings::<Runtime>::insert(
+			pallet_data_contribution::Shareholdings::<Runtime>::insert(
 				big,
 				holder,
-				pallet_data_contribution::Holding { shares: 1, pending: 0, deposit: 0 },
+				pallet_data_contribution::Shareholding { shares: 1, pending: 0, deposit: 0 },
 			);
 		}
 		pallet_data_contribution::Datasets::<Runtime>::mutate(big, |d| {

@@ -9,7 +9,7 @@
 
 use super::*;
 use crate::pallet::{
-	Contributions, Datasets, Holdings, NextContributionId, NextDatasetId, NextTaskId, Reviewers,
+	Contributions, Datasets, Shareholdings, NextContributionId, NextDatasetId, NextTaskId, Reviewers,
 	Slots, Tasks,
 };
 use alloc::vec;
@@ -180,7 +180,7 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn transfer_curatorship() {
+	fn offer_curatorship() {
 		let (id, curator) = dataset::<T>();
 		let next = funded::<T>("next", 0);
 		let lookup = T::Lookup::unlookup(next.clone());
@@ -193,7 +193,7 @@ mod benchmarks {
 	fn accept_curatorship() {
 		let (id, curator) = dataset::<T>();
 		let next = funded::<T>("next", 0);
-		Pallet::<T>::transfer_curatorship(
+		Pallet::<T>::offer_curatorship(
 			RawOrigin::Signed(curator).into(),
 			id,
 			Some(T::Lookup::unlookup(next.clone())),
@@ -223,7 +223,7 @@ mod benchmarks {
 			ContentHash::repeat_byte(2),
 			T::MaxItemsPerContribution::get(),
 		);
-		assert!(Holdings::<T>::contains_key(id, &contributor));
+		assert!(Shareholdings::<T>::contains_key(id, &contributor));
 	}
 
 	#[benchmark]
@@ -233,7 +233,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(curator), contribution, true);
 		assert!(Contributions::<T>::get(contribution).is_none());
-		assert!(Holdings::<T>::get(id, &contributor).unwrap().shares > 0);
+		assert!(Shareholdings::<T>::get(id, &contributor).unwrap().shares > 0);
 	}
 
 	#[benchmark]
@@ -244,7 +244,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(deciding), contribution, true);
 		assert!(Contributions::<T>::get(contribution).is_none());
-		assert!(Holdings::<T>::get(id, &contributor).unwrap().shares > 0);
+		assert!(Shareholdings::<T>::get(id, &contributor).unwrap().shares > 0);
 	}
 
 	#[benchmark]
@@ -282,7 +282,7 @@ mod benchmarks {
 		let annotator = funded::<T>("annotator", 0);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(annotator.clone()), task, 0);
-		assert!(Holdings::<T>::contains_key(id, &annotator));
+		assert!(Shareholdings::<T>::contains_key(id, &annotator));
 	}
 
 	#[benchmark]
@@ -384,7 +384,7 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn close_holding() {
+	fn close_shareholding() {
 		let (id, curator) = dataset::<T>();
 		let contributor = funded::<T>("contributor", 0);
 		Pallet::<T>::submit_contribution(
@@ -399,7 +399,7 @@ mod benchmarks {
 			.unwrap();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(contributor.clone()), id);
-		assert!(!Holdings::<T>::contains_key(id, &contributor));
+		assert!(!Shareholdings::<T>::contains_key(id, &contributor));
 	}
 
 	impl_benchmark_test_suite!(

@@ -1,6 +1,7 @@
 //! The logic behind every call, and the invariants `try_state` checks.
 
-use crate::{pallet::*, types::*, ContributorShares, OnSharesMinted};
+use crate::{pallet::*, types::*};
+use tributary_primitives::OnSharesMinted;
 use frame_support::{
 	defensive,
 	pallet_prelude::*,
@@ -10,10 +11,7 @@ use frame_support::{
 	},
 };
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::{
-	traits::{CheckedAdd, CheckedMul, Saturating, Zero},
-	Perbill,
-};
+use sp_runtime::traits::{CheckedAdd, CheckedMul, Saturating, Zero};
 
 impl<T: Config> Pallet<T> {
 	// ---------------------------------------------------------------- datasets
@@ -62,7 +60,7 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_transfer_curatorship(
+	pub(crate) fn do_offer_curatorship(
 		who: T::AccountId,
 		dataset: DatasetId,
 		to: Option<T::AccountId>,
@@ -561,15 +559,15 @@ impl<T: Config> Pallet<T> {
 
 	// ---------------------------------------------------------------- holdings
 
-	pub(crate) fn do_close_holding(who: T::AccountId, dataset: DatasetId) -> DispatchResult {
-		let holding = Holdings::<T>::get(dataset, &who).ok_or(Error::<T>::NoHolding)?;
-		ensure!(holding.shares == 0 && holding.pending == 0, Error::<T>::HoldingInUse);
+	pub(crate) fn do_close_shareholding(who: T::AccountId, dataset: DatasetId) -> DispatchResult {
+		let holding = Shareholdings::<T>::get(dataset, &who).ok_or(Error::<T>::NoShareholding)?;
+		ensure!(holding.shares == 0 && holding.pending == 0, Error::<T>::ShareholdingInUse);
 		let mut record = Datasets::<T>::get(dataset).ok_or(Error::<T>::UnknownDataset)?;
-		Self::release(HoldReason::HoldingDeposit, &who, holding.deposit);
+		Self::release(HoldReason::ShareholdingDeposit, &who, holding.deposit);
 		record.holders = record.holders.saturating_sub(1);
 		Datasets::<T>::insert(dataset, record);
-		Holdings::<T>::remove(dataset, &who);
-		Self::deposit_event(Event::HoldingClosed { dataset, holder: who });
+		Shareholdings::<T>::remove(dataset, &who);
+		Self::deposit_event(Event::ShareholdingClosed { dataset, holder: who });
 		Ok(())
 	}
 
@@ -657,25 +655,25 @@ impl<T: Config> Pallet<T> {
 		record: &mut Dataset<T>,
 		who: &T::AccountId,
 	) -> DispatchResult {
-		match Holdings::<T>::get(dataset, who) {
+		match Shareholdings::<T>::get(dataset, who) {
 			Some(mut holding) => {
 				holding.pending =
 					holding.pending.checked_add(1).ok_or(Error::<T>::CounterOverflow)?;
-				Holdings::<T>::insert(dataset, who, holding);
+				Shareholdings::<T>::insert(dataset, who, holding);
 			}
 			None => {
 				ensure!(record.holders < T::MaxHolders::get(), Error::<T>::TooManyHolders);
-				let deposit = T::HoldingDeposit::get();
-				Self::hold(HoldReason::HoldingDeposit, who, deposit)?;
+				let deposit = T::ShareholdingDeposit::get();
+				Self::hold(HoldReason::ShareholdingDeposit, who, deposit)?;
 				record.holders = record.holders.saturating_add(1);
-				Holdings::<T>::insert(dataset, who, Holding { shares: 0, pending: 1, deposit });
+				Shareholdings::<T>::insert(dataset, who, Shareholding { shares: 0, pending: 1, deposit });
 			}
 		}
 		Ok(())
 	}
 
 	fn close_pending(dataset: DatasetId, who: &T::AccountId) {
-		Holdings::<T>::mutate(dataset, who, |maybe| match maybe {
+		Shareholdings::<T>::mutate(dataset, who, |maybe| match maybe {
 			Some(holding) if holding.pending > 0 => {
 				holding.pending = holding.pending.saturating_sub(1)
 			}
@@ -695,13 +693,13 @@ impl<T: Config> Pallet<T> {
 		if shares == 0 {
 			return Ok(());
 		}
-		let mut holding = Holdings::<T>::get(dataset, who).ok_or(Error::<T>::NoHolding)?;
+		let mut holding = Shareholdings::<T>::get(dataset, who).ok_or(Error::<T>::NoShareholding)?;
 		let total = record.total_shares.checked_add(shares).ok_or(Error::<T>::SharesOverflow)?;
 		let held = holding.shares.checked_add(shares).ok_or(Error::<T>::SharesOverflow)?;
 		T::SharesHook::before_mint(dataset, who, holding.shares, record.total_shares);
 		holding.shares = held;
 		record.total_shares = total;
-		Holdings::<T>::insert(dataset, who, holding);
+		Shareholdings::<T>::insert(dataset, who, holding);
 		Self::deposit_event(Event::SharesMinted { dataset, holder: who.clone(), shares, total });
 		Ok(())
 	}
@@ -753,28 +751,6 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::ReviewerInactive
 		);
 		Ok(reviewer)
-	}
-}
-
-impl<T: Config> ContributorShares<T::AccountId> for Pallet<T> {
-	fn dataset_exists(dataset: DatasetId) -> bool {
-		Datasets::<T>::contains_key(dataset)
-	}
-
-	fn min_model_share(dataset: DatasetId) -> Option<Perbill> {
-		Datasets::<T>::get(dataset).map(|d| d.terms.min_model_share)
-	}
-
-	fn curator(dataset: DatasetId) -> Option<T::AccountId> {
-		Datasets::<T>::get(dataset).map(|d| d.curator)
-	}
-
-	fn total_shares(dataset: DatasetId) -> Shares {
-		Datasets::<T>::get(dataset).map(|d| d.total_shares).unwrap_or_default()
-	}
-
-	fn shares_of(dataset: DatasetId, holder: &T::AccountId) -> Shares {
-		Holdings::<T>::get(dataset, holder).map(|h| h.shares).unwrap_or_default()
 	}
 }
 
@@ -891,7 +867,7 @@ impl<T: Config> Pallet<T> {
 		}
 
 		let mut totals: BTreeMap<DatasetId, (Shares, u32)> = BTreeMap::new();
-		for (dataset, holder, holding) in Holdings::<T>::iter() {
+		for (dataset, holder, holding) in Shareholdings::<T>::iter() {
 			let entry = totals.entry(dataset).or_default();
 			entry.0 = entry.0.saturating_add(holding.shares);
 			entry.1 = entry.1.saturating_add(1);
@@ -930,7 +906,7 @@ impl<T: Config> Pallet<T> {
 		let reasons = [
 			HoldReason::DatasetDeposit,
 			HoldReason::ContributionDeposit,
-			HoldReason::HoldingDeposit,
+			HoldReason::ShareholdingDeposit,
 			HoldReason::TaskDeposit,
 			HoldReason::TaskBounty,
 			HoldReason::ReviewerBond,

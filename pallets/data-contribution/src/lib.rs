@@ -17,8 +17,9 @@
 //!
 //! Every stored object is backed by a deposit held with `fungible::MutateHold` under this
 //! pallet's [`HoldReason`], every collection is bounded, and no call iterates over more than a
-//! configured bound. Shares are exposed to other pallets through [`ContributorShares`], and
-//! [`OnSharesMinted`] lets the royalty distribution settle a holder before its shares grow.
+//! configured bound. Datasets and shares are offered to other pallets through the primitives'
+//! `DatasetInspect` and `SharePools`, and the configured `OnSharesMinted` hook lets the royalty
+//! distribution settle a holder before its shares grow.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -26,9 +27,10 @@ extern crate alloc;
 
 pub use pallet::*;
 
+mod api;
 mod dispatchables;
 pub mod runtime_api;
-pub mod traits;
+mod traits;
 pub mod types;
 pub mod weights;
 
@@ -39,7 +41,7 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
-pub use traits::{ContributorShares, OnSharesMinted};
+pub use tributary_primitives::OnSharesMinted;
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -77,7 +79,7 @@ pub mod pallet {
 		ContributionDeposit,
 		/// A holder's deposit for its share record in a dataset.
 		#[codec(index = 2)]
-		HoldingDeposit,
+		ShareholdingDeposit,
 		/// A requester's deposit for a task and its item slots.
 		#[codec(index = 3)]
 		TaskDeposit,
@@ -91,10 +93,6 @@ pub mod pallet {
 
 	#[pallet::config]
 	pub trait Config: frame_system::Config {
-		/// The overarching event type.
-		#[allow(deprecated)]
-		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
-
 		/// The currency deposits, bounties and bonds are held in.
 		type Currency: Inspect<Self::AccountId>
 			+ Mutate<Self::AccountId>
@@ -118,7 +116,7 @@ pub mod pallet {
 		type ContributionDeposit: Get<BalanceOf<Self>>;
 		/// Deposit held from a holder per share record.
 		#[pallet::constant]
-		type HoldingDeposit: Get<BalanceOf<Self>>;
+		type ShareholdingDeposit: Get<BalanceOf<Self>>;
 		/// Deposit held from a requester per task.
 		#[pallet::constant]
 		type TaskDepositBase: Get<BalanceOf<Self>>;
@@ -202,13 +200,13 @@ pub mod pallet {
 
 	/// Share records: `(dataset, holder) -> holding`.
 	#[pallet::storage]
-	pub type Holdings<T: Config> = StorageDoubleMap<
+	pub type Shareholdings<T: Config> = StorageDoubleMap<
 		_,
 		Blake2_128Concat,
 		DatasetId,
 		Blake2_128Concat,
 		T::AccountId,
-		Holding<T>,
+		Shareholding<T>,
 	>;
 
 	/// The id the next contribution receives.
@@ -318,7 +316,7 @@ pub mod pallet {
 		/// Shares were minted to a holder.
 		SharesMinted { dataset: DatasetId, holder: T::AccountId, shares: Shares, total: Shares },
 		/// A holder closed an empty share record and got its deposit back.
-		HoldingClosed { dataset: DatasetId, holder: T::AccountId },
+		ShareholdingClosed { dataset: DatasetId, holder: T::AccountId },
 		/// A reviewer registered with a bond.
 		ReviewerRegistered { reviewer: T::AccountId, bond: BalanceOf<T> },
 		/// A reviewer asked to leave; its bond is released from `unlock_at`.
@@ -417,9 +415,9 @@ pub mod pallet {
 		/// The reviewer has no bond left to slash.
 		NothingToSlash,
 		/// The account holds no share record in this dataset.
-		NoHolding,
+		NoShareholding,
 		/// The share record still holds shares or has pending work.
-		HoldingInUse,
+		ShareholdingInUse,
 		/// Minting would overflow the share counters.
 		SharesOverflow,
 		/// A counter that cannot be exhausted in practice was exhausted.
@@ -493,14 +491,14 @@ pub mod pallet {
 		/// - `dataset`: the dataset.
 		/// - `new_curator`: the account offered the curatorship, or `None`.
 		#[pallet::call_index(2)]
-		pub fn transfer_curatorship(
+		pub fn offer_curatorship(
 			origin: OriginFor<T>,
 			dataset: DatasetId,
 			new_curator: Option<AccountIdLookupOf<T>>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let new_curator = new_curator.map(T::Lookup::lookup).transpose()?;
-			Self::do_transfer_curatorship(who, dataset, new_curator)
+			Self::do_offer_curatorship(who, dataset, new_curator)
 		}
 
 		/// Accept an offered curatorship: the dataset deposit is held from the caller and the
@@ -526,7 +524,7 @@ pub mod pallet {
 		}
 
 		/// Submit a batch of items. Holds `ContributionDeposit` (returned on decision) and, if
-		/// the caller has no share record in the dataset yet, `HoldingDeposit`.
+		/// the caller has no share record in the dataset yet, `ShareholdingDeposit`.
 		///
 		/// - `origin`: signed; the contributor.
 		/// - `dataset`: the dataset.
@@ -620,7 +618,7 @@ pub mod pallet {
 			Self::do_open_task(who, dataset, terms)
 		}
 
-		/// Claim a free item of a task. Holds `HoldingDeposit` if the caller has no share record
+		/// Claim a free item of a task. Holds `ShareholdingDeposit` if the caller has no share record
 		/// in the dataset yet.
 		///
 		/// - `origin`: signed; the annotator.
@@ -651,7 +649,7 @@ pub mod pallet {
 
 		/// Vote on a submitted item. `required_approvals` approvals accept it and pay the
 		/// annotator and the approving reviewers; as many rejections free the item. Holds
-		/// `HoldingDeposit` if the reviewer has no share record in the dataset yet.
+		/// `ShareholdingDeposit` if the reviewer has no share record in the dataset yet.
 		///
 		/// - `origin`: signed; an active reviewer other than the annotator.
 		/// - `task`: the task.
@@ -743,9 +741,9 @@ pub mod pallet {
 		/// - `origin`: signed; the holder.
 		/// - `dataset`: the dataset.
 		#[pallet::call_index(19)]
-		pub fn close_holding(origin: OriginFor<T>, dataset: DatasetId) -> DispatchResult {
+		pub fn close_shareholding(origin: OriginFor<T>, dataset: DatasetId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_close_holding(who, dataset)
+			Self::do_close_shareholding(who, dataset)
 		}
 	}
 }

@@ -61,14 +61,13 @@ parameter_types! {
 }
 
 impl pallet_data_contribution::Config for Test {
-	type RuntimeEvent = RuntimeEvent;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type SharesHook = RecordMints;
 	type TreasuryAccount = Treasury;
 	type DatasetDeposit = ConstU128<DATASET_DEPOSIT>;
 	type ContributionDeposit = ConstU128<CONTRIBUTION_DEPOSIT>;
-	type HoldingDeposit = ConstU128<HOLDING_DEPOSIT>;
+	type ShareholdingDeposit = ConstU128<HOLDING_DEPOSIT>;
 	type TaskDepositBase = ConstU128<TASK_DEPOSIT_BASE>;
 	type TaskDepositPerItem = ConstU128<TASK_DEPOSIT_PER_ITEM>;
 	type MinReviewerBond = ConstU128<MIN_REVIEWER_BOND>;

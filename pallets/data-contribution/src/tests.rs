@@ -9,7 +9,8 @@
 	clippy::indexing_slicing
 )]
 
-use crate::{mock::*, pallet::*, types::*, ContributorShares};
+use crate::{mock::*, pallet::*, types::*};
+use tributary_primitives::{DatasetInspect, SharePools};
 use frame_support::{
 	assert_noop, assert_ok,
 	traits::fungible::{Inspect, InspectHold},
@@ -208,11 +209,11 @@ mod datasets {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = create_dataset(ALICE);
 			assert_noop!(
-				DataContribution::transfer_curatorship(origin(BOB), id, Some(BOB)),
+				DataContribution::offer_curatorship(origin(BOB), id, Some(BOB)),
 				E::NotCurator
 			);
 			assert_noop!(
-				DataContribution::transfer_curatorship(origin(ALICE), 9, Some(BOB)),
+				DataContribution::offer_curatorship(origin(ALICE), 9, Some(BOB)),
 				E::UnknownDataset
 			);
 			assert_noop!(
@@ -220,7 +221,7 @@ mod datasets {
 				E::NotPendingCurator
 			);
 
-			assert_ok!(DataContribution::transfer_curatorship(origin(ALICE), id, Some(BOB)));
+			assert_ok!(DataContribution::offer_curatorship(origin(ALICE), id, Some(BOB)));
 			assert_eq!(Datasets::<Test>::get(id).unwrap().pending_curator, Some(BOB));
 			assert_noop!(
 				DataContribution::accept_curatorship(origin(CHARLIE), id),
@@ -245,12 +246,12 @@ mod datasets {
 	fn an_offer_can_be_withdrawn_and_a_poor_account_cannot_accept() {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = create_dataset(ALICE);
-			assert_ok!(DataContribution::transfer_curatorship(origin(ALICE), id, Some(POOR)));
+			assert_ok!(DataContribution::offer_curatorship(origin(ALICE), id, Some(POOR)));
 			assert_noop!(
 				DataContribution::accept_curatorship(origin(POOR), id),
 				E::InsufficientFunds
 			);
-			assert_ok!(DataContribution::transfer_curatorship(origin(ALICE), id, None));
+			assert_ok!(DataContribution::offer_curatorship(origin(ALICE), id, None));
 			assert_eq!(
 				last_event(),
 				RuntimeEvent::DataContribution(Event::CuratorshipOffered { dataset: id, to: None })
@@ -295,13 +296,13 @@ mod contributions {
 			let id = create_dataset(ALICE);
 			let first = submit(BOB, id, 5);
 			assert_eq!(held(HoldReason::ContributionDeposit, BOB), CONTRIBUTION_DEPOSIT);
-			assert_eq!(held(HoldReason::HoldingDeposit, BOB), HOLDING_DEPOSIT);
+			assert_eq!(held(HoldReason::ShareholdingDeposit, BOB), HOLDING_DEPOSIT);
 			let second = submit(BOB, id, 2);
 			assert_eq!(second, first + 1);
 			assert_eq!(held(HoldReason::ContributionDeposit, BOB), 2 * CONTRIBUTION_DEPOSIT);
-			assert_eq!(held(HoldReason::HoldingDeposit, BOB), HOLDING_DEPOSIT, "one share record");
+			assert_eq!(held(HoldReason::ShareholdingDeposit, BOB), HOLDING_DEPOSIT, "one share record");
 			assert_eq!(free(BOB), INITIAL_BALANCE - 2 * CONTRIBUTION_DEPOSIT - HOLDING_DEPOSIT);
-			let holding = Holdings::<Test>::get(id, BOB).unwrap();
+			let holding = Shareholdings::<Test>::get(id, BOB).unwrap();
 			assert_eq!((holding.shares, holding.pending), (0, 2));
 			let dataset = Datasets::<Test>::get(id).unwrap();
 			assert_eq!((dataset.holders, dataset.pending_contributions), (1, 2));
@@ -414,7 +415,7 @@ mod contributions {
 				})
 			);
 			// The empty share record can be closed for its deposit.
-			assert_ok!(DataContribution::close_holding(origin(BOB), id));
+			assert_ok!(DataContribution::close_shareholding(origin(BOB), id));
 			assert_eq!(free(BOB), INITIAL_BALANCE);
 		});
 	}
@@ -458,7 +459,7 @@ mod contributions {
 			for r in [CHARLIE, DAVE, EVE] {
 				assert_eq!(Reviewers::<Test>::get(r).unwrap().open_votes, 0);
 				// Reviewers of contributions open a share record but earn no contribution shares.
-				assert_eq!(Holdings::<Test>::get(id, r).unwrap().pending, 0);
+				assert_eq!(Shareholdings::<Test>::get(id, r).unwrap().pending, 0);
 				assert_eq!(shares(id, r), 0);
 			}
 		});
@@ -579,7 +580,7 @@ mod tasks {
 			);
 			assert_noop!(DataContribution::claim_slot(origin(POOR), task, 0), E::InsufficientFunds);
 			assert_ok!(DataContribution::claim_slot(origin(CHARLIE), task, 0));
-			assert_eq!(held(HoldReason::HoldingDeposit, CHARLIE), HOLDING_DEPOSIT);
+			assert_eq!(held(HoldReason::ShareholdingDeposit, CHARLIE), HOLDING_DEPOSIT);
 			assert_eq!(
 				last_event(),
 				RuntimeEvent::DataContribution(Event::SlotClaimed {
@@ -772,7 +773,7 @@ mod tasks {
 			run_to_block(2 + SLOT_TIMEOUT);
 			assert_ok!(DataContribution::reclaim_slot(origin(DAVE), task, 1));
 			assert!(Slots::<Test>::get(task, 1).is_none());
-			assert_eq!(Holdings::<Test>::get(id, CHARLIE).unwrap().pending, 0);
+			assert_eq!(Shareholdings::<Test>::get(id, CHARLIE).unwrap().pending, 0);
 			assert_eq!(
 				last_event(),
 				RuntimeEvent::DataContribution(Event::SlotReclaimed {
@@ -969,22 +970,22 @@ mod holdings {
 	fn only_an_empty_idle_holding_can_be_closed() {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = create_dataset(ALICE);
-			assert_noop!(DataContribution::close_holding(origin(BOB), id), E::NoHolding);
+			assert_noop!(DataContribution::close_shareholding(origin(BOB), id), E::NoShareholding);
 			let c = submit(BOB, id, 1);
-			assert_noop!(DataContribution::close_holding(origin(BOB), id), E::HoldingInUse);
+			assert_noop!(DataContribution::close_shareholding(origin(BOB), id), E::ShareholdingInUse);
 			assert_ok!(DataContribution::decide_contribution(origin(ALICE), c, true));
-			assert_noop!(DataContribution::close_holding(origin(BOB), id), E::HoldingInUse);
+			assert_noop!(DataContribution::close_shareholding(origin(BOB), id), E::ShareholdingInUse);
 			assert_eq!(Datasets::<Test>::get(id).unwrap().holders, 1);
 
 			let task = open_task(ALICE, id);
 			assert_ok!(DataContribution::claim_slot(origin(CHARLIE), task, 0));
 			assert_ok!(DataContribution::close_task(origin(ALICE), task));
-			assert_ok!(DataContribution::close_holding(origin(CHARLIE), id));
+			assert_ok!(DataContribution::close_shareholding(origin(CHARLIE), id));
 			assert_eq!(free(CHARLIE), INITIAL_BALANCE);
 			assert_eq!(Datasets::<Test>::get(id).unwrap().holders, 1);
 			assert_eq!(
 				last_event(),
-				RuntimeEvent::DataContribution(Event::HoldingClosed {
+				RuntimeEvent::DataContribution(Event::ShareholdingClosed {
 					dataset: id,
 					holder: CHARLIE
 				})
@@ -1063,7 +1064,7 @@ mod properties {
 		Unregister(usize),
 		WithdrawReviewer(usize),
 		Slash(usize),
-		CloseHolding(usize, u32),
+		CloseShareholding(usize, u32),
 		Advance(u64),
 	}
 
@@ -1085,7 +1086,7 @@ mod properties {
 			1 => who.clone().prop_map(Op::Unregister),
 			1 => who.clone().prop_map(Op::WithdrawReviewer),
 			1 => who.clone().prop_map(Op::Slash),
-			1 => (who, 0..3u32).prop_map(|(w, d)| Op::CloseHolding(w, d)),
+			1 => (who, 0..3u32).prop_map(|(w, d)| Op::CloseShareholding(w, d)),
 			1 => (1..30u64).prop_map(Op::Advance),
 		]
 	}
@@ -1190,7 +1191,7 @@ mod properties {
 			Op::Unregister(w) => DataContribution::unregister_reviewer(o(w)),
 			Op::WithdrawReviewer(w) => DataContribution::withdraw_reviewer(o(w)),
 			Op::Slash(w) => DataContribution::slash_reviewer(o(0), ACTORS[w]),
-			Op::CloseHolding(w, d) => DataContribution::close_holding(o(w), dataset(d)),
+			Op::CloseShareholding(w, d) => DataContribution::close_shareholding(o(w), dataset(d)),
 			Op::Advance(n) => {
 				run_to_block(System::block_number() + n);
 				Ok(())

@@ -10,28 +10,23 @@ use sp_runtime::Perbill;
 
 use crate::Config;
 
-/// Identifier of a dataset.
-pub type DatasetId = u32;
+pub use tributary_primitives::{ContentHash, DatasetId, Shares};
+
 /// Identifier of a contribution batch.
 pub type ContributionId = u64;
 /// Identifier of an annotation task.
 pub type TaskId = u64;
 /// Index of an item inside an annotation task.
 pub type ItemIndex = u32;
-/// Dataset shares: a holder's claim on the dataset's future royalties.
-pub type Shares = u128;
 /// Reviewer reputation points.
 pub type Reputation = u32;
-/// A 32-byte content hash (of a manifest, a batch of items or an annotation result).
-pub type ContentHash = sp_core::H256;
 
 /// Balance type of the configured currency.
 pub type BalanceOf<T> =
 	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 /// Account type of the runtime.
 pub type AccountIdOf<T> = <T as frame_system::Config>::AccountId;
-/// Block number type of the runtime.
-pub type BlockNumberOf<T> = frame_system::pallet_prelude::BlockNumberFor<T>;
+use frame_system::pallet_prelude::BlockNumberFor;
 
 /// Descriptive metadata of a dataset; every field is bounded.
 #[derive(
@@ -108,7 +103,7 @@ pub struct Dataset<T: Config> {
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
-pub struct Holding<T: Config> {
+pub struct Shareholding<T: Config> {
 	/// Shares held.
 	pub shares: Shares,
 	/// Pending work that may mint shares into this record: contributions awaiting a decision,
@@ -234,7 +229,7 @@ pub struct AnnotationTask<T: Config> {
 	/// Reviewer votes needed to accept (or to reject) an item.
 	pub required_approvals: u32,
 	/// After this block no slot may be claimed or submitted, and anyone may close the task.
-	pub deadline: BlockNumberOf<T>,
+	pub deadline: BlockNumberFor<T>,
 	/// Items with a slot record (claimed, submitted or accepted).
 	pub occupied: u32,
 	/// Items accepted.
@@ -257,7 +252,7 @@ pub enum Slot<T: Config> {
 		/// The annotator.
 		annotator: AccountIdOf<T>,
 		/// When the claim was made; after `SlotTimeout` blocks anyone may reclaim it.
-		claimed_at: BlockNumberOf<T>,
+		claimed_at: BlockNumberFor<T>,
 	},
 	/// A result awaits review.
 	Submitted {
@@ -291,7 +286,7 @@ pub struct Reviewer<T: Config> {
 	/// Ballots the reviewer voted in that have not reached a verdict.
 	pub open_votes: u32,
 	/// Set when the reviewer asked to leave: the bond is released from this block on.
-	pub unbonding_at: Option<BlockNumberOf<T>>,
+	pub unbonding_at: Option<BlockNumberFor<T>>,
 }
 
 /// The terms of a task as the requester states them in `open_task`.

@@ -110,7 +110,7 @@ mod benchmarks {
 			Some(T::Lookup::unlookup(provider)),
 			BalanceOf::<T>::max_value(),
 		);
-		assert_eq!(Usage::<T>::get(model).invocations, 1);
+		assert_eq!(ModelUsages::<T>::get(model).invocations, 1);
 	}
 
 	#[benchmark]

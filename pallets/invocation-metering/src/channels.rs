@@ -4,7 +4,7 @@
 use crate::{pallet::*, types::*};
 use frame_support::{pallet_prelude::*, storage::with_storage_layer};
 use frame_system::pallet_prelude::BlockNumberFor;
-use pallet_model_registry::RouteProvider;
+use tributary_primitives::ModelInvocation;
 use sp_runtime::traits::{CheckedAdd, CheckedSub, Saturating, Zero};
 
 impl<T: Config> Pallet<T> {
@@ -13,42 +13,8 @@ impl<T: Config> Pallet<T> {
 		frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
 	}
 
-	/// What settling a voucher for `cumulative_units` would pay now, or why it would fail
-	/// (signature aside).
-	pub fn voucher_value(
-		id: ChannelId,
-		cumulative_units: Units,
-	) -> Result<Quote<BalanceOf<T>>, DispatchError> {
-		let channel = Self::open_channel_record(id)?;
-		let units = cumulative_units
-			.checked_sub(channel.settled_units)
-			.filter(|units| *units > 0)
-			.ok_or(Error::<T>::StaleVoucher)?;
-		let quote = Self::channel_quote(&channel, units)?;
-		ensure!(quote.total <= channel.deposit, Error::<T>::VoucherExceedsDeposit);
-		Ok(quote)
-	}
-
-	/// An open channel's state, for clients.
-	pub fn channel_info(
-		id: ChannelId,
-	) -> Option<crate::runtime_api::ChannelInfo<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
-		Channels::<T>::get(id).map(|c| crate::runtime_api::ChannelInfo {
-			consumer: c.consumer,
-			provider: c.provider,
-			model: c.model,
-			version: c.version,
-			price_per_unit: c.price_per_unit,
-			fee_per_unit: c.fee_per_unit,
-			deposit: c.deposit,
-			settled_units: c.settled_units,
-			expires_at: c.expires_at,
-			closes_at: c.closes_at,
-		})
-	}
-
 	/// What `units` units cost on a channel, at its fixed terms.
-	fn channel_quote(
+	pub(crate) fn channel_quote(
 		channel: &Channel<T>,
 		units: Units,
 	) -> Result<Quote<BalanceOf<T>>, DispatchError> {
@@ -69,7 +35,7 @@ impl<T: Config> Pallet<T> {
 			expires_at > now && expires_at <= now.saturating_add(T::MaxChannelDuration::get()),
 			Error::<T>::InvalidExpiry
 		);
-		let terms = T::Routes::invocation_terms(model, version).ok_or(Error::<T>::NotInvocable)?;
+		let terms = T::Models::invocation_terms(model, version).ok_or(Error::<T>::NotInvocable)?;
 		let offer = Offers::<T>::get(model, &provider).ok_or(Error::<T>::NoOffer)?;
 		let id = NextChannelId::<T>::get();
 		let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
@@ -176,20 +142,16 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Settles each voucher on its own: a failing one is reported and changes nothing, the
-	/// others go through. Returns how many settled.
-	pub(crate) fn do_settle_batch(
-		who: T::AccountId,
-		vouchers: alloc::vec::Vec<SignedVoucher<T>>,
-	) -> u32 {
-		let mut settled = 0u32;
+	/// Settles each voucher on its own: a failing one is reported in a `SettlementFailed`
+	/// event and changes nothing, the others go through.
+	pub(crate) fn do_settle_batch(who: T::AccountId, vouchers: alloc::vec::Vec<SignedVoucher<T>>) {
 		for (channel, voucher, signature) in vouchers {
-			match with_storage_layer(|| Self::do_settle(who.clone(), channel, voucher, signature)) {
-				Ok(()) => settled = settled.saturating_add(1),
-				Err(error) => Self::deposit_event(Event::SettlementFailed { channel, error }),
+			if let Err(error) =
+				with_storage_layer(|| Self::do_settle(who.clone(), channel, voucher, signature))
+			{
+				Self::deposit_event(Event::SettlementFailed { channel, error });
 			}
 		}
-		settled
 	}
 
 	pub(crate) fn do_request_close(who: T::AccountId, id: ChannelId) -> DispatchResult {
@@ -234,7 +196,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The record of an open channel; a known id without a record was finalized.
-	fn open_channel_record(id: ChannelId) -> Result<Channel<T>, DispatchError> {
+	pub(crate) fn open_channel_record(id: ChannelId) -> Result<Channel<T>, DispatchError> {
 		Channels::<T>::get(id).ok_or_else(|| {
 			if id < NextChannelId::<T>::get() {
 				Error::<T>::ChannelFinalized.into()

@@ -9,8 +9,8 @@ use frame_support::{
 		tokens::{Fortitude, Precision, Preservation},
 	},
 };
-use pallet_model_registry::RouteProvider;
-use pallet_royalty_distribution::RoyaltySink;
+use tributary_primitives::ModelInvocation;
+use tributary_primitives::RoyaltySink;
 use sp_runtime::traits::{CheckedAdd, CheckedMul, Saturating, Zero};
 
 impl<T: Config> Pallet<T> {
@@ -20,7 +20,7 @@ impl<T: Config> Pallet<T> {
 		fee_per_unit: BalanceOf<T>,
 		endpoint: BoundedVec<u8, T::MaxEndpointLength>,
 	) -> DispatchResult {
-		ensure!(T::Routes::owner(model).is_some(), Error::<T>::NotInvocable);
+		ensure!(T::Models::model_owner(model).is_some(), Error::<T>::NotInvocable);
 		ensure!(!Offers::<T>::contains_key(model, &provider), Error::<T>::OfferExists);
 		let deposit = T::OfferDeposit::get();
 		Self::hold(HoldReason::OfferDeposit, &provider, deposit)?;
@@ -53,14 +53,14 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Prices an invocation: which version, and every amount. Changes nothing.
-	pub fn quote(
+	pub(crate) fn quote(
 		model: ModelId,
 		version: Option<VersionNumber>,
 		units: Units,
 		provider: Option<&T::AccountId>,
 	) -> Result<(VersionNumber, Quote<BalanceOf<T>>), DispatchError> {
 		ensure!(units > 0, Error::<T>::ZeroUnits);
-		let terms = T::Routes::invocation_terms(model, version).ok_or(Error::<T>::NotInvocable)?;
+		let terms = T::Models::invocation_terms(model, version).ok_or(Error::<T>::NotInvocable)?;
 		let fee_per_unit = match provider {
 			Some(provider) => {
 				Offers::<T>::get(model, provider).ok_or(Error::<T>::NoOffer)?.fee_per_unit
@@ -108,7 +108,7 @@ impl<T: Config> Pallet<T> {
 			),
 			None => T::Royalties::accrue(payer, model, version, units, quote.royalty, &[protocol]),
 		}?;
-		Usage::<T>::mutate(model, |usage| {
+		ModelUsages::<T>::mutate(model, |usage| {
 			usage.invocations = usage.invocations.saturating_add(1);
 			usage.units = usage.units.saturating_add(units.into());
 			usage.revenue =
@@ -186,7 +186,7 @@ impl<T: Config> Pallet<T> {
 
 		let mut held: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		for (model, provider, offer) in Offers::<T>::iter() {
-			if T::Routes::owner(model).is_none() {
+			if T::Models::model_owner(model).is_none() {
 				return Err(TryRuntimeError::Other("an offer for an unknown model"));
 			}
 			let sum = held.entry(provider).or_default();

@@ -35,6 +35,7 @@ extern crate alloc;
 pub use pallet::*;
 
 mod channels;
+mod api;
 mod dispatchables;
 pub mod runtime_api;
 pub mod traits;
@@ -64,8 +65,7 @@ pub mod pallet {
 		traits::fungible::{Inspect, Mutate, MutateHold},
 	};
 	use frame_system::pallet_prelude::*;
-	use pallet_model_registry::RouteProvider;
-	use pallet_royalty_distribution::RoyaltySink;
+	use tributary_primitives::{ModelInvocation, RoyaltySink};
 	use sp_runtime::{
 		traits::{IdentifyAccount, StaticLookup, Verify},
 		Permill,
@@ -94,10 +94,6 @@ pub mod pallet {
 
 	#[pallet::config]
 	pub trait Config: frame_system::Config {
-		/// The overarching event type.
-		#[allow(deprecated)]
-		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
-
 		/// The currency invocations are paid and deposits held in.
 		type Currency: Inspect<Self::AccountId>
 			+ Mutate<Self::AccountId>
@@ -107,7 +103,7 @@ pub mod pallet {
 		type RuntimeHoldReason: From<HoldReason>;
 
 		/// Model versions: prices and whether they may be invoked.
-		type Routes: RouteProvider<Self::AccountId, BalanceOf<Self>>;
+		type Models: ModelInvocation<Self::AccountId, BalanceOf<Self>>;
 
 		/// Takes every payment into the royalty pot.
 		type Royalties: RoyaltySink<Self::AccountId, BalanceOf<Self>>;
@@ -166,7 +162,7 @@ pub mod pallet {
 	/// Usage of each model: invocations (a channel settlement counts as one), units and
 	/// revenue.
 	#[pallet::storage]
-	pub type Usage<T: Config> =
+	pub type ModelUsages<T: Config> =
 		StorageMap<_, Blake2_128Concat, ModelId, ModelUsage<BalanceOf<T>>, ValueQuery>;
 
 	/// The id the next channel receives.

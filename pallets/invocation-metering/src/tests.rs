@@ -14,7 +14,6 @@ use frame_support::{
 	traits::fungible::{Inspect, InspectHold},
 	BoundedVec,
 };
-use pallet_royalty_distribution::{Credits, Revenue, Undistributed};
 use sp_runtime::testing::TestSignature;
 
 type E = Error<Test>;
@@ -116,19 +115,19 @@ fn offer_errors_change_nothing() {
 fn an_invocation_pays_price_and_fee_split_exactly() {
 	ExtBuilder.build_and_execute(|| {
 		served_model();
-		let pot = RoyaltyDistribution::pot();
+		let pot = POT;
 		let pot_before = balance(pot);
 		assert_ok!(InvocationMetering::invoke(origin(PAYER), 0, None, 3, Some(PROVIDER), 360));
 		// Price 3 × 100 = 300: 5% protocol fee = 15, royalty 285; provider 3 × 20 = 60.
 		assert_eq!(balance(PAYER), INITIAL_BALANCE - 360);
 		assert_eq!(balance(pot), pot_before + 360);
-		assert_eq!(Credits::<Test>::get(PROVIDER), Some(60));
-		assert_eq!(Credits::<Test>::get(TREASURY), Some(15));
+		assert_eq!(credit(PROVIDER), Some(60));
+		assert_eq!(credit(TREASURY), Some(15));
 		assert_eq!(
-			Undistributed::<Test>::get(0, 1),
+			undistributed(0, 1),
 			Some(Revenue { amount: 285, invocations: 1, units: 3 })
 		);
-		assert_eq!(Usage::<Test>::get(0), ModelUsage { invocations: 1, units: 3, revenue: 300 });
+		assert_eq!(ModelUsages::<Test>::get(0), ModelUsage { invocations: 1, units: 3, revenue: 300 });
 		assert_eq!(
 			last_event(),
 			Event::Invoked {
@@ -144,14 +143,18 @@ fn an_invocation_pays_price_and_fee_split_exactly() {
 			}
 		);
 
-		// The route (the owner, 100%) is paid at distribution; everyone claims to the unit.
-		assert_ok!(RoyaltyDistribution::distribute(origin(PAYER), 0, 1));
-		for (who, amount) in [(OWNER, 285), (PROVIDER, 60)] {
-			let before = balance(who);
-			assert_ok!(RoyaltyDistribution::claim(origin(who)));
-			assert_eq!(balance(who), before + amount);
-		}
-		assert_eq!(Credits::<Test>::get(TREASURY), Some(15));
+		// What the royalty sink was told is exactly the split: one accrual.
+		assert_eq!(
+			Royalties::accruals(),
+			vec![test_utils::Accrual {
+				payer: PAYER,
+				model: 0,
+				version: 1,
+				units: 3,
+				royalty: 285,
+				credits: vec![(PROVIDER, 60), (TREASURY, 15)],
+			}]
+		);
 	});
 }
 
@@ -161,8 +164,8 @@ fn an_invocation_without_provider_pays_the_price_only() {
 		MockModels::add(0, 1, OWNER, 100);
 		assert_ok!(InvocationMetering::invoke(origin(PAYER), 0, Some(1), 2, None, 200));
 		assert_eq!(balance(PAYER), INITIAL_BALANCE - 200);
-		assert_eq!(Credits::<Test>::get(TREASURY), Some(10));
-		assert_eq!(Undistributed::<Test>::get(0, 1).unwrap().amount, 190);
+		assert_eq!(credit(TREASURY), Some(10));
+		assert_eq!(undistributed(0, 1).unwrap().amount, 190);
 	});
 }
 
@@ -172,10 +175,10 @@ fn the_latest_version_is_invoked_unless_one_is_named() {
 		MockModels::add(0, 1, OWNER, 100);
 		MockModels::add(0, 2, OWNER, 40);
 		assert_ok!(InvocationMetering::invoke(origin(PAYER), 0, None, 1, None, 40));
-		assert_eq!(Undistributed::<Test>::get(0, 2).unwrap().amount, 38);
+		assert_eq!(undistributed(0, 2).unwrap().amount, 38);
 		assert_ok!(InvocationMetering::invoke(origin(PAYER), 0, Some(1), 1, None, 100));
-		assert_eq!(Undistributed::<Test>::get(0, 1).unwrap().amount, 95);
-		assert_eq!(Usage::<Test>::get(0), ModelUsage { invocations: 2, units: 2, revenue: 140 });
+		assert_eq!(undistributed(0, 1).unwrap().amount, 95);
+		assert_eq!(ModelUsages::<Test>::get(0), ModelUsage { invocations: 2, units: 2, revenue: 140 });
 	});
 }
 
@@ -185,8 +188,8 @@ fn the_protocol_fee_rounds_down_in_favour_of_the_route() {
 		MockModels::add(0, 1, OWNER, 7);
 		// 5% of 7 is 0.35: the treasury gets nothing, the route all 7.
 		assert_ok!(InvocationMetering::invoke(origin(PAYER), 0, None, 1, None, 7));
-		assert_eq!(Credits::<Test>::get(TREASURY), None);
-		assert_eq!(Undistributed::<Test>::get(0, 1).unwrap().amount, 7);
+		assert_eq!(credit(TREASURY), None);
+		assert_eq!(undistributed(0, 1).unwrap().amount, 7);
 	});
 }
 
@@ -234,7 +237,7 @@ fn invocation_errors_change_nothing() {
 }
 
 #[test]
-fn many_invocations_are_distributed_and_claimed_once() {
+fn many_invocations_accrue_to_one_revenue() {
 	ExtBuilder.build_and_execute(|| {
 		served_model();
 		for _ in 0..1_000 {
@@ -242,16 +245,13 @@ fn many_invocations_are_distributed_and_claimed_once() {
 		}
 		assert_eq!(balance(PAYER), INITIAL_BALANCE - 120_000);
 		assert_eq!(
-			Undistributed::<Test>::get(0, 1),
+			undistributed(0, 1),
 			Some(Revenue { amount: 95_000, invocations: 1_000, units: 1_000 })
 		);
-		assert_ok!(RoyaltyDistribution::distribute(origin(PAYER), 0, 1));
-		for (who, amount) in [(OWNER, 95_000), (PROVIDER, 20_000), (TREASURY, 5_000)] {
-			let before = balance(who);
-			assert_ok!(RoyaltyDistribution::claim(origin(who)));
-			assert_eq!(balance(who), before + amount);
-		}
-		assert_eq!(balance(RoyaltyDistribution::pot()), EXISTENTIAL_DEPOSIT);
+		assert_eq!(credit(PROVIDER), Some(20_000));
+		assert_eq!(credit(TREASURY), Some(5_000));
+		// Every unit paid is in the pot: 95,000 royalty + 20,000 + 5,000 fees.
+		assert_eq!(balance(POT), EXISTENTIAL_DEPOSIT + 120_000);
 	});
 }
 
@@ -364,19 +364,19 @@ fn settling_pays_only_the_units_since_the_last_voucher_like_a_direct_invocation(
 	ExtBuilder.build_and_execute(|| {
 		served_model();
 		let channel = open();
-		let pot = RoyaltyDistribution::pot();
+		let pot = POT;
 		let pot_before = balance(pot);
 		assert_ok!(settle(channel, 10));
 		assert_ok!(settle(channel, 25));
 		// 25 units in all: 3,000, of which the provider 500, the treasury 125, the route 2,375.
 		assert_eq!(balance(pot), pot_before + 25 * PER_UNIT);
-		assert_eq!(Credits::<Test>::get(PROVIDER), Some(500));
-		assert_eq!(Credits::<Test>::get(TREASURY), Some(125));
+		assert_eq!(credit(PROVIDER), Some(500));
+		assert_eq!(credit(TREASURY), Some(125));
 		assert_eq!(
-			Undistributed::<Test>::get(0, 1),
+			undistributed(0, 1),
 			Some(Revenue { amount: 2_375, invocations: 2, units: 25 })
 		);
-		assert_eq!(Usage::<Test>::get(0), ModelUsage { invocations: 2, units: 25, revenue: 2_500 });
+		assert_eq!(ModelUsages::<Test>::get(0), ModelUsage { invocations: 2, units: 25, revenue: 2_500 });
 		assert_eq!(
 			last_event(),
 			Event::ChannelSettled {
@@ -393,7 +393,7 @@ fn settling_pays_only_the_units_since_the_last_voucher_like_a_direct_invocation(
 			}
 		);
 		// Exactly what a direct invocation of the same 15 units is split into.
-		let (_, quote) = InvocationMetering::quote(0, None, 15, Some(&PROVIDER)).unwrap();
+		let quote = InvocationMetering::api_quote(0, None, 15, Some(&PROVIDER)).unwrap().quote;
 		assert_eq!(
 			quote,
 			Quote { royalty: 1_425, protocol_fee: 75, provider_fee: 300, total: 1_800 }
@@ -489,7 +489,7 @@ fn a_batch_settles_each_voucher_on_its_own() {
 				channel: b,
 				error: E::StaleVoucher.into()
 			})));
-		assert_eq!(Usage::<Test>::get(0).units, 90);
+		assert_eq!(ModelUsages::<Test>::get(0).units, 90);
 	});
 }
 
@@ -591,11 +591,11 @@ fn a_million_calls_are_settled_once() {
 		assert_ok!(InvocationMetering::close_channel(origin(PROVIDER), 0));
 		// 1,000,000 × 3 = 3,000,000 price (150,000 protocol fee) + 1,000,000 provider fee.
 		assert_eq!(balance(PAYER), INITIAL_BALANCE - 4_000_000);
-		assert_eq!(Credits::<Test>::get(PROVIDER), Some(1_000_000));
-		assert_eq!(Credits::<Test>::get(TREASURY), Some(150_000));
-		assert_eq!(Undistributed::<Test>::get(0, 1).unwrap().amount, 2_850_000);
+		assert_eq!(credit(PROVIDER), Some(1_000_000));
+		assert_eq!(credit(TREASURY), Some(150_000));
+		assert_eq!(undistributed(0, 1).unwrap().amount, 2_850_000);
 		assert_eq!(
-			Usage::<Test>::get(0),
+			ModelUsages::<Test>::get(0),
 			ModelUsage { invocations: 1, units: 1_000_000, revenue: 3_000_000 }
 		);
 	});
@@ -635,7 +635,7 @@ proptest::proptest! {
 		ExtBuilder.build_and_execute(|| {
 			served_model();
 			let start = balance(PAYER);
-			let pot = RoyaltyDistribution::pot();
+			let pot = POT;
 			let pot_start = balance(pot);
 			let mut put_in: Balance = 0;
 			let mut units_signed = [0u64; 6];
@@ -679,7 +679,6 @@ proptest::proptest! {
 				assert_eq!(held, channel_held(PAYER));
 				assert_eq!(put_in, held + paid + refunded, "deposits are conserved");
 				InvocationMetering::do_try_state().unwrap();
-				RoyaltyDistribution::do_try_state().unwrap();
 			}
 		});
 	}

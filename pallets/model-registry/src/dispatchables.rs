@@ -1,11 +1,9 @@
-//! The logic behind every call, the [`RouteProvider`] implementation, and the invariants
-//! `try_state` checks.
+//! The logic behind every call, and the invariants `try_state` checks.
 
 use crate::{
 	pallet::*,
 	route::{self, FlattenError},
 	types::*,
-	RouteProvider,
 };
 use alloc::vec::Vec;
 use frame_support::{
@@ -13,7 +11,7 @@ use frame_support::{
 	pallet_prelude::*,
 	traits::{fungible::MutateHold, tokens::Precision},
 };
-use pallet_data_contribution::ContributorShares;
+use tributary_primitives::DatasetInspect;
 use sp_runtime::traits::{Saturating, Zero};
 
 impl<T: Config> Pallet<T> {
@@ -104,7 +102,7 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_transfer_ownership(
+	pub(crate) fn do_offer_ownership(
 		who: T::AccountId,
 		model: ModelId,
 		new_owner: Option<T::AccountId>,
@@ -269,30 +267,6 @@ impl<T: Config> Pallet<T> {
 			defensive!("a hold this pallet placed is missing", error);
 			let _ = T::Currency::release(&reason, who, amount, Precision::BestEffort);
 		}
-	}
-}
-
-impl<T: Config> RouteProvider<T::AccountId, BalanceOf<T>> for Pallet<T> {
-	fn invocation_terms(
-		model: ModelId,
-		version: Option<VersionNumber>,
-	) -> Option<InvocationTerms<T::AccountId, BalanceOf<T>>> {
-		let record = Models::<T>::get(model)?;
-		let number = version.unwrap_or(record.latest_version);
-		let version = Versions::<T>::get(model, number)?;
-		Some(InvocationTerms {
-			version: number,
-			price_per_unit: version.price_per_unit,
-			owner: record.owner,
-		})
-	}
-
-	fn route(model: ModelId, version: VersionNumber) -> Option<Vec<RouteEntry<T::AccountId>>> {
-		Routes::<T>::get(model, version).map(|route| route.into_inner())
-	}
-
-	fn owner(model: ModelId) -> Option<T::AccountId> {
-		Models::<T>::get(model).map(|record| record.owner)
 	}
 }
 

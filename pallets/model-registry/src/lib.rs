@@ -19,8 +19,9 @@
 //!   deprecates versions (no new derivatives; invocations continue) and hands the model over
 //!   (the new owner accepts and takes over the deposits).
 //!
-//! Every record is backed by a deposit held from the owner under [`HoldReason`]; routes are
-//! offered to the metering and distribution pallets through [`RouteProvider`].
+//! Every record is backed by a deposit held from the owner under [`HoldReason`]; prices are
+//! offered to the metering through the primitives' `ModelInvocation`, and routes to the
+//! distribution through `RouteProvider`.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -28,10 +29,11 @@ extern crate alloc;
 
 pub use pallet::*;
 
+mod api;
 mod dispatchables;
 pub mod route;
 pub mod runtime_api;
-pub mod traits;
+mod traits;
 pub mod types;
 pub mod weights;
 
@@ -44,7 +46,6 @@ mod tests;
 
 #[cfg(feature = "runtime-benchmarks")]
 pub use traits::BenchmarkHelper;
-pub use traits::RouteProvider;
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -59,7 +60,7 @@ pub mod pallet {
 		traits::fungible::{Inspect, Mutate, MutateHold},
 	};
 	use frame_system::pallet_prelude::*;
-	use pallet_data_contribution::ContributorShares;
+	use tributary_primitives::DatasetInspect;
 	use sp_runtime::traits::StaticLookup;
 
 	/// Lookup of an account from a call argument.
@@ -82,10 +83,6 @@ pub mod pallet {
 
 	#[pallet::config]
 	pub trait Config: frame_system::Config {
-		/// The overarching event type.
-		#[allow(deprecated)]
-		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
-
 		/// The currency deposits are held in.
 		type Currency: Inspect<Self::AccountId>
 			+ Mutate<Self::AccountId>
@@ -95,7 +92,7 @@ pub mod pallet {
 		type RuntimeHoldReason: From<HoldReason>;
 
 		/// The datasets models are trained on, with their required shares.
-		type Datasets: ContributorShares<Self::AccountId>;
+		type Datasets: DatasetInspect;
 
 		/// Deposit held from an owner per model record.
 		#[pallet::constant]
@@ -338,14 +335,14 @@ pub mod pallet {
 		/// - `model`: the model.
 		/// - `new_owner`: the account offered the model, or `None`.
 		#[pallet::call_index(5)]
-		pub fn transfer_ownership(
+		pub fn offer_ownership(
 			origin: OriginFor<T>,
 			model: ModelId,
 			new_owner: Option<AccountIdLookupOf<T>>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let new_owner = new_owner.map(T::Lookup::lookup).transpose()?;
-			Self::do_transfer_ownership(who, model, new_owner)
+			Self::do_offer_ownership(who, model, new_owner)
 		}
 
 		/// Accept an offered model: the model's and its versions' deposits are held from the

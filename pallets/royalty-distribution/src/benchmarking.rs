@@ -62,7 +62,7 @@ mod benchmarks {
 	use super::*;
 
 	#[benchmark]
-	fn distribute(r: Linear<1, { T::MaxRouteLength::get() }>) {
+	fn distribute(r: Linear<1, { MaxRouteLengthOf::<T>::get() }>) {
 		let (model, version, _) = T::BenchmarkHelper::version_routing_to_datasets(r);
 		let provider = funded::<T>("provider", 0);
 		accrue::<T>(model, version, &provider);

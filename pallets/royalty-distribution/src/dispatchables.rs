@@ -1,7 +1,7 @@
 //! The logic behind every call, the accrual and shares hooks, and the invariants `try_state`
 //! checks.
 
-use crate::{pallet::*, types::*, OnSharesMinted, RoyaltySink};
+use crate::{pallet::*, types::*};
 use frame_support::{
 	defensive,
 	pallet_prelude::*,
@@ -10,8 +10,7 @@ use frame_support::{
 		tokens::{DepositConsequence, Preservation, Provenance},
 	},
 };
-use pallet_data_contribution::ContributorShares;
-use pallet_model_registry::RouteProvider;
+use tributary_primitives::{OnSharesMinted, RouteProvider, RoyaltySink, SharePools};
 use sp_core::U256;
 use sp_runtime::traits::{AccountIdConversion, Saturating, UniqueSaturatedInto, Zero};
 
@@ -102,7 +101,7 @@ impl<T: Config> Pallet<T> {
 				pool.balance = pool.balance.saturating_add(portion);
 			});
 		}
-		DatasetUsage::<T>::mutate(dataset, |usage| {
+		DatasetUsages::<T>::mutate(dataset, |usage| {
 			usage.invocations = usage.invocations.saturating_add(revenue.invocations);
 			usage.units = usage.units.saturating_add(revenue.units);
 			usage.revenue = usage.revenue.saturating_add(portion);
@@ -182,21 +181,6 @@ impl<T: Config> Pallet<T> {
 			.inspect_err(|error| {
 				defensive!("the pot holds every claim", error);
 			})
-	}
-
-	/// What `who` may claim now: its credits and, per dataset pool it earns in, whole units.
-	pub fn pending_royalties(
-		who: &T::AccountId,
-	) -> crate::runtime_api::PendingRoyalties<BalanceOf<T>> {
-		let credits = Self::claimable_credits(who);
-		let pools: alloc::vec::Vec<_> = Pools::<T>::iter_keys()
-			.filter_map(|dataset| {
-				let amount = Self::claimable_in_pool(dataset, who);
-				(!amount.is_zero()).then_some((dataset, amount))
-			})
-			.collect();
-		let total = pools.iter().fold(credits, |sum, (_, amount)| sum.saturating_add(*amount));
-		crate::runtime_api::PendingRoyalties { credits, pools, total }
 	}
 
 	/// What `who` may claim from its account credits.

@@ -6,7 +6,7 @@
 //! Paying upstream happens in two phases, so that an invocation costs the same whatever the
 //! lineage depth, the route length or the number of contributors:
 //!
-//! 1. **Accrue** ([`RoyaltySink::accrue`], called by the metering pallet), O(1): the payer's
+//! 1. **Accrue** (`RoyaltySink::accrue`, called by the metering pallet), O(1): the payer's
 //!    whole payment moves into the pot; the provider's and the protocol's fees are credited to
 //!    those accounts; the royalty is added to the model version's undistributed revenue.
 //! 2. **Distribute** (`distribute`, permissionless), O(route length): the undistributed
@@ -14,7 +14,7 @@
 //!    dataset entry raises the dataset pool's reward per share, in O(1) however many holders
 //!    the pool has. A pool without shares yet pays its curator, so nothing is stranded.
 //!
-//! Share holders are settled before their shares grow ([`OnSharesMinted`]), so each earns only
+//! Share holders are settled before their shares grow (`OnSharesMinted`, the primitives' hook the data contribution calls), so each earns only
 //! from revenue distributed while it holds the shares. Claims are pull-based: `claim` pays the
 //! caller's account credits, `claim_pool` / `claim_pools` its earnings in dataset pools.
 //!
@@ -35,6 +35,7 @@ extern crate alloc;
 
 pub use pallet::*;
 
+mod api;
 mod dispatchables;
 pub mod runtime_api;
 pub mod traits;
@@ -48,10 +49,8 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
-pub use pallet_data_contribution::OnSharesMinted;
 #[cfg(feature = "runtime-benchmarks")]
 pub use traits::BenchmarkHelper;
-pub use traits::RoyaltySink;
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -67,8 +66,7 @@ pub mod pallet {
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
-	use pallet_data_contribution::ContributorShares;
-	use pallet_model_registry::RouteProvider;
+	use tributary_primitives::{RouteProvider, SharePools};
 	use sp_runtime::traits::{Saturating, Zero};
 
 	/// The in-code storage version.
@@ -80,10 +78,6 @@ pub mod pallet {
 
 	#[pallet::config]
 	pub trait Config: frame_system::Config {
-		/// The overarching event type.
-		#[allow(deprecated)]
-		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
-
 		/// The currency royalties are paid in.
 		type Currency: Inspect<Self::AccountId> + Mutate<Self::AccountId>;
 
@@ -92,14 +86,10 @@ pub mod pallet {
 		type PalletId: Get<PalletId>;
 
 		/// The routes of model versions.
-		type Routes: RouteProvider<Self::AccountId, BalanceOf<Self>>;
+		type Routes: RouteProvider<Self::AccountId>;
 
 		/// Dataset share pools: totals, holdings and curators.
-		type Datasets: ContributorShares<Self::AccountId>;
-
-		/// Longest route `distribute` may have to walk (the model registry's bound).
-		#[pallet::constant]
-		type MaxRouteLength: Get<u32>;
+		type Datasets: SharePools<Self::AccountId>;
 
 		/// Most pools one `claim_pools` call may claim from.
 		#[pallet::constant]
@@ -146,8 +136,8 @@ pub mod pallet {
 
 	/// Usage of each dataset through the models routing to it, counted at distribution.
 	#[pallet::storage]
-	pub type DatasetUsage<T: Config> =
-		StorageMap<_, Blake2_128Concat, DatasetId, Usage<BalanceOf<T>>, ValueQuery>;
+	pub type DatasetUsages<T: Config> =
+		StorageMap<_, Blake2_128Concat, DatasetId, DatasetUsage<BalanceOf<T>>, ValueQuery>;
 
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -236,7 +226,7 @@ pub mod pallet {
 		/// - `origin`: signed; anyone.
 		/// - `model`, `version`: the model version.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::distribute(T::MaxRouteLength::get()))]
+		#[pallet::weight(T::WeightInfo::distribute(MaxRouteLengthOf::<T>::get()))]
 		pub fn distribute(
 			origin: OriginFor<T>,
 			model: ModelId,
