@@ -9,8 +9,8 @@
 
 use super::*;
 use crate::pallet::{
-	Contributions, Datasets, Shareholdings, NextContributionId, NextDatasetId, NextTaskId, Reviewers,
-	Slots, Tasks,
+	Contributions, Datasets, NextContributionId, NextDatasetId, NextTaskId, Reviewers,
+	Shareholdings, Slots, Tasks,
 };
 use alloc::vec;
 use frame_benchmarking::v2::*;

@@ -7,11 +7,15 @@
 //!   reviewer quorum for contributions.
 //! - **Contributors** submit batches of items; the curator, or a quorum of reviewers, accepts
 //!   or rejects them. Acceptance mints shares to the contributor.
-//! - **Requesters** open annotation tasks with the whole bounty held from their balance.
-//!   Annotators claim an item, submit a result; bonded **reviewers** vote. `k` approvals
-//!   accept the item: the annotator is paid and receives shares, every approving reviewer
-//!   receives the reviewer fee and a fraction of the shares. `k` rejections free the item.
-//!   Unspent bounty returns to the requester when the task closes.
+//! - **Requesters** open annotation tasks with the whole bounty held from their balance. A
+//!   task's **items** (indexed from 0) are its units of work: each is annotated, reviewed,
+//!   accepted and paid on its own. An item's **slot** records who works on it and how far
+//!   (claimed, submitted, accepted); an item without a slot is free. Annotators claim an
+//!   item's slot and submit a result; bonded **reviewers** vote. `k` approvals accept the
+//!   item: the annotator is paid and receives shares, every approving reviewer receives the
+//!   reviewer fee and a fraction of the shares. `k` rejections free the slot, as does anyone
+//!   once a claim has waited `SlotTimeout` blocks without a result. Unspent bounty returns to
+//!   the requester when the task closes.
 //! - Reviewers who vote against a ballot's verdict lose reputation; below a floor anyone may
 //!   have part of their bond slashed to the treasury.
 //!
@@ -28,7 +32,10 @@ extern crate alloc;
 pub use pallet::*;
 
 mod api;
-mod dispatchables;
+mod common;
+mod features;
+#[cfg(any(feature = "try-runtime", feature = "std"))]
+mod invariants;
 pub mod runtime_api;
 mod traits;
 pub mod types;
@@ -46,7 +53,7 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 // FRAME's storage, error and pallet macros expand to code that calls `expect`; the pallet's own
-// logic lives in `dispatchables.rs`, where the workspace's no-panic lints apply in full.
+// logic lives in `features/` and `common/`, where the workspace's no-panic lints apply in full.
 #[allow(clippy::expect_used, clippy::unwrap_used)]
 #[frame_support::pallet]
 pub mod pallet {
@@ -64,12 +71,28 @@ pub mod pallet {
 	/// The in-code storage version.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
 
+	/// The data contribution pallet.
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
-	/// Why this pallet holds funds.
+	/// Why this pallet holds funds. Ordered so that the invariants can key the amounts they
+	/// expect by reason.
 	#[pallet::composite_enum]
+	#[derive(
+		Copy,
+		Clone,
+		PartialEq,
+		Eq,
+		PartialOrd,
+		Ord,
+		Encode,
+		Decode,
+		DecodeWithMemTracking,
+		MaxEncodedLen,
+		TypeInfo,
+		Debug,
+	)]
 	pub enum HoldReason {
 		/// A curator's deposit for a dataset record.
 		#[codec(index = 0)]
@@ -157,7 +180,8 @@ pub mod pallet {
 		/// Longest time between opening a task and its deadline.
 		#[pallet::constant]
 		type MaxTaskDuration: Get<BlockNumberFor<Self>>;
-		/// Blocks a claimed item may stay unsubmitted before anyone may reclaim it.
+		/// Blocks a claimed slot may wait for a result before anyone may free it
+		/// (`reclaim_slot`).
 		#[pallet::constant]
 		type SlotTimeout: Get<BlockNumberFor<Self>>;
 		/// Blocks between a reviewer's request to leave and the release of its bond.
@@ -239,96 +263,236 @@ pub mod pallet {
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
 		/// A dataset was created.
-		DatasetCreated { dataset: DatasetId, curator: T::AccountId, terms: DatasetTerms },
+		DatasetCreated {
+			/// The new dataset's id.
+			dataset: DatasetId,
+			/// Its curator, who holds the dataset deposit.
+			curator: T::AccountId,
+			/// Its terms, fixed for good.
+			terms: DatasetTerms,
+		},
 		/// A dataset's metadata was replaced.
-		DatasetMetadataUpdated { dataset: DatasetId },
+		DatasetMetadataUpdated {
+			/// The dataset.
+			dataset: DatasetId,
+		},
 		/// The curator offered the curatorship to another account (or withdrew the offer).
-		CuratorshipOffered { dataset: DatasetId, to: Option<T::AccountId> },
+		CuratorshipOffered {
+			/// The dataset.
+			dataset: DatasetId,
+			/// The account that may now accept the curatorship; `None` withdraws the offer.
+			to: Option<T::AccountId>,
+		},
 		/// The curatorship and the dataset deposit moved to a new curator.
-		CuratorshipTransferred { dataset: DatasetId, from: T::AccountId, to: T::AccountId },
+		CuratorshipTransferred {
+			/// The dataset.
+			dataset: DatasetId,
+			/// The previous curator, whose dataset deposit was released.
+			from: T::AccountId,
+			/// The new curator, from whom the dataset deposit is now held.
+			to: T::AccountId,
+		},
 		/// A dataset stopped accepting contributions and tasks.
-		DatasetFrozen { dataset: DatasetId },
+		DatasetFrozen {
+			/// The dataset.
+			dataset: DatasetId,
+		},
 		/// A batch of items was submitted.
 		ContributionSubmitted {
+			/// The new contribution's id.
 			contribution: ContributionId,
+			/// The dataset it is submitted to.
 			dataset: DatasetId,
+			/// Who submitted it and receives the shares if it is accepted.
 			contributor: T::AccountId,
+			/// Content hash of the batch.
 			content_hash: ContentHash,
+			/// Items in the batch.
 			item_count: u32,
 		},
 		/// A reviewer voted on a contribution.
-		ContributionReviewed { contribution: ContributionId, reviewer: T::AccountId, approve: bool },
+		ContributionReviewed {
+			/// The contribution.
+			contribution: ContributionId,
+			/// The voting reviewer.
+			reviewer: T::AccountId,
+			/// `true` for a vote to accept, `false` for a vote to reject.
+			approve: bool,
+		},
 		/// A contribution was accepted and shares minted to its contributor.
 		ContributionAccepted {
+			/// The contribution, now removed from storage.
 			contribution: ContributionId,
+			/// Its dataset.
 			dataset: DatasetId,
+			/// Its contributor.
 			contributor: T::AccountId,
+			/// Shares minted to the contributor: its items times the dataset's `shares_per_item`.
 			shares: Shares,
 		},
 		/// A contribution was rejected.
 		ContributionRejected {
+			/// The contribution, now removed from storage.
 			contribution: ContributionId,
+			/// Its dataset.
 			dataset: DatasetId,
+			/// Its contributor, whose contribution deposit was released.
 			contributor: T::AccountId,
 		},
 		/// A contributor withdrew a pending contribution.
 		ContributionWithdrawn {
+			/// The contribution, now removed from storage.
 			contribution: ContributionId,
+			/// Its dataset.
 			dataset: DatasetId,
+			/// Its contributor, whose contribution deposit was released.
 			contributor: T::AccountId,
 		},
 		/// An annotation task was opened and its bounty held.
 		TaskOpened {
+			/// The new task's id.
 			task: TaskId,
+			/// The dataset the annotations add to.
 			dataset: DatasetId,
+			/// Who opened the task and funds its bounty.
 			requester: T::AccountId,
+			/// Items to annotate, indexed from 0.
 			item_count: u32,
+			/// The whole bounty held from the requester: every item's reward and reviewer fees.
 			bounty: BalanceOf<T>,
+			/// Last block for claims and submissions; after it anyone may close the task.
 			deadline: BlockNumberFor<T>,
 		},
-		/// An annotator claimed an item.
-		SlotClaimed { task: TaskId, item: ItemIndex, annotator: T::AccountId },
+		/// An annotator claimed an item's slot.
+		SlotClaimed {
+			/// The task.
+			task: TaskId,
+			/// The item claimed.
+			item: ItemIndex,
+			/// The annotator, the only account that may submit a result for the item.
+			annotator: T::AccountId,
+		},
 		/// An annotator submitted a result.
 		ResultSubmitted {
+			/// The task.
 			task: TaskId,
+			/// The item annotated.
 			item: ItemIndex,
+			/// The annotator.
 			annotator: T::AccountId,
+			/// Content hash of the annotation.
 			result_hash: ContentHash,
 		},
 		/// A reviewer voted on an item.
-		ItemReviewed { task: TaskId, item: ItemIndex, reviewer: T::AccountId, approve: bool },
+		ItemReviewed {
+			/// The task.
+			task: TaskId,
+			/// The item.
+			item: ItemIndex,
+			/// The voting reviewer.
+			reviewer: T::AccountId,
+			/// `true` for a vote to accept, `false` for a vote to reject.
+			approve: bool,
+		},
 		/// An item was accepted: the annotator and every approving reviewer were paid.
 		ItemAccepted {
+			/// The task.
 			task: TaskId,
+			/// The item.
 			item: ItemIndex,
+			/// The annotator, paid `reward` and minted `annotator_shares`.
 			annotator: T::AccountId,
+			/// Paid to the annotator from the bounty.
 			reward: BalanceOf<T>,
+			/// Shares minted to the annotator: the dataset's `shares_per_item`.
 			annotator_shares: Shares,
+			/// Paid to each approving reviewer from the bounty.
 			reviewer_fee: BalanceOf<T>,
+			/// Shares minted to each approving reviewer: `ReviewerShare` of `annotator_shares`,
+			/// rounded down.
 			reviewer_shares: Shares,
 		},
-		/// An item was rejected and is free to claim again.
-		ItemRejected { task: TaskId, item: ItemIndex, annotator: T::AccountId },
-		/// A claim that timed out was released.
-		SlotReclaimed { task: TaskId, item: ItemIndex, annotator: T::AccountId },
+		/// An item was rejected and its slot is free to claim again.
+		ItemRejected {
+			/// The task.
+			task: TaskId,
+			/// The item.
+			item: ItemIndex,
+			/// The annotator whose result was rejected.
+			annotator: T::AccountId,
+		},
+		/// A claimed slot that timed out without a result was freed.
+		SlotReclaimed {
+			/// The task.
+			task: TaskId,
+			/// The item, free to claim again.
+			item: ItemIndex,
+			/// The annotator who had claimed it.
+			annotator: T::AccountId,
+		},
 		/// A task was closed: its unspent bounty and its deposit returned to the requester.
-		TaskClosed { task: TaskId, accepted: u32, refunded: BalanceOf<T> },
+		TaskClosed {
+			/// The task, now removed from storage with its slots.
+			task: TaskId,
+			/// Items accepted (and paid) over the task's life.
+			accepted: u32,
+			/// Bounty returned to the requester: the cost of the items not accepted.
+			refunded: BalanceOf<T>,
+		},
 		/// Shares were minted to a holder.
-		SharesMinted { dataset: DatasetId, holder: T::AccountId, shares: Shares, total: Shares },
+		SharesMinted {
+			/// The dataset.
+			dataset: DatasetId,
+			/// The holder.
+			holder: T::AccountId,
+			/// Shares minted now.
+			shares: Shares,
+			/// The dataset's total shares after the mint.
+			total: Shares,
+		},
 		/// A holder closed an empty share record and got its deposit back.
-		ShareholdingClosed { dataset: DatasetId, holder: T::AccountId },
+		ShareholdingClosed {
+			/// The dataset.
+			dataset: DatasetId,
+			/// The holder, whose share record deposit was released.
+			holder: T::AccountId,
+		},
 		/// A reviewer registered with a bond.
-		ReviewerRegistered { reviewer: T::AccountId, bond: BalanceOf<T> },
+		ReviewerRegistered {
+			/// The reviewer.
+			reviewer: T::AccountId,
+			/// The bond held from it.
+			bond: BalanceOf<T>,
+		},
 		/// A reviewer asked to leave; its bond is released from `unlock_at`.
-		ReviewerUnbonding { reviewer: T::AccountId, unlock_at: BlockNumberFor<T> },
+		ReviewerUnbonding {
+			/// The reviewer, who may no longer vote.
+			reviewer: T::AccountId,
+			/// First block at which `withdraw_reviewer` may release the bond (once every vote
+			/// of the reviewer is decided).
+			unlock_at: BlockNumberFor<T>,
+		},
 		/// A reviewer left and its bond was released.
-		ReviewerWithdrawn { reviewer: T::AccountId, bond: BalanceOf<T> },
+		ReviewerWithdrawn {
+			/// The former reviewer, whose record was removed.
+			reviewer: T::AccountId,
+			/// The bond released.
+			bond: BalanceOf<T>,
+		},
 		/// A reviewer's reputation changed after a verdict.
-		ReputationChanged { reviewer: T::AccountId, reputation: Reputation },
+		ReputationChanged {
+			/// The reviewer.
+			reviewer: T::AccountId,
+			/// Its reputation now.
+			reputation: Reputation,
+		},
 		/// Part of a reviewer's bond was slashed to the treasury.
 		ReviewerSlashed {
+			/// The reviewer, whose reputation restarts at `InitialReputation`.
 			reviewer: T::AccountId,
+			/// Moved from the bond to the treasury.
 			amount: BalanceOf<T>,
+			/// The bond still held.
 			remaining_bond: BalanceOf<T>,
 		},
 	}
@@ -353,7 +517,7 @@ pub mod pallet {
 		NotContributor,
 		/// Only the task's requester may do this (before the deadline).
 		NotRequester,
-		/// Only the item's annotator may do this.
+		/// Only the annotator who claimed the item's slot may do this.
 		NotAnnotator,
 		/// The dataset is frozen: no new contributions or tasks.
 		DatasetFrozen,
@@ -379,13 +543,13 @@ pub mod pallet {
 		BountyOverflow,
 		/// The bounty and the deposit exceed the requester's free balance.
 		InsufficientFunds,
-		/// Someone else holds this item.
-		ItemTaken,
-		/// Every item of the task is claimed or accepted.
+		/// The item's slot is taken: claimed, awaiting review or accepted.
+		SlotTaken,
+		/// Every item's slot in the task is taken (claimed, awaiting review or accepted).
 		TaskFull,
 		/// The task's deadline has passed.
 		DeadlinePassed,
-		/// The item is not claimed and waiting for a result.
+		/// The item's slot is not claimed and waiting for a result.
 		NotClaimed,
 		/// The item has no result awaiting review.
 		NotSubmitted,
@@ -618,8 +782,9 @@ pub mod pallet {
 			Self::do_open_task(who, dataset, terms)
 		}
 
-		/// Claim a free item of a task. Holds `ShareholdingDeposit` if the caller has no share record
-		/// in the dataset yet.
+		/// Claim the slot of a free item of a task, until the deadline: only the caller may then
+		/// submit the item's result. Holds `ShareholdingDeposit` if the caller has no share
+		/// record in the dataset yet.
 		///
 		/// - `origin`: signed; the annotator.
 		/// - `task`: the task.
@@ -630,9 +795,9 @@ pub mod pallet {
 			Self::do_claim_slot(who, task, item)
 		}
 
-		/// Submit the result for a claimed item.
+		/// Submit the result for an item whose slot the caller claimed, until the deadline.
 		///
-		/// - `origin`: signed; the annotator who claimed the item.
+		/// - `origin`: signed; the annotator who claimed the item's slot.
 		/// - `task`: the task.
 		/// - `item`: the item index.
 		/// - `result_hash`: content hash of the annotation.
@@ -648,7 +813,7 @@ pub mod pallet {
 		}
 
 		/// Vote on a submitted item. `required_approvals` approvals accept it and pay the
-		/// annotator and the approving reviewers; as many rejections free the item. Holds
+		/// annotator and the approving reviewers; as many rejections free its slot. Holds
 		/// `ShareholdingDeposit` if the reviewer has no share record in the dataset yet.
 		///
 		/// - `origin`: signed; an active reviewer other than the annotator.
@@ -666,7 +831,8 @@ pub mod pallet {
 			Self::do_review_item(who, task, item, approve)
 		}
 
-		/// Release an item whose claim was not submitted within `SlotTimeout` blocks.
+		/// Free the slot of an item claimed more than `SlotTimeout` blocks ago and still without
+		/// a result.
 		///
 		/// - `origin`: signed; anyone.
 		/// - `task`: the task.
@@ -678,7 +844,7 @@ pub mod pallet {
 		}
 
 		/// Close a task: the unspent bounty and the task deposit return to the requester, and
-		/// every item slot is removed. The requester may close at any time, anyone else after
+		/// every slot is removed. The requester may close at any time, anyone else after
 		/// the deadline.
 		///
 		/// - `origin`: signed.
@@ -687,8 +853,8 @@ pub mod pallet {
 		#[pallet::weight(<T as Config>::WeightInfo::close_task(T::MaxItemsPerTask::get()))]
 		pub fn close_task(origin: OriginFor<T>, task: TaskId) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let items = Self::do_close_task(who, task)?;
-			Ok(Some(<T as Config>::WeightInfo::close_task(items)).into())
+			let slots = Self::do_close_task(who, task)?;
+			Ok(Some(<T as Config>::WeightInfo::close_task(slots)).into())
 		}
 
 		/// Register as a reviewer, holding `bond` (at least `MinReviewerBond`).

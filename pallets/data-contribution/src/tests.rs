@@ -10,12 +10,12 @@
 )]
 
 use crate::{mock::*, pallet::*, types::*};
-use tributary_primitives::{DatasetInspect, SharePools};
 use frame_support::{
 	assert_noop, assert_ok,
 	traits::fungible::{Inspect, InspectHold},
 };
 use sp_runtime::{DispatchError, Perbill};
+use tributary_primitives::{DatasetInspect, SharePools};
 
 type E = Error<Test>;
 
@@ -111,12 +111,40 @@ fn reputation(who: AccountId) -> u32 {
 	Reviewers::<Test>::get(who).unwrap().reputation
 }
 
-fn last_event() -> RuntimeEvent {
-	System::events().pop().expect("an event").event
+fn dataset_created(dataset: DatasetId, curator: AccountId) -> Event<Test> {
+	Event::DatasetCreated { dataset, curator, terms: terms() }
 }
 
-fn has_event(event: Event<Test>) -> bool {
-	System::events().iter().any(|r| r.event == RuntimeEvent::DataContribution(event.clone()))
+/// The event of `open_task` (the helper above).
+fn task_opened(task: TaskId, dataset: DatasetId, requester: AccountId) -> Event<Test> {
+	Event::TaskOpened {
+		task,
+		dataset,
+		requester,
+		item_count: ITEMS,
+		bounty: BOUNTY,
+		deadline: DEADLINE,
+	}
+}
+
+/// The event of `submit` (the helper above).
+fn contribution_submitted(
+	contribution: ContributionId,
+	dataset: DatasetId,
+	contributor: AccountId,
+	item_count: u32,
+) -> Event<Test> {
+	Event::ContributionSubmitted {
+		contribution,
+		dataset,
+		contributor,
+		content_hash: ContentHash::repeat_byte(7),
+		item_count,
+	}
+}
+
+fn reviewer_registered(reviewer: AccountId) -> Event<Test> {
+	Event::ReviewerRegistered { reviewer, bond: MIN_REVIEWER_BOND }
 }
 
 /// Claims, submits and has `approvers` approve item `item`; returns nothing, asserts each step.
@@ -150,15 +178,9 @@ mod datasets {
 			assert!(!dataset.frozen);
 			assert_eq!(held(HoldReason::DatasetDeposit, ALICE), DATASET_DEPOSIT);
 			assert_eq!(free(ALICE), INITIAL_BALANCE - DATASET_DEPOSIT);
-			assert_eq!(
-				last_event(),
-				RuntimeEvent::DataContribution(Event::DatasetCreated {
-					dataset: 0,
-					curator: ALICE,
-					terms: terms()
-				})
-			);
+			assert_eq!(events_since_last_call(), vec![dataset_created(0, ALICE)]);
 			assert_eq!(create_dataset(BOB), 1);
+			assert_eq!(events_since_last_call(), vec![dataset_created(1, BOB)]);
 		});
 	}
 
@@ -198,8 +220,8 @@ mod datasets {
 			assert_eq!(metadata.schema.to_vec(), b"audio/flac".to_vec());
 			assert_eq!(metadata.license.to_vec(), b"CC0".to_vec());
 			assert_eq!(
-				last_event(),
-				RuntimeEvent::DataContribution(Event::DatasetMetadataUpdated { dataset: id })
+				events_since_last_call(),
+				vec![dataset_created(id, ALICE), Event::DatasetMetadataUpdated { dataset: id },]
 			);
 		});
 	}
@@ -237,7 +259,14 @@ mod datasets {
 			assert_eq!(free(ALICE), INITIAL_BALANCE);
 			assert_eq!(held(HoldReason::DatasetDeposit, BOB), DATASET_DEPOSIT);
 			assert_eq!(free(BOB), INITIAL_BALANCE - DATASET_DEPOSIT);
-			assert!(has_event(Event::CuratorshipTransferred { dataset: id, from: ALICE, to: BOB }));
+			assert_eq!(
+				events_since_last_call(),
+				vec![
+					dataset_created(id, ALICE),
+					Event::CuratorshipOffered { dataset: id, to: Some(BOB) },
+					Event::CuratorshipTransferred { dataset: id, from: ALICE, to: BOB },
+				]
+			);
 			assert_noop!(DataContribution::freeze_dataset(origin(ALICE), id), E::NotCurator);
 		});
 	}
@@ -253,8 +282,12 @@ mod datasets {
 			);
 			assert_ok!(DataContribution::offer_curatorship(origin(ALICE), id, None));
 			assert_eq!(
-				last_event(),
-				RuntimeEvent::DataContribution(Event::CuratorshipOffered { dataset: id, to: None })
+				events_since_last_call(),
+				vec![
+					dataset_created(id, ALICE),
+					Event::CuratorshipOffered { dataset: id, to: Some(POOR) },
+					Event::CuratorshipOffered { dataset: id, to: None },
+				]
 			);
 			assert_noop!(
 				DataContribution::accept_curatorship(origin(POOR), id),
@@ -296,25 +329,30 @@ mod contributions {
 			let id = create_dataset(ALICE);
 			let first = submit(BOB, id, 5);
 			assert_eq!(held(HoldReason::ContributionDeposit, BOB), CONTRIBUTION_DEPOSIT);
-			assert_eq!(held(HoldReason::ShareholdingDeposit, BOB), HOLDING_DEPOSIT);
+			assert_eq!(held(HoldReason::ShareholdingDeposit, BOB), SHAREHOLDING_DEPOSIT);
 			let second = submit(BOB, id, 2);
 			assert_eq!(second, first + 1);
 			assert_eq!(held(HoldReason::ContributionDeposit, BOB), 2 * CONTRIBUTION_DEPOSIT);
-			assert_eq!(held(HoldReason::ShareholdingDeposit, BOB), HOLDING_DEPOSIT, "one share record");
-			assert_eq!(free(BOB), INITIAL_BALANCE - 2 * CONTRIBUTION_DEPOSIT - HOLDING_DEPOSIT);
+			assert_eq!(
+				held(HoldReason::ShareholdingDeposit, BOB),
+				SHAREHOLDING_DEPOSIT,
+				"one share record"
+			);
+			assert_eq!(
+				free(BOB),
+				INITIAL_BALANCE - 2 * CONTRIBUTION_DEPOSIT - SHAREHOLDING_DEPOSIT
+			);
 			let holding = Shareholdings::<Test>::get(id, BOB).unwrap();
 			assert_eq!((holding.shares, holding.pending), (0, 2));
 			let dataset = Datasets::<Test>::get(id).unwrap();
 			assert_eq!((dataset.holders, dataset.pending_contributions), (1, 2));
 			assert_eq!(
-				last_event(),
-				RuntimeEvent::DataContribution(Event::ContributionSubmitted {
-					contribution: second,
-					dataset: id,
-					contributor: BOB,
-					content_hash: ContentHash::repeat_byte(7),
-					item_count: 2,
-				})
+				events_since_last_call(),
+				vec![
+					dataset_created(id, ALICE),
+					contribution_submitted(first, id, BOB, 5),
+					contribution_submitted(second, id, BOB, 2),
+				]
 			);
 		});
 	}
@@ -379,13 +417,21 @@ mod contributions {
 			assert_eq!(mint_hook_calls(), vec![(id, BOB, 0, 0)]);
 			assert!(Contributions::<Test>::get(c).is_none());
 			assert_eq!(held(HoldReason::ContributionDeposit, BOB), 0);
-			assert_eq!(free(BOB), INITIAL_BALANCE - HOLDING_DEPOSIT);
-			assert!(has_event(Event::ContributionAccepted {
-				contribution: c,
-				dataset: id,
-				contributor: BOB,
-				shares: 500
-			}));
+			assert_eq!(free(BOB), INITIAL_BALANCE - SHAREHOLDING_DEPOSIT);
+			assert_eq!(
+				events_since_last_call(),
+				vec![
+					dataset_created(id, ALICE),
+					contribution_submitted(c, id, BOB, 5),
+					Event::SharesMinted { dataset: id, holder: BOB, shares: 500, total: 500 },
+					Event::ContributionAccepted {
+						contribution: c,
+						dataset: id,
+						contributor: BOB,
+						shares: 500
+					},
+				]
+			);
 
 			// A second holder: the hook sees BOB's existing pool before CHARLIE's mint.
 			let c2 = submit(CHARLIE, id, 2);
@@ -407,12 +453,12 @@ mod contributions {
 			assert_eq!(shares(id, BOB), 0);
 			assert_eq!(held(HoldReason::ContributionDeposit, BOB), 0);
 			assert_eq!(
-				last_event(),
-				RuntimeEvent::DataContribution(Event::ContributionRejected {
-					contribution: c,
-					dataset: id,
-					contributor: BOB
-				})
+				events_since_last_call(),
+				vec![
+					dataset_created(id, ALICE),
+					contribution_submitted(c, id, BOB, 5),
+					Event::ContributionRejected { contribution: c, dataset: id, contributor: BOB },
+				]
 			);
 			// The empty share record can be closed for its deposit.
 			assert_ok!(DataContribution::close_shareholding(origin(BOB), id));
@@ -497,13 +543,20 @@ mod contributions {
 			assert_eq!(reputation(CHARLIE), INITIAL_REPUTATION);
 			assert_eq!(Reviewers::<Test>::get(CHARLIE).unwrap().open_votes, 0);
 			assert_eq!(held(HoldReason::ContributionDeposit, BOB), 0);
+			// Withdrawn work has no verdict: no reputation changes.
 			assert_eq!(
-				last_event(),
-				RuntimeEvent::DataContribution(Event::ContributionWithdrawn {
-					contribution: c,
-					dataset: id,
-					contributor: BOB
-				})
+				events_since_last_call(),
+				vec![
+					dataset_created(id, ALICE),
+					reviewer_registered(CHARLIE),
+					contribution_submitted(c, id, BOB, 1),
+					Event::ContributionReviewed {
+						contribution: c,
+						reviewer: CHARLIE,
+						approve: false
+					},
+					Event::ContributionWithdrawn { contribution: c, dataset: id, contributor: BOB },
+				]
 			);
 		});
 	}
@@ -525,15 +578,18 @@ mod tasks {
 			assert_eq!((stored.occupied, stored.accepted), (0, 0));
 			assert_eq!(Datasets::<Test>::get(id).unwrap().open_tasks, 1);
 			assert_eq!(
-				last_event(),
-				RuntimeEvent::DataContribution(Event::TaskOpened {
-					task,
-					dataset: id,
-					requester: BOB,
-					item_count: ITEMS,
-					bounty: BOUNTY,
-					deadline: DEADLINE,
-				})
+				events_since_last_call(),
+				vec![
+					dataset_created(id, ALICE),
+					Event::TaskOpened {
+						task,
+						dataset: id,
+						requester: BOB,
+						item_count: ITEMS,
+						bounty: BOUNTY,
+						deadline: DEADLINE,
+					},
+				]
 			);
 		});
 	}
@@ -580,16 +636,16 @@ mod tasks {
 			);
 			assert_noop!(DataContribution::claim_slot(origin(POOR), task, 0), E::InsufficientFunds);
 			assert_ok!(DataContribution::claim_slot(origin(CHARLIE), task, 0));
-			assert_eq!(held(HoldReason::ShareholdingDeposit, CHARLIE), HOLDING_DEPOSIT);
+			assert_eq!(held(HoldReason::ShareholdingDeposit, CHARLIE), SHAREHOLDING_DEPOSIT);
 			assert_eq!(
-				last_event(),
-				RuntimeEvent::DataContribution(Event::SlotClaimed {
-					task,
-					item: 0,
-					annotator: CHARLIE
-				})
+				events_since_last_call(),
+				vec![
+					dataset_created(id, ALICE),
+					task_opened(task, id, BOB),
+					Event::SlotClaimed { task, item: 0, annotator: CHARLIE },
+				]
 			);
-			assert_noop!(DataContribution::claim_slot(origin(DAVE), task, 0), E::ItemTaken);
+			assert_noop!(DataContribution::claim_slot(origin(DAVE), task, 0), E::SlotTaken);
 
 			assert_noop!(
 				DataContribution::submit_result(origin(DAVE), task, 0, ContentHash::zero()),
@@ -617,6 +673,15 @@ mod tasks {
 				Slots::<Test>::get(task, 0),
 				Some(Slot::Submitted { annotator: CHARLIE, .. })
 			));
+			assert_eq!(
+				events_since_last_call(),
+				vec![Event::ResultSubmitted {
+					task,
+					item: 0,
+					annotator: CHARLIE,
+					result_hash: ContentHash::repeat_byte(3)
+				}]
+			);
 			assert_noop!(
 				DataContribution::submit_result(origin(CHARLIE), task, 0, ContentHash::zero()),
 				E::NotClaimed
@@ -661,19 +726,42 @@ mod tasks {
 				ContentHash::repeat_byte(9)
 			));
 			let bob_free = free(BOB);
+			assert_eq!(
+				events_since_last_call(),
+				vec![
+					dataset_created(id, ALICE),
+					reviewer_registered(DAVE),
+					reviewer_registered(EVE),
+					task_opened(task, id, BOB),
+					Event::SlotClaimed { task, item: 2, annotator: CHARLIE },
+					Event::ResultSubmitted {
+						task,
+						item: 2,
+						annotator: CHARLIE,
+						result_hash: ContentHash::repeat_byte(9)
+					},
+				]
+			);
 
 			assert_ok!(DataContribution::review_item(origin(DAVE), task, 2, true));
 			assert_eq!(
 				free(CHARLIE),
-				INITIAL_BALANCE - HOLDING_DEPOSIT,
+				INITIAL_BALANCE - SHAREHOLDING_DEPOSIT,
 				"not paid before the quorum"
+			);
+			assert_eq!(
+				events_since_last_call(),
+				vec![Event::ItemReviewed { task, item: 2, reviewer: DAVE, approve: true }]
 			);
 			assert_ok!(DataContribution::review_item(origin(EVE), task, 2, true));
 
 			let reviewer_shares = Perbill::from_percent(10) * SHARES_PER_ITEM;
-			assert_eq!(free(CHARLIE), INITIAL_BALANCE - HOLDING_DEPOSIT + REWARD);
+			assert_eq!(free(CHARLIE), INITIAL_BALANCE - SHAREHOLDING_DEPOSIT + REWARD);
 			for r in [DAVE, EVE] {
-				assert_eq!(free(r), INITIAL_BALANCE - MIN_REVIEWER_BOND - HOLDING_DEPOSIT + FEE);
+				assert_eq!(
+					free(r),
+					INITIAL_BALANCE - MIN_REVIEWER_BOND - SHAREHOLDING_DEPOSIT + FEE
+				);
 				assert_eq!(shares(id, r), reviewer_shares);
 				assert_eq!(reputation(r), INITIAL_REPUTATION + REPUTATION_REWARD);
 			}
@@ -688,20 +776,52 @@ mod tasks {
 				Slots::<Test>::get(task, 2),
 				Some(Slot::Accepted { annotator: CHARLIE, .. })
 			));
-			assert!(has_event(Event::ItemAccepted {
-				task,
-				item: 2,
-				annotator: CHARLIE,
-				reward: REWARD,
-				annotator_shares: SHARES_PER_ITEM,
-				reviewer_fee: FEE,
-				reviewer_shares,
-			}));
+			// Shares are minted annotator first, then each approver in voting order; reputations
+			// change after the payouts, and the verdict comes last.
+			let reputation_after_reward = INITIAL_REPUTATION + REPUTATION_REWARD;
+			assert_eq!(
+				events_since_last_call(),
+				vec![
+					Event::ItemReviewed { task, item: 2, reviewer: EVE, approve: true },
+					Event::SharesMinted {
+						dataset: id,
+						holder: CHARLIE,
+						shares: SHARES_PER_ITEM,
+						total: SHARES_PER_ITEM
+					},
+					Event::SharesMinted {
+						dataset: id,
+						holder: DAVE,
+						shares: reviewer_shares,
+						total: SHARES_PER_ITEM + reviewer_shares
+					},
+					Event::SharesMinted {
+						dataset: id,
+						holder: EVE,
+						shares: reviewer_shares,
+						total: SHARES_PER_ITEM + 2 * reviewer_shares
+					},
+					Event::ReputationChanged {
+						reviewer: DAVE,
+						reputation: reputation_after_reward
+					},
+					Event::ReputationChanged { reviewer: EVE, reputation: reputation_after_reward },
+					Event::ItemAccepted {
+						task,
+						item: 2,
+						annotator: CHARLIE,
+						reward: REWARD,
+						annotator_shares: SHARES_PER_ITEM,
+						reviewer_fee: FEE,
+						reviewer_shares,
+					},
+				]
+			);
 			assert_noop!(
 				DataContribution::review_item(origin(DAVE), task, 2, true),
 				E::NotSubmitted
 			);
-			assert_noop!(DataContribution::claim_slot(origin(FERDIE), task, 2), E::ItemTaken);
+			assert_noop!(DataContribution::claim_slot(origin(FERDIE), task, 2), E::SlotTaken);
 		});
 	}
 
@@ -724,6 +844,23 @@ mod tasks {
 				0,
 				ContentHash::repeat_byte(9)
 			));
+			assert_eq!(
+				events_since_last_call(),
+				vec![
+					dataset_created(id, ALICE),
+					reviewer_registered(DAVE),
+					reviewer_registered(EVE),
+					reviewer_registered(FERDIE),
+					task_opened(task, id, BOB),
+					Event::SlotClaimed { task, item: 0, annotator: CHARLIE },
+					Event::ResultSubmitted {
+						task,
+						item: 0,
+						annotator: CHARLIE,
+						result_hash: ContentHash::repeat_byte(9)
+					},
+				]
+			);
 			assert_noop!(
 				DataContribution::review_item(origin(CHARLIE), task, 0, true),
 				E::SelfReview
@@ -749,10 +886,31 @@ mod tasks {
 			assert!(Slots::<Test>::get(task, 0).is_none(), "the item is free again");
 			assert_eq!(Tasks::<Test>::get(task).unwrap().occupied, 0);
 			assert_eq!(held(HoldReason::TaskBounty, BOB), BOUNTY, "nothing was paid");
-			assert_eq!(free(CHARLIE), INITIAL_BALANCE - HOLDING_DEPOSIT);
+			assert_eq!(free(CHARLIE), INITIAL_BALANCE - SHAREHOLDING_DEPOSIT);
 			assert_eq!(reputation(DAVE), INITIAL_REPUTATION - REPUTATION_PENALTY);
 			assert_eq!(reputation(EVE), INITIAL_REPUTATION + REPUTATION_REWARD);
-			assert!(has_event(Event::ItemRejected { task, item: 0, annotator: CHARLIE }));
+			// Voters are judged approvals first, then rejections; the verdict comes last.
+			assert_eq!(
+				events_since_last_call(),
+				vec![
+					Event::ItemReviewed { task, item: 0, reviewer: DAVE, approve: true },
+					Event::ItemReviewed { task, item: 0, reviewer: EVE, approve: false },
+					Event::ItemReviewed { task, item: 0, reviewer: FERDIE, approve: false },
+					Event::ReputationChanged {
+						reviewer: DAVE,
+						reputation: INITIAL_REPUTATION - REPUTATION_PENALTY
+					},
+					Event::ReputationChanged {
+						reviewer: EVE,
+						reputation: INITIAL_REPUTATION + REPUTATION_REWARD
+					},
+					Event::ReputationChanged {
+						reviewer: FERDIE,
+						reputation: INITIAL_REPUTATION + REPUTATION_REWARD
+					},
+					Event::ItemRejected { task, item: 0, annotator: CHARLIE },
+				]
+			);
 			// Another annotator can take it.
 			assert_ok!(DataContribution::claim_slot(origin(ALICE), task, 0));
 		});
@@ -775,12 +933,13 @@ mod tasks {
 			assert!(Slots::<Test>::get(task, 1).is_none());
 			assert_eq!(Shareholdings::<Test>::get(id, CHARLIE).unwrap().pending, 0);
 			assert_eq!(
-				last_event(),
-				RuntimeEvent::DataContribution(Event::SlotReclaimed {
-					task,
-					item: 1,
-					annotator: CHARLIE
-				})
+				events_since_last_call(),
+				vec![
+					dataset_created(id, ALICE),
+					task_opened(task, id, BOB),
+					Event::SlotClaimed { task, item: 1, annotator: CHARLIE },
+					Event::SlotReclaimed { task, item: 1, annotator: CHARLIE },
+				]
 			);
 		});
 	}
@@ -804,6 +963,8 @@ mod tasks {
 			));
 			assert_ok!(DataContribution::review_item(origin(DAVE), task, 2, false));
 			assert_ok!(DataContribution::claim_slot(origin(FERDIE), task, 3));
+			// The setup's events are asserted in the tests of each call; this one checks the close.
+			events_since_last_call();
 
 			assert_noop!(DataContribution::close_task(origin(CHARLIE), task), E::NotRequester);
 			assert_noop!(DataContribution::close_task(origin(BOB), 9), E::UnknownTask);
@@ -818,7 +979,7 @@ mod tasks {
 			assert_eq!(held(HoldReason::TaskBounty, BOB) + held(HoldReason::TaskDeposit, BOB), 0);
 			assert_eq!(
 				free(CHARLIE) + free(FERDIE),
-				2 * INITIAL_BALANCE - 2 * HOLDING_DEPOSIT + 2 * REWARD
+				2 * INITIAL_BALANCE - 2 * SHAREHOLDING_DEPOSIT + 2 * REWARD
 			);
 			assert!(Tasks::<Test>::get(task).is_none());
 			assert_eq!(Slots::<Test>::iter_prefix(task).count(), 0);
@@ -829,9 +990,10 @@ mod tasks {
 				"an open vote is not judged"
 			);
 			assert_eq!(Datasets::<Test>::get(id).unwrap().open_tasks, 0);
+			// Closing judges nobody: the open vote ends without a reputation change.
 			assert_eq!(
-				last_event(),
-				RuntimeEvent::DataContribution(Event::TaskClosed { task, accepted: 2, refunded })
+				events_since_last_call(),
+				vec![Event::TaskClosed { task, accepted: 2, refunded }]
 			);
 		});
 	}
@@ -874,11 +1036,14 @@ mod reviewers {
 			assert_noop!(DataContribution::unregister_reviewer(origin(DAVE)), E::NotReviewer);
 			assert_ok!(DataContribution::unregister_reviewer(origin(CHARLIE)));
 			assert_eq!(
-				last_event(),
-				RuntimeEvent::DataContribution(Event::ReviewerUnbonding {
-					reviewer: CHARLIE,
-					unlock_at: 1 + REVIEWER_COOLDOWN
-				})
+				events_since_last_call(),
+				vec![
+					reviewer_registered(CHARLIE),
+					Event::ReviewerUnbonding {
+						reviewer: CHARLIE,
+						unlock_at: 1 + REVIEWER_COOLDOWN
+					},
+				]
 			);
 			assert_noop!(
 				DataContribution::unregister_reviewer(origin(CHARLIE)),
@@ -890,6 +1055,10 @@ mod reviewers {
 			assert_ok!(DataContribution::withdraw_reviewer(origin(CHARLIE)));
 			assert!(Reviewers::<Test>::get(CHARLIE).is_none());
 			assert_eq!(free(CHARLIE), INITIAL_BALANCE);
+			assert_eq!(
+				events_since_last_call(),
+				vec![Event::ReviewerWithdrawn { reviewer: CHARLIE, bond: MIN_REVIEWER_BOND }]
+			);
 		});
 	}
 
@@ -935,6 +1104,24 @@ mod reviewers {
 				DataContribution::review_contribution(origin(CHARLIE), c, true),
 				E::ReviewerInactive
 			);
+			let wrong_vote = |contribution, reputation| {
+				vec![
+					contribution_submitted(contribution, id, BOB, 1),
+					Event::ContributionReviewed { contribution, reviewer: CHARLIE, approve: true },
+					Event::ReputationChanged { reviewer: CHARLIE, reputation },
+					Event::ContributionRejected { contribution, dataset: id, contributor: BOB },
+				]
+			};
+			assert_eq!(
+				events_since_last_call(),
+				[
+					vec![dataset_created(id, ALICE), reviewer_registered(CHARLIE)],
+					wrong_vote(0, INITIAL_REPUTATION - REPUTATION_PENALTY),
+					wrong_vote(1, INITIAL_REPUTATION - 2 * REPUTATION_PENALTY),
+					vec![contribution_submitted(c, id, BOB, 1)],
+				]
+				.concat()
+			);
 
 			let treasury_before = free(TREASURY);
 			assert_ok!(DataContribution::slash_reviewer(origin(DAVE), CHARLIE));
@@ -947,12 +1134,12 @@ mod reviewers {
 				(MIN_REVIEWER_BOND - slashed, INITIAL_REPUTATION)
 			);
 			assert_eq!(
-				last_event(),
-				RuntimeEvent::DataContribution(Event::ReviewerSlashed {
+				events_since_last_call(),
+				vec![Event::ReviewerSlashed {
 					reviewer: CHARLIE,
 					amount: slashed,
 					remaining_bond: MIN_REVIEWER_BOND - slashed
-				})
+				}]
 			);
 			// Below the minimum bond it still may not vote.
 			assert_noop!(
@@ -963,18 +1150,24 @@ mod reviewers {
 	}
 }
 
-mod holdings {
+mod shareholdings {
 	use super::*;
 
 	#[test]
-	fn only_an_empty_idle_holding_can_be_closed() {
+	fn only_an_empty_idle_share_record_can_be_closed() {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = create_dataset(ALICE);
 			assert_noop!(DataContribution::close_shareholding(origin(BOB), id), E::NoShareholding);
 			let c = submit(BOB, id, 1);
-			assert_noop!(DataContribution::close_shareholding(origin(BOB), id), E::ShareholdingInUse);
+			assert_noop!(
+				DataContribution::close_shareholding(origin(BOB), id),
+				E::ShareholdingInUse
+			);
 			assert_ok!(DataContribution::decide_contribution(origin(ALICE), c, true));
-			assert_noop!(DataContribution::close_shareholding(origin(BOB), id), E::ShareholdingInUse);
+			assert_noop!(
+				DataContribution::close_shareholding(origin(BOB), id),
+				E::ShareholdingInUse
+			);
 			assert_eq!(Datasets::<Test>::get(id).unwrap().holders, 1);
 
 			let task = open_task(ALICE, id);
@@ -984,11 +1177,27 @@ mod holdings {
 			assert_eq!(free(CHARLIE), INITIAL_BALANCE);
 			assert_eq!(Datasets::<Test>::get(id).unwrap().holders, 1);
 			assert_eq!(
-				last_event(),
-				RuntimeEvent::DataContribution(Event::ShareholdingClosed {
-					dataset: id,
-					holder: CHARLIE
-				})
+				events_since_last_call(),
+				vec![
+					dataset_created(id, ALICE),
+					contribution_submitted(c, id, BOB, 1),
+					Event::SharesMinted {
+						dataset: id,
+						holder: BOB,
+						shares: SHARES_PER_ITEM,
+						total: SHARES_PER_ITEM
+					},
+					Event::ContributionAccepted {
+						contribution: c,
+						dataset: id,
+						contributor: BOB,
+						shares: SHARES_PER_ITEM
+					},
+					task_opened(task, id, ALICE),
+					Event::SlotClaimed { task, item: 0, annotator: CHARLIE },
+					Event::TaskClosed { task, accepted: 0, refunded: BOUNTY },
+					Event::ShareholdingClosed { dataset: id, holder: CHARLIE },
+				]
 			);
 		});
 	}
@@ -1037,7 +1246,34 @@ fn try_state_catches_a_missing_hold() {
 			1,
 			Precision::Exact
 		));
-		assert!(DataContribution::do_try_state().is_err());
+		assert_eq!(
+			DataContribution::do_try_state(),
+			Err(sp_runtime::TryRuntimeError::Other(
+				"held bounties differ from the open tasks' remaining bounties"
+			))
+		);
+	});
+}
+
+#[test]
+fn try_state_catches_a_hold_under_a_reason_no_record_accounts_for() {
+	ExtBuilder::default().build().execute_with(|| {
+		let id = create_dataset(ALICE);
+		let _ = open_task(BOB, id);
+		assert_ok!(DataContribution::do_try_state());
+		// BOB has no contribution: any contribution deposit held from him is unaccounted for.
+		use frame_support::traits::fungible::MutateHold;
+		assert_ok!(Balances::hold(
+			&RuntimeHoldReason::DataContribution(HoldReason::ContributionDeposit),
+			&BOB,
+			1
+		));
+		assert_eq!(
+			DataContribution::do_try_state(),
+			Err(sp_runtime::TryRuntimeError::Other(
+				"held contribution deposits differ from the pending contributions"
+			))
+		);
 	});
 }
 
@@ -1237,24 +1473,14 @@ mod properties {
 				for op in &ops {
 					apply(op);
 				}
-				for record in System::events() {
-					let name = match record.event {
-						RuntimeEvent::DataContribution(Event::ItemAccepted { .. }) => {
-							"item accepted"
-						}
-						RuntimeEvent::DataContribution(Event::ItemRejected { .. }) => {
-							"item rejected"
-						}
-						RuntimeEvent::DataContribution(Event::ContributionAccepted { .. }) => {
-							"contribution accepted"
-						}
-						RuntimeEvent::DataContribution(Event::ContributionRejected { .. }) => {
-							"contribution rejected"
-						}
-						RuntimeEvent::DataContribution(Event::TaskClosed { .. }) => "task closed",
-						RuntimeEvent::DataContribution(Event::SlotReclaimed { .. }) => {
-							"slot reclaimed"
-						}
+				for event in events_since_last_call() {
+					let name = match event {
+						Event::ItemAccepted { .. } => "item accepted",
+						Event::ItemRejected { .. } => "item rejected",
+						Event::ContributionAccepted { .. } => "contribution accepted",
+						Event::ContributionRejected { .. } => "contribution rejected",
+						Event::TaskClosed { .. } => "task closed",
+						Event::SlotReclaimed { .. } => "slot reclaimed",
 						_ => continue,
 					};
 					*seen.entry(name).or_default() += 1;

@@ -240,7 +240,8 @@ pub struct AnnotationTask<T: Config> {
 	pub deposit: BalanceOf<T>,
 }
 
-/// The state of one item of a task. An item without a record is free to claim.
+/// An item's slot in a task: who works on the item and how far. An item without a slot is free
+/// to claim.
 #[derive(
 	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
 )]
