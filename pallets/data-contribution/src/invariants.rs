@@ -56,7 +56,8 @@ impl<T: Config> Pallet<T> {
 	///   bounties and bonds they account for;
 	/// - each task's remaining bounty is exactly the cost of its unaccepted items, its slot
 	///   counters match its slots, and no slot lies outside the task (a slot has one state by
-	///   construction: one record per item).
+	///   construction: one record per item);
+	/// - member counts match the member records, each with a role, within `MaxMembers`.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		type Key<T> = (DatasetId, AccountIdOf<T>);
 		let mut expected_pending: BTreeMap<Key<T>, u32> = BTreeMap::new();
@@ -87,6 +88,11 @@ impl<T: Config> Pallet<T> {
 			bump(&mut expected_pending, (c.dataset, c.contributor.clone()));
 			count_ballot(c.dataset, &c.ballot, &mut expected_pending);
 			add_held(HoldReason::ContributionDeposit, &c.contributor, c.deposit);
+			add_held(HoldReason::ContributionDeposit, &c.contributor, c.stake);
+			check(
+				c.item_count <= T::MaxItemsPerContribution::get(),
+				"contribution larger than the runtime allows",
+			)?;
 		}
 		for (task_id, task) in Tasks::<T>::iter() {
 			check(Datasets::<T>::contains_key(task.dataset), "task on an unknown dataset")?;
@@ -104,7 +110,7 @@ impl<T: Config> Pallet<T> {
 				task.remaining_bounty == per_item.saturating_mul(unaccepted.into()),
 				"remaining bounty differs from the cost of unaccepted items",
 			)?;
-			let (mut occupied, mut accepted) = (0u32, 0u32);
+			let (mut occupied, mut accepted, mut under_review) = (0u32, 0u32, 0u32);
 			for (item, slot) in Slots::<T>::iter_prefix(task_id) {
 				check(item < task.item_count, "slot outside its task")?;
 				occupied = occupied.saturating_add(1);
@@ -113,6 +119,7 @@ impl<T: Config> Pallet<T> {
 						bump(&mut expected_pending, (task.dataset, annotator));
 					}
 					Slot::Submitted { annotator, ballot, .. } => {
+						under_review = under_review.saturating_add(1);
 						bump(&mut expected_pending, (task.dataset, annotator));
 						count_ballot(task.dataset, &ballot, &mut expected_pending);
 					}
@@ -121,9 +128,20 @@ impl<T: Config> Pallet<T> {
 			}
 			check(occupied == task.occupied, "task occupied count differs from its slots")?;
 			check(accepted == task.accepted, "task accepted count differs from its slots")?;
+			check(
+				under_review == task.under_review,
+				"task count of results under review differs from its slots",
+			)?;
 		}
 		for (task_id, _, _) in Slots::<T>::iter() {
 			check(Tasks::<T>::contains_key(task_id), "slot of a closed task")?;
+		}
+
+		let mut members: BTreeMap<DatasetId, u32> = BTreeMap::new();
+		for (dataset, _, roles) in Members::<T>::iter() {
+			check(Datasets::<T>::contains_key(dataset), "member of an unknown dataset")?;
+			check(!roles.is_empty(), "a member record without a role")?;
+			bump(&mut members, dataset);
 		}
 
 		let mut totals: BTreeMap<DatasetId, (Shares, u32)> = BTreeMap::new();
@@ -157,6 +175,15 @@ impl<T: Config> Pallet<T> {
 				"open task count differs",
 			)?;
 			check(id < NextDatasetId::<T>::get(), "dataset id not below the next id")?;
+			check(
+				dataset.members == members.get(&id).copied().unwrap_or_default(),
+				"member count differs from the member records",
+			)?;
+			check(dataset.members <= T::MaxMembers::get(), "more members than allowed")?;
+			check(
+				dataset.rules.max_contribution_items <= T::MaxItemsPerContribution::get(),
+				"rules above the runtime's bound",
+			)?;
 		}
 
 		for (who, reviewer) in Reviewers::<T>::iter() {

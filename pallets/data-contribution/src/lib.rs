@@ -211,6 +211,30 @@ pub mod pallet {
 		/// Part of the bond a slash takes to the treasury.
 		#[pallet::constant]
 		type SlashFraction: Get<Perbill>;
+		/// Part of a slash paid to whoever triggered it (the rest goes to the treasury), so
+		/// that someone has a reason to report a reviewer below the floor.
+		#[pallet::constant]
+		type SlashReward: Get<Perbill>;
+
+		/// Stake held per contribution item on top of the contribution deposit: returned when
+		/// the contribution is accepted, withdrawn or expires, forfeited to the treasury when
+		/// it is rejected. Junk costs its submitter in proportion to the shares it claims.
+		#[pallet::constant]
+		type ContributionStakePerItem: Get<BalanceOf<Self>>;
+		/// Blocks after which anyone may expire an undecided contribution: no verdict, no
+		/// penalty, every voter's bond free again.
+		#[pallet::constant]
+		type ContributionTimeout: Get<BlockNumberFor<Self>>;
+		/// Blocks after a task's deadline during which results awaiting review keep the task
+		/// open, so delivered work gets its verdict.
+		#[pallet::constant]
+		type ReviewWindow: Get<BlockNumberFor<Self>>;
+		/// Blocks in a day, for the curator's daily caps.
+		#[pallet::constant]
+		type BlocksPerDay: Get<BlockNumberFor<Self>>;
+		/// Most accounts a curator may admit (as reviewer, requester or both) in one dataset.
+		#[pallet::constant]
+		type MaxMembers: Get<u32>;
 
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
@@ -260,6 +284,20 @@ pub mod pallet {
 	/// Registered reviewers.
 	#[pallet::storage]
 	pub type Reviewers<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Reviewer<T>>;
+
+	/// Accounts the curator admitted to a dataset: `(dataset, account) -> roles`. Only admitted
+	/// reviewers vote on the dataset's work and only admitted requesters (and the curator)
+	/// open tasks on it, so nobody mints shares without the dataset's own governance. Bounded
+	/// by `MaxMembers` per dataset; the dataset deposit covers the records.
+	#[pallet::storage]
+	pub type Members<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		DatasetId,
+		Blake2_128Concat,
+		T::AccountId,
+		Membership,
+	>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -340,6 +378,49 @@ pub mod pallet {
 			dataset: DatasetId,
 			/// Its contributor, whose contribution deposit was released.
 			contributor: T::AccountId,
+			/// The contributor's stake, forfeited to the treasury.
+			forfeited: BalanceOf<T>,
+		},
+		/// An undecided contribution expired: no verdict, its deposit and stake returned.
+		ContributionExpired {
+			/// The contribution, now removed from storage.
+			contribution: ContributionId,
+			/// Its dataset.
+			dataset: DatasetId,
+			/// Its contributor.
+			contributor: T::AccountId,
+		},
+		/// The curator admitted an account to a role in its dataset.
+		MemberAdmitted {
+			/// The dataset.
+			dataset: DatasetId,
+			/// The admitted account.
+			member: T::AccountId,
+			/// The role it may now take.
+			role: Role,
+		},
+		/// The curator withdrew an account's role in its dataset.
+		MemberDismissed {
+			/// The dataset.
+			dataset: DatasetId,
+			/// The account.
+			member: T::AccountId,
+			/// The role it may no longer take (its votes already cast still count).
+			role: Role,
+		},
+		/// The curator changed its dataset's rules.
+		RulesSet {
+			/// The dataset.
+			dataset: DatasetId,
+			/// The rules now in force.
+			rules: DatasetRules,
+		},
+		/// The curator removed an idle, empty share record (spam) and returned its deposit.
+		ShareholdingRemoved {
+			/// The dataset.
+			dataset: DatasetId,
+			/// The former holder, whose share record deposit was released.
+			holder: T::AccountId,
 		},
 		/// A contributor withdrew a pending contribution.
 		ContributionWithdrawn {
@@ -492,8 +573,12 @@ pub mod pallet {
 		ReviewerSlashed {
 			/// The reviewer, whose reputation restarts at `InitialReputation`.
 			reviewer: T::AccountId,
-			/// Moved from the bond to the treasury.
+			/// Taken from the bond in all: the reporter's reward plus the treasury's part.
 			amount: BalanceOf<T>,
+			/// Who triggered the slash (the reviewer itself when it withdrew below the floor).
+			reporter: T::AccountId,
+			/// The reporter's part of `amount` (`SlashReward`); the rest went to the treasury.
+			reporter_reward: BalanceOf<T>,
 			/// The bond still held.
 			remaining_bond: BalanceOf<T>,
 		},
@@ -588,6 +673,27 @@ pub mod pallet {
 		SharesOverflow,
 		/// A counter that cannot be exhausted in practice was exhausted.
 		CounterOverflow,
+		/// Only reviewers the curator admitted to the dataset may vote on its work.
+		NotDatasetReviewer,
+		/// Only the curator and requesters it admitted may open tasks on the dataset.
+		NotDatasetRequester,
+		/// The account already holds that role in the dataset.
+		AlreadyMember,
+		/// The account does not hold that role in the dataset.
+		NotMember,
+		/// The dataset has as many members as allowed.
+		TooManyMembers,
+		/// A task's required approvals may not be below the dataset's quorum.
+		QuorumBelowDataset,
+		/// The rules exceed the runtime's bounds or allow nothing.
+		InvalidRules,
+		/// The account reached the dataset's daily cap for this kind of work.
+		DailyCapReached,
+		/// Results await review: the task stays open until they have a verdict (or the review
+		/// window after the deadline has passed).
+		ItemsUnderReview,
+		/// The contribution has not been pending for `ContributionTimeout` blocks yet.
+		ContributionNotExpired,
 	}
 
 	#[pallet::hooks]
@@ -890,7 +996,8 @@ pub mod pallet {
 		}
 
 		/// Slash `SlashFraction` of the bond of a reviewer whose reputation fell below
-		/// `ReputationFloor` to the treasury; its reputation restarts at the initial value.
+		/// `ReputationFloor`: `SlashReward` of it to the caller, the rest to the treasury; the
+		/// reviewer's reputation restarts at the initial value.
 		///
 		/// - `origin`: signed; anyone.
 		/// - `reviewer`: the reviewer.
@@ -899,9 +1006,9 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			reviewer: AccountIdLookupOf<T>,
 		) -> DispatchResult {
-			ensure_signed(origin)?;
+			let reporter = ensure_signed(origin)?;
 			let reviewer = T::Lookup::lookup(reviewer)?;
-			Self::do_slash_reviewer(reviewer)
+			Self::do_slash_reviewer(reporter, reviewer)
 		}
 
 		/// Close the caller's empty share record in a dataset and release its deposit.
@@ -912,6 +1019,90 @@ pub mod pallet {
 		pub fn close_shareholding(origin: OriginFor<T>, dataset: DatasetId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_close_shareholding(who, dataset)
+		}
+
+		/// Admit an account to a role in the dataset: a reviewer (it also needs a bond, from
+		/// `register_reviewer`) votes on the dataset's work; a requester opens tasks on it.
+		///
+		/// - `origin`: signed; the dataset's curator.
+		/// - `dataset`: the dataset.
+		/// - `member`: the account admitted.
+		/// - `role`: `Reviewer` or `Requester`.
+		#[pallet::call_index(20)]
+		pub fn admit_member(
+			origin: OriginFor<T>,
+			dataset: DatasetId,
+			member: AccountIdLookupOf<T>,
+			role: Role,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let member = T::Lookup::lookup(member)?;
+			Self::do_admit_member(who, dataset, member, role)
+		}
+
+		/// Withdraw an account's role in the dataset. Votes it already cast still count.
+		///
+		/// - `origin`: signed; the dataset's curator.
+		/// - `dataset`: the dataset.
+		/// - `member`: the account.
+		/// - `role`: the role withdrawn.
+		#[pallet::call_index(21)]
+		pub fn dismiss_member(
+			origin: OriginFor<T>,
+			dataset: DatasetId,
+			member: AccountIdLookupOf<T>,
+			role: Role,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let member = T::Lookup::lookup(member)?;
+			Self::do_dismiss_member(who, dataset, member, role)
+		}
+
+		/// Set the dataset's rules: the largest contribution and the daily caps per account.
+		///
+		/// - `origin`: signed; the dataset's curator.
+		/// - `dataset`: the dataset.
+		/// - `rules`: every bound positive and within the runtime's (`MaxItemsPerContribution`).
+		#[pallet::call_index(22)]
+		pub fn set_rules(
+			origin: OriginFor<T>,
+			dataset: DatasetId,
+			rules: DatasetRules,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_set_rules(who, dataset, rules)
+		}
+
+		/// Expire a contribution undecided for `ContributionTimeout` blocks: no verdict and no
+		/// penalty; the contributor's deposit and stake are returned and every voter's vote is
+		/// closed, so no bond stays locked by work nobody decides.
+		///
+		/// - `origin`: signed; anyone.
+		/// - `contribution`: the contribution.
+		#[pallet::call_index(23)]
+		pub fn expire_contribution(
+			origin: OriginFor<T>,
+			contribution: ContributionId,
+		) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_expire_contribution(contribution)
+		}
+
+		/// Remove a share record with no shares and no pending work, returning its deposit to
+		/// its holder: the curator clears records that only occupy the dataset's `MaxHolders`.
+		///
+		/// - `origin`: signed; the dataset's curator.
+		/// - `dataset`: the dataset.
+		/// - `holder`: the record's holder.
+		#[pallet::call_index(24)]
+		pub fn remove_idle_shareholding(
+			origin: OriginFor<T>,
+			dataset: DatasetId,
+			holder: AccountIdLookupOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let holder = T::Lookup::lookup(holder)?;
+			Self::do_remove_idle_shareholding(who, dataset, holder)
 		}
 	}
 }

@@ -53,11 +53,17 @@ pub const REPUTATION_PENALTY: u32 = 30;
 pub const REPUTATION_REWARD: u32 = 5;
 pub const REPUTATION_FLOOR: u32 = 50;
 pub const TREASURY: AccountId = 999;
+pub const STAKE_PER_ITEM: Balance = 2;
+pub const CONTRIBUTION_TIMEOUT: u64 = 500;
+pub const REVIEW_WINDOW: u64 = 50;
+pub const BLOCKS_PER_DAY: u64 = 1_000;
+pub const MAX_MEMBERS: u32 = 8;
 
 parameter_types! {
 	pub const Treasury: AccountId = TREASURY;
 	pub const ReviewerShare: Perbill = Perbill::from_percent(10);
 	pub const SlashFraction: Perbill = Perbill::from_percent(20);
+	pub const SlashReward: Perbill = Perbill::from_percent(25);
 }
 
 impl pallet_data_contribution::Config for Test {
@@ -90,6 +96,12 @@ impl pallet_data_contribution::Config for Test {
 	type ReputationPenalty = ConstU32<REPUTATION_PENALTY>;
 	type ReputationFloor = ConstU32<REPUTATION_FLOOR>;
 	type SlashFraction = SlashFraction;
+	type SlashReward = SlashReward;
+	type ContributionStakePerItem = ConstU128<STAKE_PER_ITEM>;
+	type ContributionTimeout = ConstU64<CONTRIBUTION_TIMEOUT>;
+	type ReviewWindow = ConstU64<REVIEW_WINDOW>;
+	type BlocksPerDay = ConstU64<BLOCKS_PER_DAY>;
+	type MaxMembers = ConstU32<MAX_MEMBERS>;
 	type WeightInfo = ();
 }
 

@@ -59,7 +59,25 @@ fn create_dataset_with(
 		bounded(b"CC-BY-4.0"),
 		terms,
 	)?;
+	admit_every_test_account(id);
 	Ok(id)
+}
+
+/// The accounts these tests work with, admitted by the curator as reviewers and requesters.
+const MEMBERS: [AccountId; 7] = [ALICE, BOB, CHARLIE, DAVE, EVE, FERDIE, POOR];
+
+/// Opens a dataset to every test account, as if its curator had admitted each to both roles:
+/// these tests are about contributions, tasks and reviews, so they start from a dataset whose
+/// governance admits everyone. Admission itself (`admit_member`, `dismiss_member`) and what it
+/// keeps out are tested in `governance` and in `attacks`; this writes the same records without
+/// the events those calls emit, so each test's event list stays about its own subject.
+fn admit_every_test_account(dataset: DatasetId) {
+	for who in MEMBERS {
+		Members::<Test>::insert(dataset, who, Membership { reviewer: true, requester: true });
+	}
+	Datasets::<Test>::mutate(dataset, |record| {
+		record.as_mut().unwrap().members = MEMBERS.len() as u32;
+	});
 }
 
 fn create_dataset(curator: AccountId) -> DatasetId {
@@ -328,11 +346,19 @@ mod contributions {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = create_dataset(ALICE);
 			let first = submit(BOB, id, 5);
-			assert_eq!(held(HoldReason::ContributionDeposit, BOB), CONTRIBUTION_DEPOSIT);
+			// The record's deposit and a stake on each of the five items.
+			assert_eq!(
+				held(HoldReason::ContributionDeposit, BOB),
+				CONTRIBUTION_DEPOSIT + 5 * STAKE_PER_ITEM
+			);
 			assert_eq!(held(HoldReason::ShareholdingDeposit, BOB), SHAREHOLDING_DEPOSIT);
 			let second = submit(BOB, id, 2);
 			assert_eq!(second, first + 1);
-			assert_eq!(held(HoldReason::ContributionDeposit, BOB), 2 * CONTRIBUTION_DEPOSIT);
+			let staked = 7 * STAKE_PER_ITEM;
+			assert_eq!(
+				held(HoldReason::ContributionDeposit, BOB),
+				2 * CONTRIBUTION_DEPOSIT + staked
+			);
 			assert_eq!(
 				held(HoldReason::ShareholdingDeposit, BOB),
 				SHAREHOLDING_DEPOSIT,
@@ -340,7 +366,7 @@ mod contributions {
 			);
 			assert_eq!(
 				free(BOB),
-				INITIAL_BALANCE - 2 * CONTRIBUTION_DEPOSIT - SHAREHOLDING_DEPOSIT
+				INITIAL_BALANCE - 2 * CONTRIBUTION_DEPOSIT - staked - SHAREHOLDING_DEPOSIT
 			);
 			let holding = Shareholdings::<Test>::get(id, BOB).unwrap();
 			assert_eq!((holding.shares, holding.pending), (0, 2));
@@ -457,12 +483,19 @@ mod contributions {
 				vec![
 					dataset_created(id, ALICE),
 					contribution_submitted(c, id, BOB, 5),
-					Event::ContributionRejected { contribution: c, dataset: id, contributor: BOB },
+					Event::ContributionRejected {
+						contribution: c,
+						dataset: id,
+						contributor: BOB,
+						forfeited: 5 * STAKE_PER_ITEM,
+					},
 				]
 			);
-			// The empty share record can be closed for its deposit.
+			// The stake on the five items went to the treasury; the empty share record can be
+			// closed for its deposit.
+			assert_eq!(free(TREASURY), EXISTENTIAL_DEPOSIT + 5 * STAKE_PER_ITEM);
 			assert_ok!(DataContribution::close_shareholding(origin(BOB), id));
-			assert_eq!(free(BOB), INITIAL_BALANCE);
+			assert_eq!(free(BOB), INITIAL_BALANCE - 5 * STAKE_PER_ITEM);
 		});
 	}
 
@@ -502,12 +535,14 @@ mod contributions {
 			assert_eq!(reputation(CHARLIE), INITIAL_REPUTATION + REPUTATION_REWARD);
 			assert_eq!(reputation(DAVE), INITIAL_REPUTATION + REPUTATION_REWARD);
 			assert_eq!(reputation(EVE), INITIAL_REPUTATION - REPUTATION_PENALTY);
-			for r in [CHARLIE, DAVE, EVE] {
+			// Approving reviewers of a contribution earn `ReviewerShare` (10%) of its shares, as
+			// reviewers of task items do; the outvoted reviewer earns none.
+			for (r, earned) in [(CHARLIE, 20), (DAVE, 20), (EVE, 0)] {
 				assert_eq!(Reviewers::<Test>::get(r).unwrap().open_votes, 0);
-				// Reviewers of contributions open a share record but earn no contribution shares.
 				assert_eq!(Shareholdings::<Test>::get(id, r).unwrap().pending, 0);
-				assert_eq!(shares(id, r), 0);
+				assert_eq!(shares(id, r), earned);
 			}
+			assert_eq!(DataContribution::total_shares(id), 240);
 		});
 	}
 
@@ -968,8 +1003,14 @@ mod tasks {
 
 			assert_noop!(DataContribution::close_task(origin(CHARLIE), task), E::NotRequester);
 			assert_noop!(DataContribution::close_task(origin(BOB), 9), E::UnknownTask);
+			// A result awaits review: it keeps the task open, for the requester too, until the
+			// review window after the deadline has passed.
+			assert_noop!(DataContribution::close_task(origin(BOB), task), E::ItemsUnderReview);
+			run_to_block(DEADLINE + REVIEW_WINDOW);
+			assert_noop!(DataContribution::close_task(origin(CHARLIE), task), E::ItemsUnderReview);
+			run_to_block(DEADLINE + REVIEW_WINDOW + 1);
 			let bob_before = free(BOB);
-			assert_ok!(DataContribution::close_task(origin(BOB), task));
+			assert_ok!(DataContribution::close_task(origin(CHARLIE), task));
 
 			let paid = 2 * PER_ITEM;
 			let refunded = BOUNTY - paid;
@@ -1109,7 +1150,12 @@ mod reviewers {
 					contribution_submitted(contribution, id, BOB, 1),
 					Event::ContributionReviewed { contribution, reviewer: CHARLIE, approve: true },
 					Event::ReputationChanged { reviewer: CHARLIE, reputation },
-					Event::ContributionRejected { contribution, dataset: id, contributor: BOB },
+					Event::ContributionRejected {
+						contribution,
+						dataset: id,
+						contributor: BOB,
+						forfeited: STAKE_PER_ITEM,
+					},
 				]
 			};
 			assert_eq!(
@@ -1124,9 +1170,14 @@ mod reviewers {
 			);
 
 			let treasury_before = free(TREASURY);
+			let reporter_before = free(DAVE);
 			assert_ok!(DataContribution::slash_reviewer(origin(DAVE), CHARLIE));
 			let slashed = Perbill::from_percent(20) * MIN_REVIEWER_BOND;
-			assert_eq!(free(TREASURY), treasury_before + slashed);
+			// The reporter is paid a quarter of the slash for reporting it; the rest is the
+			// treasury's.
+			let reward = Perbill::from_percent(25) * slashed;
+			assert_eq!(free(DAVE), reporter_before + reward);
+			assert_eq!(free(TREASURY), treasury_before + slashed - reward);
 			assert_eq!(held(HoldReason::ReviewerBond, CHARLIE), MIN_REVIEWER_BOND - slashed);
 			let reviewer = Reviewers::<Test>::get(CHARLIE).unwrap();
 			assert_eq!(
@@ -1138,6 +1189,8 @@ mod reviewers {
 				vec![Event::ReviewerSlashed {
 					reviewer: CHARLIE,
 					amount: slashed,
+					reporter: DAVE,
+					reporter_reward: reward,
 					remaining_bond: MIN_REVIEWER_BOND - slashed
 				}]
 			);
@@ -1146,6 +1199,126 @@ mod reviewers {
 				DataContribution::review_contribution(origin(CHARLIE), c, true),
 				E::ReviewerInactive
 			);
+		});
+	}
+}
+
+mod governance {
+	use super::*;
+
+	#[test]
+	fn the_curator_admits_and_dismisses_members_by_role() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = NextDatasetId::<Test>::get();
+			assert_ok!(DataContribution::create_dataset(
+				origin(ALICE),
+				bounded(b"d"),
+				ContentHash::zero(),
+				bounded(b"s"),
+				bounded(b"l"),
+				terms()
+			));
+			let admit = |who, role| DataContribution::admit_member(origin(ALICE), id, who, role);
+			assert_noop!(
+				DataContribution::admit_member(origin(BOB), id, CHARLIE, Role::Reviewer),
+				E::NotCurator
+			);
+			assert_noop!(
+				DataContribution::admit_member(origin(ALICE), 9, CHARLIE, Role::Reviewer),
+				E::UnknownDataset
+			);
+			assert_ok!(admit(CHARLIE, Role::Reviewer));
+			assert_noop!(admit(CHARLIE, Role::Reviewer), E::AlreadyMember);
+			// A second role is the same record.
+			assert_ok!(admit(CHARLIE, Role::Requester));
+			assert_eq!(
+				Members::<Test>::get(id, CHARLIE),
+				Some(Membership { reviewer: true, requester: true })
+			);
+			assert_eq!(Datasets::<Test>::get(id).unwrap().members, 1);
+			for who in 100..100 + MAX_MEMBERS as u64 - 1 {
+				assert_ok!(admit(who, Role::Reviewer));
+			}
+			assert_noop!(admit(DAVE, Role::Reviewer), E::TooManyMembers);
+
+			let dismiss =
+				|who, role| DataContribution::dismiss_member(origin(ALICE), id, who, role);
+			assert_noop!(dismiss(DAVE, Role::Reviewer), E::NotMember);
+			assert_ok!(dismiss(CHARLIE, Role::Reviewer));
+			assert_noop!(dismiss(CHARLIE, Role::Reviewer), E::NotMember);
+			assert_eq!(Datasets::<Test>::get(id).unwrap().members, MAX_MEMBERS);
+			assert_ok!(dismiss(CHARLIE, Role::Requester));
+			assert_eq!(Members::<Test>::get(id, CHARLIE), None, "no role left, no record");
+			assert_eq!(Datasets::<Test>::get(id).unwrap().members, MAX_MEMBERS - 1);
+			assert_ok!(admit(DAVE, Role::Requester));
+
+			let events = events_since_last_call();
+			assert_eq!(events.len(), 1 + 2 + (MAX_MEMBERS as usize - 1) + 2 + 1);
+			assert_eq!(
+				events[1..3],
+				[
+					Event::MemberAdmitted { dataset: id, member: CHARLIE, role: Role::Reviewer },
+					Event::MemberAdmitted { dataset: id, member: CHARLIE, role: Role::Requester },
+				]
+			);
+			assert_eq!(
+				events[events.len() - 3..],
+				[
+					Event::MemberDismissed { dataset: id, member: CHARLIE, role: Role::Reviewer },
+					Event::MemberDismissed { dataset: id, member: CHARLIE, role: Role::Requester },
+					Event::MemberAdmitted { dataset: id, member: DAVE, role: Role::Requester },
+				]
+			);
+		});
+	}
+
+	#[test]
+	fn a_dismissed_reviewer_votes_no_more() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = create_dataset(ALICE);
+			register(CHARLIE);
+			let c = submit(BOB, id, 1);
+			assert_ok!(DataContribution::dismiss_member(origin(ALICE), id, CHARLIE, Role::Reviewer));
+			assert_noop!(
+				DataContribution::review_contribution(origin(CHARLIE), c, true),
+				E::NotDatasetReviewer
+			);
+		});
+	}
+
+	#[test]
+	fn rules_stay_within_the_runtimes_bounds() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = create_dataset(ALICE);
+			let max = <<Test as Config>::MaxItemsPerContribution as frame_support::traits::Get<u32>>::get();
+			assert_eq!(
+				Datasets::<Test>::get(id).unwrap().rules,
+				DatasetRules {
+					max_contribution_items: max,
+					contribution_items_per_day: max,
+					annotations_per_day: MAX_ITEMS_PER_TASK,
+				},
+				"a new dataset is as open as the runtime allows"
+			);
+			let valid = DatasetRules {
+				max_contribution_items: max,
+				contribution_items_per_day: 1,
+				annotations_per_day: 1,
+			};
+			for invalid in [
+				DatasetRules { max_contribution_items: 0, ..valid },
+				DatasetRules { max_contribution_items: max + 1, ..valid },
+				DatasetRules { contribution_items_per_day: 0, ..valid },
+				DatasetRules { annotations_per_day: 0, ..valid },
+			] {
+				assert_noop!(
+					DataContribution::set_rules(origin(ALICE), id, invalid),
+					E::InvalidRules
+				);
+			}
+			events_since_last_call();
+			assert_ok!(DataContribution::set_rules(origin(ALICE), id, valid));
+			assert_eq!(events_since_last_call(), vec![Event::RulesSet { dataset: id, rules: valid }]);
 		});
 	}
 }

@@ -68,6 +68,94 @@ pub struct DatasetTerms {
 	pub contribution_quorum: u32,
 }
 
+/// Rules the curator sets and may change: how much work one account may bring at once and per
+/// day. They bound what any contributor or annotator can claim, so that even admitted
+/// reviewers who collude can mint only a bounded amount of shares per day.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct DatasetRules {
+	/// Most items in one contribution (at most the runtime's `MaxItemsPerContribution`).
+	pub max_contribution_items: u32,
+	/// Most contribution items one account may submit per day.
+	pub contribution_items_per_day: u32,
+	/// Most annotation results one account may submit per day.
+	pub annotations_per_day: u32,
+}
+
+/// What the curator admits an account to do in its dataset.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum Role {
+	/// Vote on contributions and task items (with a bond registered as a reviewer).
+	Reviewer,
+	/// Open annotation tasks.
+	Requester,
+}
+
+/// The roles an admitted account holds in a dataset.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct Membership {
+	/// May vote on the dataset's contributions and task items.
+	pub reviewer: bool,
+	/// May open annotation tasks on the dataset.
+	pub requester: bool,
+}
+
+impl Membership {
+	/// Whether the membership includes `role`.
+	pub fn has(&self, role: Role) -> bool {
+		match role {
+			Role::Reviewer => self.reviewer,
+			Role::Requester => self.requester,
+		}
+	}
+
+	/// Grants or withdraws `role`.
+	pub fn set(&mut self, role: Role, granted: bool) {
+		match role {
+			Role::Reviewer => self.reviewer = granted,
+			Role::Requester => self.requester = granted,
+		}
+	}
+
+	/// Whether no role is left.
+	pub fn is_empty(&self) -> bool {
+		!self.reviewer && !self.requester
+	}
+}
+
 /// A dataset: a curated pool of items whose contributors share its royalties.
 #[derive(
 	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
@@ -91,6 +179,10 @@ pub struct Dataset<T: Config> {
 	pub pending_contributions: u32,
 	/// Annotation tasks not yet closed.
 	pub open_tasks: u32,
+	/// Accounts the curator admitted as reviewers or requesters (`Members`).
+	pub members: u32,
+	/// The curator's rules for contributions and annotations.
+	pub rules: DatasetRules,
 	/// A frozen dataset accepts no new contributions and no new tasks.
 	pub frozen: bool,
 	/// The curator's held deposit for this record.
@@ -112,6 +204,12 @@ pub struct Shareholding<T: Config> {
 	pub pending: u32,
 	/// The holder's held deposit for this record.
 	pub deposit: BalanceOf<T>,
+	/// The day (`block / BlocksPerDay`) the counters below count.
+	pub day: u32,
+	/// Contribution items submitted that day.
+	pub contributed_today: u32,
+	/// Annotation results submitted that day.
+	pub annotated_today: u32,
 }
 
 /// The outcome of a ballot.
@@ -205,8 +303,13 @@ pub struct Contribution<T: Config> {
 	pub item_count: u32,
 	/// Reviewer votes so far.
 	pub ballot: Ballot<T>,
-	/// The contributor's held deposit for this record.
+	/// The contributor's held deposit for this record, returned whatever the outcome.
 	pub deposit: BalanceOf<T>,
+	/// The contributor's stake on its items (`ContributionStakePerItem` each), returned on
+	/// acceptance, withdrawal or expiry and forfeited to the treasury on rejection.
+	pub stake: BalanceOf<T>,
+	/// When it was submitted; `ContributionTimeout` blocks later anyone may expire it.
+	pub submitted_at: BlockNumberFor<T>,
 }
 
 /// An annotation task: `item_count` items to label, paid from a held bounty.
@@ -232,6 +335,9 @@ pub struct AnnotationTask<T: Config> {
 	pub deadline: BlockNumberFor<T>,
 	/// Items with a slot record (claimed, submitted or accepted).
 	pub occupied: u32,
+	/// Items whose result awaits review: while there are any, the requester may not close the
+	/// task, and nobody may before the deadline plus the `ReviewWindow`.
+	pub under_review: u32,
 	/// Items accepted.
 	pub accepted: u32,
 	/// Bounty still held from the requester.

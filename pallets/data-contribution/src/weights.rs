@@ -57,6 +57,11 @@ pub trait WeightInfo {
 	fn withdraw_reviewer() -> Weight;
 	fn slash_reviewer() -> Weight;
 	fn close_shareholding() -> Weight;
+	fn admit_member() -> Weight;
+	fn dismiss_member() -> Weight;
+	fn set_rules() -> Weight;
+	fn expire_contribution() -> Weight;
+	fn remove_idle_shareholding() -> Weight;
 }
 
 /// Measured weights, with the runtime's database weights.
@@ -363,6 +368,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
+	fn admit_member() -> Weight {
+		Weight::zero() // PLACEHOLDER-UNTIL-BENCHMARKED
+	}
+	fn dismiss_member() -> Weight {
+		Weight::zero() // PLACEHOLDER-UNTIL-BENCHMARKED
+	}
+	fn set_rules() -> Weight {
+		Weight::zero() // PLACEHOLDER-UNTIL-BENCHMARKED
+	}
+	fn expire_contribution() -> Weight {
+		Weight::zero() // PLACEHOLDER-UNTIL-BENCHMARKED
+	}
+	fn remove_idle_shareholding() -> Weight {
+		Weight::zero() // PLACEHOLDER-UNTIL-BENCHMARKED
+	}
 }
 
 /// The same measurements with RocksDB's database weights, for tests and mocks.
@@ -470,5 +490,20 @@ impl WeightInfo for () {
 		Weight::from_parts(2_754_906_000, 3849)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	fn admit_member() -> Weight {
+		Weight::zero() // PLACEHOLDER-UNTIL-BENCHMARKED
+	}
+	fn dismiss_member() -> Weight {
+		Weight::zero() // PLACEHOLDER-UNTIL-BENCHMARKED
+	}
+	fn set_rules() -> Weight {
+		Weight::zero() // PLACEHOLDER-UNTIL-BENCHMARKED
+	}
+	fn expire_contribution() -> Weight {
+		Weight::zero() // PLACEHOLDER-UNTIL-BENCHMARKED
+	}
+	fn remove_idle_shareholding() -> Weight {
+		Weight::zero() // PLACEHOLDER-UNTIL-BENCHMARKED
 	}
 }

@@ -31,7 +31,14 @@ impl<T: Config> Pallet<T> {
 				Shareholdings::<T>::insert(
 					dataset,
 					who,
-					Shareholding { shares: 0, pending: 1, deposit },
+					Shareholding {
+						shares: 0,
+						pending: 1,
+						deposit,
+						day: 0,
+						contributed_today: 0,
+						annotated_today: 0,
+					},
 				);
 			}
 		}

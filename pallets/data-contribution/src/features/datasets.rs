@@ -27,6 +27,8 @@ impl<T: Config> Pallet<T> {
 				holders: 0,
 				pending_contributions: 0,
 				open_tasks: 0,
+				members: 0,
+				rules: Self::default_rules(),
 				frozen: false,
 				deposit,
 			},
@@ -89,7 +91,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Changes a dataset on behalf of its curator; any error leaves it untouched.
-	fn mutate_as_curator(
+	pub(crate) fn mutate_as_curator(
 		who: &T::AccountId,
 		dataset: DatasetId,
 		change: impl FnOnce(&mut Dataset<T>) -> DispatchResult,

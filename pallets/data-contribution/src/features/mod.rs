@@ -7,9 +7,11 @@
 //! - [`tasks`]: annotation tasks, their item slots, reviews, payouts and closing.
 //! - [`reviewers`]: bonds, leaving, and slashing reviewers below the reputation floor.
 //! - [`shareholdings`]: closing an empty share record.
+//! - [`governance`]: the curator's members (reviewers, requesters) and rules.
 
 pub(crate) mod contributions;
 pub(crate) mod datasets;
+pub(crate) mod governance;
 pub(crate) mod reviewers;
 pub(crate) mod shareholdings;
 pub(crate) mod tasks;

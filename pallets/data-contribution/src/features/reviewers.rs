@@ -50,35 +50,69 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::CooldownNotOver
 		);
 		ensure!(reviewer.open_votes == 0, Error::<T>::OpenVotes);
-		Self::release(HoldReason::ReviewerBond, &who, reviewer.bond);
+		// Leaving must not dodge a slash that is due: a reviewer below the floor is slashed
+		// first (it reports itself, so the whole slash goes to the treasury).
+		let due = T::SlashFraction::get().mul_floor(reviewer.bond);
+		let bond = if reviewer.reputation < T::ReputationFloor::get() && !due.is_zero() {
+			Self::slash(&who, &who, reviewer)?.bond
+		} else {
+			reviewer.bond
+		};
+		Self::release(HoldReason::ReviewerBond, &who, bond);
 		Reviewers::<T>::remove(&who);
-		Self::deposit_event(Event::ReviewerWithdrawn { reviewer: who, bond: reviewer.bond });
+		Self::deposit_event(Event::ReviewerWithdrawn { reviewer: who, bond });
 		Ok(())
 	}
 
-	pub(crate) fn do_slash_reviewer(who: T::AccountId) -> DispatchResult {
-		let mut reviewer = Reviewers::<T>::get(&who).ok_or(Error::<T>::NotReviewer)?;
+	pub(crate) fn do_slash_reviewer(reporter: T::AccountId, who: T::AccountId) -> DispatchResult {
+		let reviewer = Reviewers::<T>::get(&who).ok_or(Error::<T>::NotReviewer)?;
 		ensure!(reviewer.reputation < T::ReputationFloor::get(), Error::<T>::ReputationAboveFloor);
+		let reviewer = Self::slash(&reporter, &who, reviewer)?;
+		Reviewers::<T>::insert(&who, reviewer);
+		Ok(())
+	}
+
+	/// Takes `SlashFraction` of a reviewer's bond: `SlashReward` of it to `reporter` (unless the
+	/// reviewer reports itself), the rest to the treasury; its reputation restarts at the
+	/// initial value. Returns the updated record for the caller to store or remove.
+	fn slash(
+		reporter: &T::AccountId,
+		who: &T::AccountId,
+		mut reviewer: Reviewer<T>,
+	) -> Result<Reviewer<T>, DispatchError> {
 		let amount = T::SlashFraction::get().mul_floor(reviewer.bond);
 		ensure!(!amount.is_zero(), Error::<T>::NothingToSlash);
-		let slashed = T::Currency::transfer_on_hold(
-			&HoldReason::ReviewerBond.into(),
-			&who,
-			&T::TreasuryAccount::get(),
-			amount,
+		let reporter_reward =
+			if reporter == who { Zero::zero() } else { T::SlashReward::get().mul_floor(amount) };
+		let reason = HoldReason::ReviewerBond.into();
+		let to_reporter = T::Currency::transfer_on_hold(
+			&reason,
+			who,
+			reporter,
+			reporter_reward,
 			Precision::Exact,
 			Restriction::Free,
 			Fortitude::Force,
 		)?;
+		let to_treasury = T::Currency::transfer_on_hold(
+			&reason,
+			who,
+			&T::TreasuryAccount::get(),
+			amount.saturating_sub(to_reporter),
+			Precision::Exact,
+			Restriction::Free,
+			Fortitude::Force,
+		)?;
+		let slashed = to_reporter.saturating_add(to_treasury);
 		reviewer.bond = reviewer.bond.saturating_sub(slashed);
 		reviewer.reputation = T::InitialReputation::get();
-		let remaining_bond = reviewer.bond;
-		Reviewers::<T>::insert(&who, reviewer);
 		Self::deposit_event(Event::ReviewerSlashed {
-			reviewer: who,
+			reviewer: who.clone(),
 			amount: slashed,
-			remaining_bond,
+			reporter: reporter.clone(),
+			reporter_reward: to_reporter,
+			remaining_bond: reviewer.bond,
 		});
-		Ok(())
+		Ok(reviewer)
 	}
 }

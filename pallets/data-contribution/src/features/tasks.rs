@@ -11,7 +11,7 @@ use frame_support::{
 	},
 };
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::traits::{CheckedAdd, CheckedMul, Saturating};
+use sp_runtime::traits::{CheckedAdd, CheckedMul, Saturating, Zero};
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_open_task(
@@ -29,6 +29,14 @@ impl<T: Config> Pallet<T> {
 		);
 		let mut record = Datasets::<T>::get(dataset).ok_or(Error::<T>::UnknownDataset)?;
 		ensure!(!record.frozen, Error::<T>::DatasetFrozen);
+		ensure!(
+			record.curator == who || Self::is_member(dataset, &who, Role::Requester),
+			Error::<T>::NotDatasetRequester
+		);
+		ensure!(
+			terms.required_approvals >= record.terms.contribution_quorum,
+			Error::<T>::QuorumBelowDataset
+		);
 		ensure!(record.open_tasks < T::MaxOpenTasks::get(), Error::<T>::TooManyOpenTasks);
 
 		let per_item = Self::cost_per_item(
@@ -67,6 +75,7 @@ impl<T: Config> Pallet<T> {
 				required_approvals: terms.required_approvals,
 				deadline: terms.deadline,
 				occupied: 0,
+				under_review: 0,
 				accepted: 0,
 				remaining_bounty: bounty,
 				deposit,
@@ -108,7 +117,7 @@ impl<T: Config> Pallet<T> {
 		item: ItemIndex,
 		result_hash: ContentHash,
 	) -> DispatchResult {
-		let task = Tasks::<T>::get(id).ok_or(Error::<T>::UnknownTask)?;
+		let mut task = Tasks::<T>::get(id).ok_or(Error::<T>::UnknownTask)?;
 		ensure!(item < task.item_count, Error::<T>::UnknownItem);
 		ensure!(
 			frame_system::Pallet::<T>::block_number() <= task.deadline,
@@ -120,6 +129,10 @@ impl<T: Config> Pallet<T> {
 			}
 			_ => return Err(Error::<T>::NotClaimed.into()),
 		}
+		let rules = Datasets::<T>::get(task.dataset).ok_or(Error::<T>::UnknownDataset)?.rules;
+		Self::count_daily_work(task.dataset, &who, 1, rules.annotations_per_day, false)?;
+		task.under_review = task.under_review.saturating_add(1);
+		Tasks::<T>::insert(id, task);
 		Slots::<T>::insert(
 			id,
 			item,
@@ -142,10 +155,17 @@ impl<T: Config> Pallet<T> {
 		else {
 			return Err(Error::<T>::NotSubmitted.into());
 		};
-		ensure!(annotator != who, Error::<T>::SelfReview);
+		// The requester judging its own task could approve junk it planted or reject work to
+		// keep the bounty.
+		ensure!(annotator != who && task.requester != who, Error::<T>::SelfReview);
 		ensure!(!ballot.has_voted(&who), Error::<T>::AlreadyVoted);
 		let mut record = Datasets::<T>::get(task.dataset).ok_or(Error::<T>::UnknownDataset)?;
+		ensure!(Self::is_member(task.dataset, &who, Role::Reviewer), Error::<T>::NotDatasetReviewer);
 		let mut reviewer = Self::active_reviewer(&who)?;
+		// Reputation follows paid reviews only: a task that pays reviewers nothing cannot be
+		// used to farm it.
+		let paid_review = !task.reviewer_fee.is_zero();
+		let judged = |verdict: Verdict| paid_review.then_some(verdict);
 
 		let verdict = ballot
 			.cast(who.clone(), approve, task.required_approvals)
@@ -171,8 +191,9 @@ impl<T: Config> Pallet<T> {
 					Self::mint(task.dataset, &mut record, approver, reviewer_shares)?;
 				}
 				Self::close_pending(task.dataset, &annotator);
-				Self::close_ballot(task.dataset, &ballot, Some(Verdict::Accepted));
+				Self::close_ballot(task.dataset, &ballot, judged(Verdict::Accepted));
 				task.accepted = task.accepted.saturating_add(1);
+				task.under_review = task.under_review.saturating_sub(1);
 				// The slot stays, as accepted, so the item is never claimed or paid again.
 				Slots::<T>::insert(
 					id,
@@ -191,9 +212,10 @@ impl<T: Config> Pallet<T> {
 			}
 			Some(Verdict::Rejected) => {
 				Self::close_pending(task.dataset, &annotator);
-				Self::close_ballot(task.dataset, &ballot, Some(Verdict::Rejected));
+				Self::close_ballot(task.dataset, &ballot, judged(Verdict::Rejected));
 				// Removing the slot frees the item for another annotator.
 				task.occupied = task.occupied.saturating_sub(1);
+				task.under_review = task.under_review.saturating_sub(1);
 				Slots::<T>::remove(id, item);
 				Self::deposit_event(Event::ItemRejected { task: id, item, annotator });
 			}
@@ -227,6 +249,12 @@ impl<T: Config> Pallet<T> {
 		let task = Tasks::<T>::get(id).ok_or(Error::<T>::UnknownTask)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(who == task.requester || now > task.deadline, Error::<T>::NotRequester);
+		// Delivered results get their review: only once the review window after the deadline
+		// has passed may a task with results awaiting a verdict close (voiding them unjudged).
+		ensure!(
+			task.under_review == 0 || now > task.deadline.saturating_add(T::ReviewWindow::get()),
+			Error::<T>::ItemsUnderReview
+		);
 		let mut record = Datasets::<T>::get(task.dataset).ok_or(Error::<T>::UnknownDataset)?;
 
 		let mut removed: u32 = 0;
