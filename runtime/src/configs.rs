@@ -3,7 +3,7 @@
 use crate::{
 	deposit, AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo,
 	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
-	RuntimeTask, System, DAYS, EXISTENTIAL_DEPOSIT, HOURS, SLOT_DURATION, SS58_PREFIX, UNIT,
+	RuntimeTask, System, DAYS, EXISTENTIAL_DEPOSIT, HOURS, MILLI_UNIT, SLOT_DURATION, SS58_PREFIX, UNIT,
 	VERSION,
 };
 use codec::MaxEncodedLen;
@@ -141,8 +141,18 @@ parameter_types! {
 	pub const TreasuryPalletId: PalletId = PalletId(*b"py/trsry");
 	pub TreasuryAccount: AccountId = TreasuryPalletId::get().into_account_truncating();
 
-	pub DatasetDeposit: Balance =
-		deposit(1, pallet_data_contribution::Dataset::<Runtime>::max_encoded_len() as u32);
+	/// Covers the dataset record and every member record its curator may add (`MaxMembers`:
+	/// a 36-byte key each beyond the hashers, and the roles).
+	pub DatasetDeposit: Balance = deposit(
+		1 + MAX_DATASET_MEMBERS,
+		pallet_data_contribution::Dataset::<Runtime>::max_encoded_len() as u32
+			+ MAX_DATASET_MEMBERS
+				* (36 + pallet_data_contribution::Membership::max_encoded_len() as u32),
+	);
+	/// Staked per contribution item: forfeited when the contribution is rejected.
+	pub const ContributionStakePerItem: Balance = 10 * MILLI_UNIT;
+	/// Part of a slash paid to whoever reports the reviewer.
+	pub const SlashReward: Perbill = Perbill::from_percent(10);
 	pub ContributionDeposit: Balance =
 		deposit(1, pallet_data_contribution::Contribution::<Runtime>::max_encoded_len() as u32);
 	pub ShareholdingDeposit: Balance =
@@ -158,6 +168,9 @@ parameter_types! {
 	/// A slash of a reviewer below the reputation floor takes a tenth of its bond.
 	pub const ReviewerSlash: Perbill = Perbill::from_percent(10);
 }
+
+/// Most accounts a curator may admit to one dataset (reviewers and requesters).
+pub const MAX_DATASET_MEMBERS: u32 = 64;
 
 impl pallet_data_contribution::Config for Runtime {
 	type Currency = Balances;
@@ -192,6 +205,12 @@ impl pallet_data_contribution::Config for Runtime {
 	type ReputationPenalty = ConstU32<10>;
 	type ReputationFloor = ConstU32<50>;
 	type SlashFraction = ReviewerSlash;
+	type SlashReward = SlashReward;
+	type ContributionStakePerItem = ContributionStakePerItem;
+	type ContributionTimeout = ConstU32<{ 30 * DAYS }>;
+	type ReviewWindow = ConstU32<{ 7 * DAYS }>;
+	type BlocksPerDay = ConstU32<DAYS>;
+	type MaxMembers = ConstU32<MAX_DATASET_MEMBERS>;
 	type WeightInfo = pallet_data_contribution::weights::SubstrateWeight<Runtime>;
 }
 

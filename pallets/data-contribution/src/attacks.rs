@@ -179,10 +179,7 @@ fn a_requester_cannot_review_its_own_task() {
 			0,
 			ContentHash::repeat_byte(9)
 		));
-		assert_noop!(
-			DataContribution::review_item(origin(CURATOR), task, 0, true),
-			E::SelfReview
-		);
+		assert_noop!(DataContribution::review_item(origin(CURATOR), task, 0, true), E::SelfReview);
 		assert_eq!(DataContribution::shares_of(data, &BOB), 0);
 	});
 }

@@ -1278,7 +1278,12 @@ mod governance {
 			let id = create_dataset(ALICE);
 			register(CHARLIE);
 			let c = submit(BOB, id, 1);
-			assert_ok!(DataContribution::dismiss_member(origin(ALICE), id, CHARLIE, Role::Reviewer));
+			assert_ok!(DataContribution::dismiss_member(
+				origin(ALICE),
+				id,
+				CHARLIE,
+				Role::Reviewer
+			));
 			assert_noop!(
 				DataContribution::review_contribution(origin(CHARLIE), c, true),
 				E::NotDatasetReviewer
@@ -1290,7 +1295,9 @@ mod governance {
 	fn rules_stay_within_the_runtimes_bounds() {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = create_dataset(ALICE);
-			let max = <<Test as Config>::MaxItemsPerContribution as frame_support::traits::Get<u32>>::get();
+			let max = <<Test as Config>::MaxItemsPerContribution as frame_support::traits::Get<
+				u32,
+			>>::get();
 			assert_eq!(
 				Datasets::<Test>::get(id).unwrap().rules,
 				DatasetRules {
@@ -1318,7 +1325,10 @@ mod governance {
 			}
 			events_since_last_call();
 			assert_ok!(DataContribution::set_rules(origin(ALICE), id, valid));
-			assert_eq!(events_since_last_call(), vec![Event::RulesSet { dataset: id, rules: valid }]);
+			assert_eq!(
+				events_since_last_call(),
+				vec![Event::RulesSet { dataset: id, rules: valid }]
+			);
 		});
 	}
 }
@@ -1475,6 +1485,26 @@ mod properties {
 		Slash(usize),
 		CloseShareholding(usize, u32),
 		Advance(u64),
+		/// The dataset's curator (even actor) or someone else admits an actor or the outsider.
+		Admit(usize, u32, usize, bool),
+		Dismiss(usize, u32, usize, bool),
+		SetRules(usize, u32, u32),
+		Expire(u64),
+		RemoveIdle(usize, u32, usize),
+		/// The outsider, admitted nowhere unless an `Admit` let it in, tries to mint itself
+		/// shares: it votes on work, opens a task with a single approval, and submits junk.
+		OutsiderReviewsContribution(u64),
+		OutsiderReviewsItem(u64, u32),
+		OutsiderOpensTask(u32),
+		OutsiderSubmits(u32, u32),
+	}
+
+	/// An account outside every dataset's governance.
+	const OUTSIDER: AccountId = 50;
+
+	/// Actors and the outsider, by index (the last index is the outsider).
+	fn member(i: usize) -> AccountId {
+		ACTORS.get(i).copied().unwrap_or(OUTSIDER)
 	}
 
 	fn op() -> impl Strategy<Value = Op> {
@@ -1495,8 +1525,19 @@ mod properties {
 			1 => who.clone().prop_map(Op::Unregister),
 			1 => who.clone().prop_map(Op::WithdrawReviewer),
 			1 => who.clone().prop_map(Op::Slash),
-			1 => (who, 0..3u32).prop_map(|(w, d)| Op::CloseShareholding(w, d)),
+			1 => (who.clone(), 0..3u32).prop_map(|(w, d)| Op::CloseShareholding(w, d)),
 			1 => (1..30u64).prop_map(Op::Advance),
+			// Long enough for undecided contributions to expire.
+			1 => Just(Op::Advance(CONTRIBUTION_TIMEOUT)),
+			1 => (who.clone(), 0..3u32, 0..=ACTORS.len(), any::<bool>()).prop_map(|(w, d, m, r)| Op::Admit(w, d, m, r)),
+			1 => (who.clone(), 0..3u32, 0..=ACTORS.len(), any::<bool>()).prop_map(|(w, d, m, r)| Op::Dismiss(w, d, m, r)),
+			1 => (who.clone(), 0..3u32, 1..6u32).prop_map(|(w, d, n)| Op::SetRules(w, d, n)),
+			1 => (0..12u64).prop_map(Op::Expire),
+			1 => (who.clone(), 0..3u32, 0..=ACTORS.len()).prop_map(|(w, d, m)| Op::RemoveIdle(w, d, m)),
+			1 => (0..12u64).prop_map(Op::OutsiderReviewsContribution),
+			1 => (0..6u64, 0..5u32).prop_map(|(t, i)| Op::OutsiderReviewsItem(t, i)),
+			1 => (0..3u32).prop_map(Op::OutsiderOpensTask),
+			1 => (0..3u32, 1..4u32).prop_map(|(d, n)| Op::OutsiderSubmits(d, n)),
 		]
 	}
 
@@ -1605,8 +1646,96 @@ mod properties {
 				run_to_block(System::block_number() + n);
 				Ok(())
 			}
+			Op::Admit(w, d, m, reviewer) | Op::Dismiss(w, d, m, reviewer) => {
+				let d = dataset(d);
+				let who = match Datasets::<Test>::get(d) {
+					Some(record) if w % 2 == 0 => RuntimeOrigin::signed(record.curator),
+					_ => o(w),
+				};
+				let role = if reviewer { Role::Reviewer } else { Role::Requester };
+				if matches!(op, Op::Admit(..)) {
+					DataContribution::admit_member(who, d, member(m), role)
+				} else {
+					DataContribution::dismiss_member(who, d, member(m), role)
+				}
+			}
+			Op::SetRules(w, d, n) => {
+				let d = dataset(d);
+				let who = match Datasets::<Test>::get(d) {
+					Some(record) if w % 2 == 0 => RuntimeOrigin::signed(record.curator),
+					_ => o(w),
+				};
+				let rules = DatasetRules {
+					max_contribution_items: n,
+					contribution_items_per_day: 2 * n,
+					annotations_per_day: n,
+				};
+				DataContribution::set_rules(who, d, rules)
+			}
+			Op::Expire(c) => match pick(&contributions, c) {
+				Some(c) => DataContribution::expire_contribution(o(1), c),
+				None => Ok(()),
+			},
+			Op::RemoveIdle(w, d, m) => {
+				let d = dataset(d);
+				let who = match Datasets::<Test>::get(d) {
+					Some(record) if w % 2 == 0 => RuntimeOrigin::signed(record.curator),
+					_ => o(w),
+				};
+				DataContribution::remove_idle_shareholding(who, d, member(m))
+			}
+			Op::OutsiderReviewsContribution(c) => match pick(&contributions, c) {
+				Some(c) => {
+					let d = Contributions::<Test>::get(c).unwrap().dataset;
+					outsider_acts(d, Role::Reviewer, || {
+						DataContribution::review_contribution(origin(OUTSIDER), c, true)
+					})
+				}
+				None => Ok(()),
+			},
+			Op::OutsiderReviewsItem(t, i) => match submitted_or(t, i, true) {
+				Some((t, i)) => {
+					let d = Tasks::<Test>::get(t).unwrap().dataset;
+					outsider_acts(d, Role::Reviewer, || {
+						DataContribution::review_item(origin(OUTSIDER), t, i, true)
+					})
+				}
+				None => Ok(()),
+			},
+			Op::OutsiderOpensTask(d) => {
+				let d = dataset(d);
+				outsider_acts(d, Role::Requester, || {
+					DataContribution::open_task(origin(OUTSIDER), d, 1, 0, 0, 1, deadline)
+				})
+			}
+			Op::OutsiderSubmits(d, n) => DataContribution::submit_contribution(
+				origin(OUTSIDER),
+				dataset(d),
+				ContentHash::zero(),
+				n,
+			),
 		};
 		result.is_ok()
+	}
+
+	/// The outsider registers as a reviewer if it has not (its bond is refundable) and acts in
+	/// `role` on `dataset`: whatever else happens, it succeeds only where the curator admitted
+	/// it to that role.
+	fn outsider_acts(
+		dataset: DatasetId,
+		role: Role,
+		act: impl FnOnce() -> sp_runtime::DispatchResult,
+	) -> sp_runtime::DispatchResult {
+		if !Reviewers::<Test>::contains_key(OUTSIDER) {
+			let _ = DataContribution::register_reviewer(origin(OUTSIDER), MIN_REVIEWER_BOND);
+		}
+		let admitted = Members::<Test>::get(dataset, OUTSIDER).is_some_and(|m| m.has(role));
+		let result = act();
+		assert!(
+			result.is_err() || admitted,
+			"the outsider acted as {role:?} in dataset {dataset} without the curator's admission"
+		);
+		result
 	}
 
 	proptest! {
@@ -1616,8 +1745,9 @@ mod properties {
 		/// (held amounts, share totals, counters) and no unit is created or destroyed.
 		#[test]
 		fn invariants_hold_after_every_step(ops in proptest::collection::vec(op(), 1..120)) {
-			ExtBuilder::default().build_and_execute(|| {
-				let accounts: Vec<AccountId> = ACTORS.iter().copied().chain([POOR, TREASURY]).collect();
+			ExtBuilder::default().with_balance(OUTSIDER, INITIAL_BALANCE).build_and_execute(|| {
+				let accounts: Vec<AccountId> =
+					ACTORS.iter().copied().chain([POOR, TREASURY, OUTSIDER]).collect();
 				let total = |accounts: &[AccountId]| -> Balance {
 					accounts.iter().map(Balances::total_balance).sum()
 				};
@@ -1640,9 +1770,9 @@ mod properties {
 		let mut runner = proptest::test_runner::TestRunner::deterministic();
 		let sequences = proptest::collection::vec(op(), 100..120);
 		let mut seen = std::collections::BTreeMap::<&'static str, usize>::new();
-		for _ in 0..40 {
+		for _ in 0..80 {
 			let ops = sequences.new_tree(&mut runner).unwrap().current();
-			ExtBuilder::default().build_and_execute(|| {
+			ExtBuilder::default().with_balance(OUTSIDER, INITIAL_BALANCE).build_and_execute(|| {
 				for op in &ops {
 					apply(op);
 				}
@@ -1654,6 +1784,11 @@ mod properties {
 						Event::ContributionRejected { .. } => "contribution rejected",
 						Event::TaskClosed { .. } => "task closed",
 						Event::SlotReclaimed { .. } => "slot reclaimed",
+						Event::MemberAdmitted { .. } => "member admitted",
+						Event::MemberDismissed { .. } => "member dismissed",
+						Event::RulesSet { .. } => "rules set",
+						Event::ContributionExpired { .. } => "contribution expired",
+						Event::ShareholdingRemoved { .. } => "share record removed",
 						_ => continue,
 					};
 					*seen.entry(name).or_default() += 1;
@@ -1667,6 +1802,11 @@ mod properties {
 			"contribution rejected",
 			"task closed",
 			"slot reclaimed",
+			"member admitted",
+			"member dismissed",
+			"rules set",
+			"contribution expired",
+			"share record removed",
 		] {
 			assert!(
 				seen.get(outcome).copied().unwrap_or(0) > 0,

@@ -5,7 +5,7 @@
 use crate::{pallet::*, types::*};
 use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::traits::{SaturatedConversion, Zero};
+use sp_runtime::traits::{CheckedDiv, SaturatedConversion};
 
 impl<T: Config> Pallet<T> {
 	/// The rules of a new dataset: as open as the runtime's bounds allow, until its curator
@@ -119,11 +119,8 @@ impl<T: Config> Pallet<T> {
 
 	/// The current day: the block number divided by `BlocksPerDay`.
 	fn today() -> u32 {
-		let per_day = T::BlocksPerDay::get();
-		if per_day.is_zero() {
-			return 0;
-		}
 		let now: BlockNumberFor<T> = frame_system::Pallet::<T>::block_number();
-		(now / per_day).saturated_into()
+		// A zero `BlocksPerDay` (a misconfiguration) counts everything in one day.
+		now.checked_div(&T::BlocksPerDay::get()).unwrap_or_default().saturated_into()
 	}
 }

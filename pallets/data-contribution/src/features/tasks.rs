@@ -160,7 +160,10 @@ impl<T: Config> Pallet<T> {
 		ensure!(annotator != who && task.requester != who, Error::<T>::SelfReview);
 		ensure!(!ballot.has_voted(&who), Error::<T>::AlreadyVoted);
 		let mut record = Datasets::<T>::get(task.dataset).ok_or(Error::<T>::UnknownDataset)?;
-		ensure!(Self::is_member(task.dataset, &who, Role::Reviewer), Error::<T>::NotDatasetReviewer);
+		ensure!(
+			Self::is_member(task.dataset, &who, Role::Reviewer),
+			Error::<T>::NotDatasetReviewer
+		);
 		let mut reviewer = Self::active_reviewer(&who)?;
 		// Reputation follows paid reviews only: a task that pays reviewers nothing cannot be
 		// used to farm it.
