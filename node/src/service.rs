@@ -167,8 +167,8 @@ impl SealingTimestamp {
 	/// to the wall clock, or aura sees its slot decrease and refuses to author.
 	fn continuing(client: &FullClient, slot_millis: u64) -> Self {
 		let best = client.chain_info().best_hash;
-		let mut key = sp_core::hashing::twox_128(b"Timestamp").to_vec();
-		key.extend_from_slice(&sp_core::hashing::twox_128(b"Now"));
+		let mut key = sp_io::hashing::twox_128(b"Timestamp").to_vec();
+		key.extend_from_slice(&sp_io::hashing::twox_128(b"Now"));
 		let last_millis = sc_client_api::StorageProvider::storage(
 			client,
 			best,

@@ -40,7 +40,7 @@ pub const REFUSED: i32 = 4000;
 pub const RUNTIME_ERROR: i32 = 5000;
 
 /// A dataset's shares: its total and, when a holder was named, the holder's.
-#[derive(Serialize, Debug, PartialEq, Eq)]
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
 pub struct SharesInfo {
 	/// All shares minted in the dataset.
 	#[serde(serialize_with = "tributary_primitives::json::decimal")]
@@ -61,7 +61,7 @@ fn optional_decimal<S: serde::Serializer>(
 }
 
 /// A version's undistributed revenue, as a decimal string.
-#[derive(Serialize, Debug, PartialEq, Eq)]
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
 #[serde(transparent)]
 pub struct Amount(#[serde(serialize_with = "tributary_primitives::json::decimal")] pub Balance);
 

@@ -22,7 +22,7 @@ use codec::Encode;
 use frame_support::{assert_ok, traits::fungible::Inspect, BoundedVec};
 use pallet_data_contribution::{ContentHash, DatasetTerms};
 use pallet_model_registry::{
-	Beneficiary, Derivatives, License, Lineage, Modality, ModelId, ModelRef, VersionSpec,
+	Beneficiary, Derivatives, License, Lineage, Modality, ModelId, ModelVersionRef, VersionSpec,
 };
 use sp_keyring::Sr25519Keyring as Keyring;
 use sp_runtime::{MultiAddress, Perbill};
@@ -90,7 +90,7 @@ fn spec(
 			datasets: datasets.to_vec().try_into().unwrap(),
 			parents: parents
 				.iter()
-				.map(|(model, share)| (ModelRef { model: *model, version: 1 }, *share))
+				.map(|(model, share)| (ModelVersionRef { model: *model, version: 1 }, *share))
 				.collect::<Vec<_>>()
 				.try_into()
 				.unwrap(),

@@ -10,7 +10,7 @@
 )]
 
 use super::*;
-use crate::pallet::{Channels, NextChannelId, Offers, Usage};
+use crate::pallet::{Channels, ModelUsages, NextChannelId, Offers};
 use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::{

@@ -4,8 +4,8 @@
 use crate::{pallet::*, types::*};
 use frame_support::{pallet_prelude::*, storage::with_storage_layer};
 use frame_system::pallet_prelude::BlockNumberFor;
-use tributary_primitives::ModelInvocation;
 use sp_runtime::traits::{CheckedAdd, CheckedSub, Saturating, Zero};
+use tributary_primitives::ModelInvocation;
 
 impl<T: Config> Pallet<T> {
 	/// The genesis hash every voucher must name.
@@ -51,6 +51,7 @@ impl<T: Config> Pallet<T> {
 			price_per_unit: terms.price_per_unit,
 			fee_per_unit: offer.fee_per_unit,
 			deposit,
+			deposited: deposit,
 			record_deposit,
 			settled_units: 0,
 			expires_at,
@@ -82,6 +83,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(channel.consumer == who, Error::<T>::NotConsumer);
 		ensure!(channel.closes_at.is_none(), Error::<T>::ChannelClosing);
 		channel.deposit = channel.deposit.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
+		channel.deposited = channel.deposited.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
 		Self::hold(HoldReason::ChannelDeposit, &who, amount)?;
 		let deposit = channel.deposit;
 		Channels::<T>::insert(id, channel);

@@ -53,6 +53,8 @@ pub const TREASURY: AccountId = 99;
 pub const POT: AccountId = 98;
 
 frame_support::parameter_types! {
+	/// How many of the pallet's events `events_since_last_call` has returned so far.
+	storage MeteringEvents: u32 = 0;
 	pub const Treasury: AccountId = TREASURY;
 	pub const Pot: AccountId = POT;
 	pub const ProtocolFee: Permill = Permill::from_percent(5);
@@ -153,7 +155,7 @@ impl ExtBuilder {
 		ext
 	}
 
-	/// Runs the test, then checks both pallets' invariants and that no funds appeared or
+	/// Runs the test, then checks the pallet's invariants and that no funds appeared or
 	/// vanished.
 	pub fn build_and_execute(self, test: impl FnOnce()) {
 		self.build().execute_with(|| {
@@ -163,4 +165,22 @@ impl ExtBuilder {
 			assert_eq!(pallet_balances::TotalIssuance::<Test>::get(), issuance, "issuance");
 		});
 	}
+}
+
+/// The pallet's events deposited since the last call, oldest first.
+pub fn events_since_last_call() -> Vec<crate::Event<Test>> {
+	let events = System::events()
+		.into_iter()
+		.map(|record| record.event)
+		.filter_map(|e| {
+			if let RuntimeEvent::InvocationMetering(inner) = e {
+				Some(inner)
+			} else {
+				None
+			}
+		})
+		.collect::<Vec<_>>();
+	let already_seen = MeteringEvents::get();
+	MeteringEvents::set(&(events.len() as u32));
+	events.into_iter().skip(already_seen as usize).collect()
 }

@@ -25,7 +25,12 @@ pub struct VersionQuote<Balance> {
 #[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize))]
 #[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
-#[cfg_attr(feature = "std", serde(bound(serialize = "AccountId: serde::Serialize, Balance: core::fmt::Display, BlockNumber: serde::Serialize")))]
+#[cfg_attr(
+	feature = "std",
+	serde(bound(
+		serialize = "AccountId: serde::Serialize, Balance: core::fmt::Display, BlockNumber: serde::Serialize"
+	))
+)]
 pub struct ChannelInfo<AccountId, Balance, BlockNumber> {
 	/// Who pays and signs vouchers.
 	pub consumer: AccountId,

@@ -1,4 +1,5 @@
-//! Unit tests: offers, invocations with exact amounts, and every error.
+//! Unit tests: offers, invocations and payment channels with exact amounts and events, every
+//! error, the invariants catching corrupted storage, and a property test of channel deposits.
 
 #![allow(
 	clippy::unwrap_used,
@@ -11,7 +12,10 @@
 use crate::{mock::*, pallet::*, types::*};
 use frame_support::{
 	assert_noop, assert_ok,
-	traits::fungible::{Inspect, InspectHold},
+	traits::{
+		fungible::{Inspect, InspectHold, MutateHold},
+		tokens::Precision,
+	},
 	BoundedVec,
 };
 use sp_runtime::testing::TestSignature;
@@ -30,21 +34,19 @@ fn balance(who: AccountId) -> Balance {
 	Balances::balance(&who)
 }
 
-fn last_event() -> Event<Test> {
-	System::events()
-		.into_iter()
-		.filter_map(|record| match record.event {
-			RuntimeEvent::InvocationMetering(event) => Some(event),
-			_ => None,
-		})
-		.next_back()
-		.unwrap()
-}
-
 /// Model 0 version 1 at 100 per unit, served by `PROVIDER` at 20 per unit.
 fn served_model() {
 	MockModels::add(0, 1, OWNER, 100);
 	assert_ok!(InvocationMetering::register_offer(origin(PROVIDER), 0, 20, endpoint(b"https://p")));
+	assert_eq!(
+		events_since_last_call(),
+		vec![Event::OfferRegistered {
+			model: 0,
+			provider: PROVIDER,
+			fee_per_unit: 20,
+			deposit: OFFER_DEPOSIT
+		}]
+	);
 }
 
 #[test]
@@ -62,27 +64,30 @@ fn a_provider_offers_updates_and_withdraws_with_its_deposit() {
 		);
 		assert_eq!(balance(PROVIDER), INITIAL_BALANCE - OFFER_DEPOSIT);
 		assert_eq!(
-			last_event(),
-			Event::OfferRegistered {
+			events_since_last_call(),
+			vec![Event::OfferRegistered {
 				model: 0,
 				provider: PROVIDER,
 				fee_per_unit: 20,
 				deposit: OFFER_DEPOSIT
-			}
+			}]
 		);
 
 		assert_ok!(InvocationMetering::update_offer(origin(PROVIDER), 0, 25, endpoint(b"b")));
 		let offer = Offers::<Test>::get(0, PROVIDER).unwrap();
 		assert_eq!((offer.fee_per_unit, offer.endpoint), (25, endpoint(b"b")));
 		assert_eq!(
-			last_event(),
-			Event::OfferUpdated { model: 0, provider: PROVIDER, fee_per_unit: 25 }
+			events_since_last_call(),
+			vec![Event::OfferUpdated { model: 0, provider: PROVIDER, fee_per_unit: 25 }]
 		);
 
 		assert_ok!(InvocationMetering::withdraw_offer(origin(PROVIDER), 0));
 		assert!(Offers::<Test>::get(0, PROVIDER).is_none());
 		assert_eq!(balance(PROVIDER), INITIAL_BALANCE);
-		assert_eq!(last_event(), Event::OfferWithdrawn { model: 0, provider: PROVIDER });
+		assert_eq!(
+			events_since_last_call(),
+			vec![Event::OfferWithdrawn { model: 0, provider: PROVIDER }]
+		);
 	});
 }
 
@@ -123,14 +128,14 @@ fn an_invocation_pays_price_and_fee_split_exactly() {
 		assert_eq!(balance(pot), pot_before + 360);
 		assert_eq!(credit(PROVIDER), Some(60));
 		assert_eq!(credit(TREASURY), Some(15));
+		assert_eq!(undistributed(0, 1), Some(Revenue { amount: 285, invocations: 1, units: 3 }));
 		assert_eq!(
-			undistributed(0, 1),
-			Some(Revenue { amount: 285, invocations: 1, units: 3 })
+			ModelUsages::<Test>::get(0),
+			ModelUsage { invocations: 1, units: 3, revenue: 300 }
 		);
-		assert_eq!(ModelUsages::<Test>::get(0), ModelUsage { invocations: 1, units: 3, revenue: 300 });
 		assert_eq!(
-			last_event(),
-			Event::Invoked {
+			events_since_last_call(),
+			vec![Event::Invoked {
 				payer: PAYER,
 				model: 0,
 				version: 1,
@@ -140,7 +145,7 @@ fn an_invocation_pays_price_and_fee_split_exactly() {
 				protocol_fee: 15,
 				provider_fee: 60,
 				total: 360,
-			}
+			}]
 		);
 
 		// What the royalty sink was told is exactly the split: one accrual.
@@ -178,7 +183,10 @@ fn the_latest_version_is_invoked_unless_one_is_named() {
 		assert_eq!(undistributed(0, 2).unwrap().amount, 38);
 		assert_ok!(InvocationMetering::invoke(origin(PAYER), 0, Some(1), 1, None, 100));
 		assert_eq!(undistributed(0, 1).unwrap().amount, 95);
-		assert_eq!(ModelUsages::<Test>::get(0), ModelUsage { invocations: 2, units: 2, revenue: 140 });
+		assert_eq!(
+			ModelUsages::<Test>::get(0),
+			ModelUsage { invocations: 2, units: 2, revenue: 140 }
+		);
 	});
 }
 
@@ -286,6 +294,44 @@ fn channel_held(who: AccountId) -> Balance {
 	Balances::balance_on_hold(&HoldReason::ChannelDeposit.into(), &who)
 }
 
+/// The event of `open()` opening `channel`.
+fn opened(channel: ChannelId) -> Event<Test> {
+	Event::ChannelOpened {
+		channel,
+		consumer: PAYER,
+		provider: PROVIDER,
+		model: 0,
+		version: 1,
+		price_per_unit: 100,
+		fee_per_unit: 20,
+		deposit: DEPOSIT,
+		expires_at: 500,
+	}
+}
+
+/// The event of settling `units` more units on a channel of `served_model()` at `PER_UNIT`,
+/// up to `cumulative_units`, leaving `remaining_deposit`.
+fn settled(
+	channel: ChannelId,
+	units: Units,
+	cumulative_units: Units,
+	remaining_deposit: Balance,
+) -> Event<Test> {
+	let units_paid = units as Balance;
+	Event::ChannelSettled {
+		channel,
+		model: 0,
+		version: 1,
+		units,
+		cumulative_units,
+		royalty: 95 * units_paid,
+		protocol_fee: 5 * units_paid,
+		provider_fee: 20 * units_paid,
+		total: PER_UNIT * units_paid,
+		remaining_deposit,
+	}
+}
+
 #[test]
 fn opening_a_channel_holds_the_deposit_and_fixes_the_terms() {
 	ExtBuilder.build_and_execute(|| {
@@ -302,6 +348,7 @@ fn opening_a_channel_holds_the_deposit_and_fixes_the_terms() {
 				price_per_unit: 100,
 				fee_per_unit: 20,
 				deposit: DEPOSIT,
+				deposited: DEPOSIT,
 				record_deposit: CHANNEL_DEPOSIT,
 				settled_units: 0,
 				expires_at: 500,
@@ -311,8 +358,8 @@ fn opening_a_channel_holds_the_deposit_and_fixes_the_terms() {
 		assert_eq!(channel_held(PAYER), DEPOSIT + CHANNEL_DEPOSIT);
 		assert_eq!(balance(PAYER), INITIAL_BALANCE - DEPOSIT - CHANNEL_DEPOSIT);
 		assert_eq!(
-			last_event(),
-			Event::ChannelOpened {
+			events_since_last_call(),
+			vec![Event::ChannelOpened {
 				channel: 0,
 				consumer: PAYER,
 				provider: PROVIDER,
@@ -322,7 +369,7 @@ fn opening_a_channel_holds_the_deposit_and_fixes_the_terms() {
 				fee_per_unit: 20,
 				deposit: DEPOSIT,
 				expires_at: 500
-			}
+			}]
 		);
 		// Later price changes do not reach an open channel.
 		MockModels::add(0, 1, OWNER, 1_000);
@@ -372,25 +419,29 @@ fn settling_pays_only_the_units_since_the_last_voucher_like_a_direct_invocation(
 		assert_eq!(balance(pot), pot_before + 25 * PER_UNIT);
 		assert_eq!(credit(PROVIDER), Some(500));
 		assert_eq!(credit(TREASURY), Some(125));
+		assert_eq!(undistributed(0, 1), Some(Revenue { amount: 2_375, invocations: 2, units: 25 }));
 		assert_eq!(
-			undistributed(0, 1),
-			Some(Revenue { amount: 2_375, invocations: 2, units: 25 })
+			ModelUsages::<Test>::get(0),
+			ModelUsage { invocations: 2, units: 25, revenue: 2_500 }
 		);
-		assert_eq!(ModelUsages::<Test>::get(0), ModelUsage { invocations: 2, units: 25, revenue: 2_500 });
 		assert_eq!(
-			last_event(),
-			Event::ChannelSettled {
-				channel,
-				model: 0,
-				version: 1,
-				units: 15,
-				cumulative_units: 25,
-				royalty: 1_425,
-				protocol_fee: 75,
-				provider_fee: 300,
-				total: 1_800,
-				remaining_deposit: DEPOSIT - 3_000,
-			}
+			events_since_last_call(),
+			vec![
+				opened(channel),
+				settled(channel, 10, 10, DEPOSIT - 1_200),
+				Event::ChannelSettled {
+					channel,
+					model: 0,
+					version: 1,
+					units: 15,
+					cumulative_units: 25,
+					royalty: 1_425,
+					protocol_fee: 75,
+					provider_fee: 300,
+					total: 1_800,
+					remaining_deposit: DEPOSIT - 3_000,
+				},
+			]
 		);
 		// Exactly what a direct invocation of the same 15 units is split into.
 		let quote = InvocationMetering::api_quote(0, None, 15, Some(&PROVIDER)).unwrap().quote;
@@ -484,11 +535,18 @@ fn a_batch_settles_each_voucher_on_its_own() {
 		assert_eq!(Channels::<Test>::get(a).unwrap().settled_units, 10);
 		assert_eq!(Channels::<Test>::get(b).unwrap().settled_units, 50);
 		assert_eq!(Channels::<Test>::get(c).unwrap().settled_units, 30);
-		assert!(System::events().iter().any(|record| record.event
-			== RuntimeEvent::InvocationMetering(Event::SettlementFailed {
-				channel: b,
-				error: E::StaleVoucher.into()
-			})));
+		assert_eq!(
+			events_since_last_call(),
+			vec![
+				opened(a),
+				opened(b),
+				opened(c),
+				settled(b, 50, 50, DEPOSIT - 50 * PER_UNIT),
+				settled(a, 10, 10, DEPOSIT - 10 * PER_UNIT),
+				Event::SettlementFailed { channel: b, error: E::StaleVoucher.into() },
+				settled(c, 30, 30, DEPOSIT - 30 * PER_UNIT),
+			]
+		);
 		assert_eq!(ModelUsages::<Test>::get(0).units, 90);
 	});
 }
@@ -502,7 +560,14 @@ fn closing_leaves_the_provider_a_challenge_period_then_refunds_the_rest() {
 		assert_noop!(InvocationMetering::request_close(origin(PROVIDER), channel), E::NotConsumer);
 		assert_ok!(InvocationMetering::request_close(origin(PAYER), channel));
 		let closes_at = 1 + CHALLENGE_PERIOD;
-		assert_eq!(last_event(), Event::ChannelCloseRequested { channel, closes_at });
+		assert_eq!(
+			events_since_last_call(),
+			vec![
+				opened(channel),
+				settled(channel, 10, 10, DEPOSIT - 10 * PER_UNIT),
+				Event::ChannelCloseRequested { channel, closes_at },
+			]
+		);
 		assert_noop!(InvocationMetering::request_close(origin(PAYER), channel), E::ChannelClosing);
 		assert_noop!(InvocationMetering::top_up(origin(PAYER), channel, 5), E::ChannelClosing);
 		// The provider still settles during the challenge period.
@@ -515,7 +580,13 @@ fn closing_leaves_the_provider_a_challenge_period_then_refunds_the_rest() {
 		System::set_block_number(closes_at);
 		assert_ok!(InvocationMetering::finalize_close(origin(OWNER), channel));
 		let refunded = DEPOSIT - 20 * PER_UNIT + CHANNEL_DEPOSIT;
-		assert_eq!(last_event(), Event::ChannelClosed { channel, settled_units: 20, refunded });
+		assert_eq!(
+			events_since_last_call(),
+			vec![
+				settled(channel, 10, 20, DEPOSIT - 20 * PER_UNIT),
+				Event::ChannelClosed { channel, settled_units: 20, refunded },
+			]
+		);
 		assert_eq!(channel_held(PAYER), 0);
 		assert_eq!(balance(PAYER), INITIAL_BALANCE - 20 * PER_UNIT);
 		// The channel's vouchers are void for good.
@@ -559,8 +630,11 @@ fn a_top_up_lets_larger_vouchers_settle() {
 		assert_noop!(InvocationMetering::top_up(origin(PAYER), channel, 0), E::ZeroDeposit);
 		assert_ok!(InvocationMetering::top_up(origin(PAYER), channel, 20_000));
 		assert_eq!(
-			last_event(),
-			Event::ChannelToppedUp { channel, amount: 20_000, deposit: DEPOSIT + 20_000 }
+			events_since_last_call(),
+			vec![
+				opened(channel),
+				Event::ChannelToppedUp { channel, amount: 20_000, deposit: DEPOSIT + 20_000 },
+			]
 		);
 		assert_ok!(settle(channel, 1_000));
 		assert_eq!(Channels::<Test>::get(channel).unwrap().deposit, 0);
@@ -598,6 +672,137 @@ fn a_million_calls_are_settled_once() {
 			ModelUsages::<Test>::get(0),
 			ModelUsage { invocations: 1, units: 1_000_000, revenue: 3_000_000 }
 		);
+	});
+}
+
+// ------------------------------------------------------------------ invariants
+
+const OFFER_HOLD: &str = "a provider's held offer deposit differs from its offers' deposits";
+const CHANNEL_HOLD: &str = "a consumer's held channel deposit differs from its channels' deposits";
+const UNISSUED_ID: &str = "a channel id not yet issued";
+const NOT_PAID_AS_SETTLED: &str =
+	"a channel's settled units and remaining deposit differ from what was deposited";
+
+/// The invariants fail with `message`.
+fn violated(message: &'static str) -> Result<(), sp_runtime::TryRuntimeError> {
+	Err(sp_runtime::DispatchError::Other(message))
+}
+
+/// Runs `test` on fresh state without the final invariant check: the test corrupts storage.
+fn corrupting(test: impl FnOnce()) {
+	ExtBuilder.build().execute_with(test)
+}
+
+fn hold(reason: HoldReason, who: AccountId, amount: Balance) {
+	assert_ok!(Balances::hold(&reason.into(), &who, amount));
+}
+
+fn release(reason: HoldReason, who: AccountId, amount: Balance) {
+	assert_ok!(Balances::release(&reason.into(), &who, amount, Precision::Exact));
+}
+
+#[test]
+fn try_state_checks_each_providers_offer_hold_against_its_offers() {
+	corrupting(|| {
+		served_model();
+		MockModels::add(1, 1, OWNER, 100);
+		assert_ok!(InvocationMetering::register_offer(origin(PROVIDER), 1, 5, endpoint(b"q")));
+		assert_ok!(InvocationMetering::register_offer(
+			origin(OTHER_PROVIDER),
+			1,
+			5,
+			endpoint(b"r")
+		));
+		assert_ok!(InvocationMetering::do_try_state());
+		// More held for offers than the provider's two offers account for.
+		hold(HoldReason::OfferDeposit, PROVIDER, 1);
+		assert_eq!(InvocationMetering::do_try_state(), violated(OFFER_HOLD));
+		release(HoldReason::OfferDeposit, PROVIDER, 1);
+		assert_ok!(InvocationMetering::do_try_state());
+		// An offer's record claims less than is held.
+		Offers::<Test>::mutate(1, OTHER_PROVIDER, |offer| offer.as_mut().unwrap().deposit -= 1);
+		assert_eq!(InvocationMetering::do_try_state(), violated(OFFER_HOLD));
+	});
+}
+
+#[test]
+fn try_state_checks_each_consumers_channel_hold_against_its_channels() {
+	corrupting(|| {
+		served_model();
+		let (a, _) = (open(), open());
+		assert_ok!(InvocationMetering::open_channel(origin(OWNER), PROVIDER, 0, None, 7_000, 500));
+		assert_ok!(settle(a, 10));
+		assert_ok!(InvocationMetering::top_up(origin(PAYER), a, 3_000));
+		assert_ok!(InvocationMetering::do_try_state());
+		// More held for channels than the consumer's two channels account for.
+		hold(HoldReason::ChannelDeposit, PAYER, 1);
+		assert_eq!(InvocationMetering::do_try_state(), violated(CHANNEL_HOLD));
+		// The same total held, but a unit of it under another reason: still caught.
+		release(HoldReason::ChannelDeposit, PAYER, 2);
+		hold(HoldReason::OfferDeposit, PAYER, 1);
+		assert_eq!(InvocationMetering::do_try_state(), violated(CHANNEL_HOLD));
+		release(HoldReason::OfferDeposit, PAYER, 1);
+		hold(HoldReason::ChannelDeposit, PAYER, 1);
+		assert_ok!(InvocationMetering::do_try_state());
+		// A channel's record claims more than is held (its remaining deposit and what was
+		// deposited alike, so the settlements still add up).
+		Channels::<Test>::mutate(a, |channel| {
+			let channel = channel.as_mut().unwrap();
+			channel.deposit += 1;
+			channel.deposited += 1;
+		});
+		assert_eq!(InvocationMetering::do_try_state(), violated(CHANNEL_HOLD));
+	});
+}
+
+#[test]
+fn try_state_catches_a_channel_id_not_yet_issued() {
+	corrupting(|| {
+		served_model();
+		let channel = open();
+		assert_ok!(InvocationMetering::do_try_state());
+		// The channel renumbered to the id the next channel will receive: its deposits are
+		// still held, only the id is wrong.
+		let next = NextChannelId::<Test>::get();
+		let record = Channels::<Test>::take(channel).unwrap();
+		Channels::<Test>::insert(next, record.clone());
+		assert_eq!(InvocationMetering::do_try_state(), violated(UNISSUED_ID));
+		Channels::<Test>::remove(next);
+		Channels::<Test>::insert(next + 5, record.clone());
+		assert_eq!(InvocationMetering::do_try_state(), violated(UNISSUED_ID));
+		Channels::<Test>::remove(next + 5);
+		Channels::<Test>::insert(channel, record);
+		assert_ok!(InvocationMetering::do_try_state());
+	});
+}
+
+#[test]
+fn try_state_catches_settled_units_the_deposits_did_not_pay_for() {
+	corrupting(|| {
+		served_model();
+		let channel = open();
+		assert_ok!(settle(channel, 10));
+		assert_ok!(InvocationMetering::top_up(origin(PAYER), channel, 5_000));
+		assert_ok!(settle(channel, 30));
+		assert_ok!(InvocationMetering::do_try_state());
+		let corrupt = |change: fn(&mut Channel<Test>)| {
+			let honest = Channels::<Test>::get(channel).unwrap();
+			let mut record = honest.clone();
+			change(&mut record);
+			Channels::<Test>::insert(channel, record);
+			let result = InvocationMetering::do_try_state();
+			Channels::<Test>::insert(channel, honest);
+			result
+		};
+		// One unit more recorded as settled than was paid for.
+		assert_eq!(corrupt(|c| c.settled_units += 1), violated(NOT_PAID_AS_SETTLED));
+		// Settled units worth more than everything ever deposited (105,000 buys 875 units).
+		assert_eq!(corrupt(|c| c.settled_units = 876), violated(NOT_PAID_AS_SETTLED));
+		// Fewer settled units than were paid for.
+		assert_eq!(corrupt(|c| c.settled_units -= 1), violated(NOT_PAID_AS_SETTLED));
+		// A top-up forgotten: more paid out than deposited.
+		assert_eq!(corrupt(|c| c.deposited -= 5_000), violated(NOT_PAID_AS_SETTLED));
+		assert_ok!(InvocationMetering::do_try_state());
 	});
 }
 

@@ -117,6 +117,10 @@ pub struct Channel<T: Config> {
 	pub fee_per_unit: BalanceOf<T>,
 	/// What is left of the consumer's deposit, held until paid out or released.
 	pub deposit: BalanceOf<T>,
+	/// Everything the consumer has put into the deposit: the opening deposit and every top-up.
+	/// What settlements paid out is this less `deposit`: the cost of `settled_units` at the
+	/// channel's terms, which the invariants check.
+	pub deposited: BalanceOf<T>,
 	/// Deposit held from the consumer for this record.
 	pub record_deposit: BalanceOf<T>,
 	/// Units settled so far (the cumulative units of the last settled voucher).

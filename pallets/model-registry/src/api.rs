@@ -14,7 +14,12 @@ impl<T: Config> Pallet<T> {
 		version: VersionNumber,
 	) -> Option<Vec<RoutePart<T::AccountId>>> {
 		let route = Routes::<T>::get(model, version)?;
-		Some(route.into_iter().map(|(beneficiary, parts)| RoutePart { beneficiary, parts }).collect())
+		Some(
+			route
+				.into_iter()
+				.map(|(beneficiary, parts)| RoutePart { beneficiary, parts })
+				.collect(),
+		)
 	}
 
 	/// A version's lineage, or `None` when there is no such version.

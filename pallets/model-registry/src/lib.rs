@@ -31,6 +31,8 @@ pub use pallet::*;
 
 mod api;
 mod dispatchables;
+#[cfg(any(feature = "try-runtime", feature = "std"))]
+mod invariants;
 pub mod route;
 pub mod runtime_api;
 mod traits;
@@ -50,7 +52,8 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 // FRAME's storage, error and pallet macros expand to code that calls `expect`; the pallet's own
-// logic lives in `dispatchables.rs` and `route.rs`, where the workspace's no-panic lints apply.
+// logic lives in `dispatchables.rs`, `route.rs`, `api.rs` and `invariants.rs`, where the
+// workspace's no-panic lints apply in full.
 #[allow(clippy::expect_used, clippy::unwrap_used)]
 #[frame_support::pallet]
 pub mod pallet {
@@ -60,8 +63,8 @@ pub mod pallet {
 		traits::fungible::{Inspect, Mutate, MutateHold},
 	};
 	use frame_system::pallet_prelude::*;
-	use tributary_primitives::DatasetInspect;
 	use sp_runtime::traits::StaticLookup;
+	use tributary_primitives::DatasetInspect;
 
 	/// Lookup of an account from a call argument.
 	pub type AccountIdLookupOf<T> = <<T as frame_system::Config>::Lookup as StaticLookup>::Source;
@@ -161,25 +164,64 @@ pub mod pallet {
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
 		/// A model was registered; its first version is announced by `VersionPublished`.
-		ModelRegistered { model: ModelId, owner: T::AccountId, modality: Modality },
+		ModelRegistered {
+			/// The new model's id.
+			model: ModelId,
+			/// Its owner, from whom the deposits are held.
+			owner: T::AccountId,
+			/// What kind of data the model works on.
+			modality: Modality,
+		},
 		/// A version was published with its flattened route.
 		VersionPublished {
+			/// The model.
 			model: ModelId,
+			/// The new version's number (1 for a model's first version).
 			version: VersionNumber,
+			/// What an invocation of the version pays per unit, provider fees aside.
 			price_per_unit: BalanceOf<T>,
+			/// Entries in the version's flattened royalty route.
 			route_length: u32,
+			/// Deposit held from the owner for the version's record and route.
 			deposit: BalanceOf<T>,
 		},
 		/// A version's price changed.
-		PriceUpdated { model: ModelId, version: VersionNumber, price_per_unit: BalanceOf<T> },
+		PriceUpdated {
+			/// The model.
+			model: ModelId,
+			/// The version.
+			version: VersionNumber,
+			/// The new price per unit, paid by invocations from now on.
+			price_per_unit: BalanceOf<T>,
+		},
 		/// A model's metadata was replaced.
-		MetadataUpdated { model: ModelId },
+		MetadataUpdated {
+			/// The model.
+			model: ModelId,
+		},
 		/// A version stopped taking new derivatives.
-		VersionDeprecated { model: ModelId, version: VersionNumber },
+		VersionDeprecated {
+			/// The model.
+			model: ModelId,
+			/// The version deprecated; it can still be invoked.
+			version: VersionNumber,
+		},
 		/// The owner offered the model to another account (or withdrew the offer).
-		OwnershipOffered { model: ModelId, to: Option<T::AccountId> },
+		OwnershipOffered {
+			/// The model.
+			model: ModelId,
+			/// The account that may accept the model, or `None` when the offer was withdrawn.
+			to: Option<T::AccountId>,
+		},
 		/// The model and its deposits moved to a new owner.
-		OwnershipTransferred { model: ModelId, from: T::AccountId, to: T::AccountId },
+		OwnershipTransferred {
+			/// The model.
+			model: ModelId,
+			/// The previous owner, whose deposits were released.
+			from: T::AccountId,
+			/// The new owner, from whom the deposits are now held.
+			to: T::AccountId,
+		},
 	}
 
 	#[pallet::error]

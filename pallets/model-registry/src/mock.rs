@@ -8,8 +8,8 @@ use frame_support::{
 	derive_impl,
 	traits::{ConstU128, ConstU32},
 };
-use tributary_primitives::test_utils::{self, MockDatasets};
 use sp_runtime::{BuildStorage, Perbill};
+use tributary_primitives::test_utils::{self, MockDatasets};
 
 pub type AccountId = u64;
 pub type Balance = u128;
@@ -36,6 +36,11 @@ impl pallet_balances::Config for Test {
 	type AccountStore = System;
 	type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
 	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+frame_support::parameter_types! {
+	/// How many of the pallet's events `events_since_last_call` has returned so far.
+	storage RegistryEvents: u32 = 0;
 }
 
 pub const EXISTENTIAL_DEPOSIT: Balance = 10;
@@ -133,4 +138,16 @@ impl ExtBuilder {
 			);
 		});
 	}
+}
+
+/// The pallet's events deposited since the last call, oldest first.
+pub fn events_since_last_call() -> Vec<crate::Event<Test>> {
+	let events = System::events()
+		.into_iter()
+		.map(|record| record.event)
+		.filter_map(|e| if let RuntimeEvent::ModelRegistry(inner) = e { Some(inner) } else { None })
+		.collect::<Vec<_>>();
+	let already_seen = RegistryEvents::get();
+	RegistryEvents::set(&(events.len() as u32));
+	events.into_iter().skip(already_seen as usize).collect()
 }

@@ -11,7 +11,6 @@
 )]
 
 use crate::{mock::*, pallet::*, route, types::*};
-use tributary_primitives::{InvocationTerms, ModelInvocation, RouteProvider};
 use codec::Encode;
 use frame_support::{
 	assert_noop, assert_ok,
@@ -20,6 +19,7 @@ use frame_support::{
 };
 use sp_runtime::{DispatchError, Perbill};
 use std::collections::BTreeMap;
+use tributary_primitives::{InvocationTerms, ModelInvocation, RouteProvider};
 
 type E = Error<Test>;
 
@@ -100,25 +100,29 @@ fn version_deposit(model: ModelId, version: VersionNumber) -> Balance {
 	VERSION_DEPOSIT_BASE + VERSION_DEPOSIT_PER_BYTE * bytes as Balance
 }
 
-fn last_events(n: usize) -> Vec<Event<Test>> {
-	let events: Vec<_> = System::events()
-		.into_iter()
-		.filter_map(|record| match record.event {
-			RuntimeEvent::ModelRegistry(event) => Some(event),
-			_ => None,
-		})
-		.collect();
-	events[events.len().saturating_sub(n)..].to_vec()
-}
-
 /// Alice's base model: dataset 0 (requires 10%) at 20%, dataset 1 (requires 5%) at 30%, Alice
-/// 50%. Its license asks derivatives for at least 25%.
+/// 50%. Its license asks derivatives for at least 25%. Checks the events registering it
+/// deposits: the model, then its first version with a route of three entries.
 fn base_model() -> ModelId {
 	let d0 = add_dataset(pct(10));
 	let d1 = add_dataset(pct(5));
 	let mut base = spec(pct(50), &[(d0, pct(20)), (d1, pct(30))], &[]);
 	base.license = open_license(pct(25));
-	register(ALICE, base).unwrap()
+	let model = register(ALICE, base).unwrap();
+	assert_eq!(
+		events_since_last_call(),
+		vec![
+			Event::ModelRegistered { model, owner: ALICE, modality: Modality::Text },
+			Event::VersionPublished {
+				model,
+				version: 1,
+				price_per_unit: 50,
+				route_length: 3,
+				deposit: version_deposit(model, 1),
+			},
+		]
+	);
+	model
 }
 
 // ------------------------------------------------------------------ register
@@ -156,19 +160,9 @@ fn register_stores_the_model_its_first_version_and_a_depth_one_route() {
 		// Deposits are held, exactly, and nothing else moved.
 		assert_eq!(held(ALICE), MODEL_DEPOSIT + deposit);
 		assert_eq!(Balances::balance(&ALICE), INITIAL_BALANCE - MODEL_DEPOSIT - deposit);
-		assert_eq!(
-			last_events(2),
-			vec![
-				Event::ModelRegistered { model, owner: ALICE, modality: Modality::Text },
-				Event::VersionPublished {
-					model,
-					version: 1,
-					price_per_unit: 50,
-					route_length: 3,
-					deposit
-				},
-			]
-		);
+		// `base_model` checked the events: `ModelRegistered`, then `VersionPublished` with this
+		// deposit; nothing else was deposited.
+		assert_eq!(events_since_last_call(), vec![]);
 	});
 }
 
@@ -530,14 +524,24 @@ fn a_new_version_has_new_terms_and_the_old_one_keeps_its_route() {
 		assert_eq!(record.versions_deposit, version_deposit(tune, 1) + deposit);
 		assert_eq!(Balances::balance(&BOB), before - deposit);
 		assert_eq!(
-			last_events(1),
-			vec![Event::VersionPublished {
-				model: tune,
-				version: 2,
-				price_per_unit: 80,
-				route_length: 5,
-				deposit
-			}]
+			events_since_last_call(),
+			vec![
+				Event::ModelRegistered { model: tune, owner: BOB, modality: Modality::Text },
+				Event::VersionPublished {
+					model: tune,
+					version: 1,
+					price_per_unit: 50,
+					route_length: 4,
+					deposit: version_deposit(tune, 1)
+				},
+				Event::VersionPublished {
+					model: tune,
+					version: 2,
+					price_per_unit: 80,
+					route_length: 5,
+					deposit
+				},
+			]
 		);
 	});
 }
@@ -605,7 +609,7 @@ fn set_price_changes_what_invocations_pay() {
 			7
 		);
 		assert_eq!(
-			last_events(1),
+			events_since_last_call(),
 			vec![Event::PriceUpdated { model: base, version: 1, price_per_unit: 7 }]
 		);
 	});
@@ -632,7 +636,7 @@ fn update_metadata_replaces_name_and_modality() {
 		let metadata = Models::<Test>::get(base).unwrap().metadata;
 		assert_eq!(metadata.name.to_vec(), b"whisper-tiny".to_vec());
 		assert_eq!(metadata.modality, Modality::Audio);
-		assert_eq!(last_events(1), vec![Event::MetadataUpdated { model: base }]);
+		assert_eq!(events_since_last_call(), vec![Event::MetadataUpdated { model: base }]);
 	});
 }
 
@@ -646,7 +650,10 @@ fn a_deprecated_version_can_still_be_invoked() {
 		assert_noop!(ModelRegistry::deprecate(origin(ALICE), base, 1), E::AlreadyDeprecated);
 		assert!(Versions::<Test>::get(base, 1).unwrap().deprecated);
 		assert!(<ModelRegistry as ModelInvocation<_, _>>::invocation_terms(base, Some(1)).is_some());
-		assert_eq!(last_events(1), vec![Event::VersionDeprecated { model: base, version: 1 }]);
+		assert_eq!(
+			events_since_last_call(),
+			vec![Event::VersionDeprecated { model: base, version: 1 }]
+		);
 	});
 }
 
@@ -657,10 +664,7 @@ fn ownership_moves_with_the_deposits_when_the_new_owner_accepts() {
 	ExtBuilder::default().build_and_execute(|| {
 		let base = base_model();
 		let total = MODEL_DEPOSIT + version_deposit(base, 1);
-		assert_noop!(
-			ModelRegistry::offer_ownership(origin(BOB), base, Some(CHARLIE)),
-			E::NotOwner
-		);
+		assert_noop!(ModelRegistry::offer_ownership(origin(BOB), base, Some(CHARLIE)), E::NotOwner);
 		assert_noop!(
 			ModelRegistry::offer_ownership(origin(ALICE), base, Some(ALICE)),
 			E::AlreadyOwner
@@ -668,7 +672,10 @@ fn ownership_moves_with_the_deposits_when_the_new_owner_accepts() {
 		assert_noop!(ModelRegistry::accept_ownership(origin(BOB), base), E::NotPendingOwner);
 
 		assert_ok!(ModelRegistry::offer_ownership(origin(ALICE), base, Some(BOB)));
-		assert_eq!(last_events(1), vec![Event::OwnershipOffered { model: base, to: Some(BOB) }]);
+		assert_eq!(
+			events_since_last_call(),
+			vec![Event::OwnershipOffered { model: base, to: Some(BOB) }]
+		);
 		assert_noop!(ModelRegistry::accept_ownership(origin(CHARLIE), base), E::NotPendingOwner);
 		assert_ok!(ModelRegistry::accept_ownership(origin(BOB), base));
 
@@ -679,7 +686,7 @@ fn ownership_moves_with_the_deposits_when_the_new_owner_accepts() {
 		assert_eq!(held(BOB), total);
 		assert_eq!(Balances::balance(&BOB), INITIAL_BALANCE - total);
 		assert_eq!(
-			last_events(1),
+			events_since_last_call(),
 			vec![Event::OwnershipTransferred { model: base, from: ALICE, to: BOB }]
 		);
 		// The new owner controls the model; the published route still pays the accounts it names.
@@ -701,7 +708,13 @@ fn an_offer_can_be_withdrawn_and_an_unfunded_acceptance_changes_nothing() {
 		let base = base_model();
 		assert_ok!(ModelRegistry::offer_ownership(origin(ALICE), base, Some(BOB)));
 		assert_ok!(ModelRegistry::offer_ownership(origin(ALICE), base, None));
-		assert_eq!(last_events(1), vec![Event::OwnershipOffered { model: base, to: None }]);
+		assert_eq!(
+			events_since_last_call(),
+			vec![
+				Event::OwnershipOffered { model: base, to: Some(BOB) },
+				Event::OwnershipOffered { model: base, to: None },
+			]
+		);
 		assert_noop!(ModelRegistry::accept_ownership(origin(BOB), base), E::NotPendingOwner);
 
 		assert_ok!(ModelRegistry::offer_ownership(origin(ALICE), base, Some(POOR)));
@@ -730,7 +743,7 @@ fn the_route_provider_reads_terms_routes_and_owners() {
 		assert_eq!(first.price_per_unit, 50);
 		assert_eq!(<Routes as ModelInvocation<_, _>>::invocation_terms(base, Some(3)), None);
 		assert_eq!(<Routes as ModelInvocation<_, _>>::invocation_terms(9, None), None);
-		assert!(!<Routes as ModelInvocation<_, _>>::invocation_terms(base, Some(3)).is_some());
+		assert!(<Routes as ModelInvocation<_, _>>::invocation_terms(base, Some(3)).is_none());
 		assert_eq!(
 			<Routes as RouteProvider<_>>::route(base, 1).unwrap(),
 			vec![(acct(ALICE), pct(50)), (ds(0), pct(20)), (ds(1), pct(30))]

@@ -18,8 +18,8 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::RawOrigin;
-use sp_runtime::traits::Bounded;
-use sp_runtime::traits::Zero;
+use sp_runtime::traits::{Bounded, Zero};
+use tributary_primitives::RoyaltySink;
 
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let who: T::AccountId = account(name, index, 0);

@@ -14,8 +14,9 @@
 //!    dataset entry raises the dataset pool's reward per share, in O(1) however many holders
 //!    the pool has. A pool without shares yet pays its curator, so nothing is stranded.
 //!
-//! Share holders are settled before their shares grow (`OnSharesMinted`, the primitives' hook the data contribution calls), so each earns only
-//! from revenue distributed while it holds the shares. Claims are pull-based: `claim` pays the
+//! Share holders are settled before their shares grow (`OnSharesMinted`, the primitives' hook
+//! the data contribution calls), so each earns only from revenue distributed while it holds the
+//! shares. Claims are pull-based: `claim` pays the
 //! caller's account credits, `claim_pool` / `claim_pools` its earnings in dataset pools.
 //!
 //! **Nothing is rounded away.** Route parts are rounded down and what is left stays
@@ -37,6 +38,8 @@ pub use pallet::*;
 
 mod api;
 mod dispatchables;
+#[cfg(any(feature = "try-runtime", feature = "std"))]
+mod invariants;
 pub mod runtime_api;
 pub mod traits;
 pub mod types;
@@ -55,7 +58,8 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 // FRAME's storage, error and pallet macros expand to code that calls `expect`; the pallet's own
-// logic lives in `dispatchables.rs`, where the workspace's no-panic lints apply in full.
+// logic lives in `dispatchables.rs`, `api.rs` and `invariants.rs`, where the workspace's no-panic
+// lints apply in full.
 #[allow(clippy::expect_used, clippy::unwrap_used)]
 #[frame_support::pallet]
 pub mod pallet {
@@ -66,8 +70,8 @@ pub mod pallet {
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
-	use tributary_primitives::{RouteProvider, SharePools};
 	use sp_runtime::traits::{Saturating, Zero};
+	use tributary_primitives::{RouteProvider, SharePools};
 
 	/// The in-code storage version.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
@@ -139,9 +143,11 @@ pub mod pallet {
 	pub type DatasetUsages<T: Config> =
 		StorageMap<_, Blake2_128Concat, DatasetId, DatasetUsage<BalanceOf<T>>, ValueQuery>;
 
+	/// Genesis has nothing to configure: it funds the pot with the existential deposit.
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
+		/// The runtime this genesis is for.
 		#[serde(skip)]
 		pub _config: core::marker::PhantomData<T>,
 	}
@@ -165,25 +171,47 @@ pub mod pallet {
 		/// A payment for a model version entered the pot: `royalty` awaits distribution along
 		/// the route, the rest was credited to fee recipients.
 		RevenueAccrued {
+			/// The model paid for.
 			model: ModelId,
+			/// The version paid for.
 			version: VersionNumber,
+			/// Who paid.
 			payer: T::AccountId,
+			/// The part awaiting distribution along the version's route.
 			royalty: BalanceOf<T>,
+			/// Everything the payer paid into the pot: the royalty and the credited fees.
 			total: BalanceOf<T>,
 		},
 		/// A version's undistributed revenue was pushed along its route; `carried` stays
 		/// undistributed (what rounding left, or a dataset pool that could not be paid).
 		RevenueDistributed {
+			/// The model.
 			model: ModelId,
+			/// The version.
 			version: VersionNumber,
+			/// What was credited to the route's accounts and paid into its dataset pools.
 			distributed: BalanceOf<T>,
+			/// What stays undistributed until the next distribution.
 			carried: BalanceOf<T>,
+			/// Entries in the route (what the call is charged for).
 			route_length: u32,
 		},
 		/// An account claimed its credits.
-		CreditsClaimed { who: T::AccountId, amount: BalanceOf<T> },
+		CreditsClaimed {
+			/// The account, paid from the pot.
+			who: T::AccountId,
+			/// Every credit it had, paid at once.
+			amount: BalanceOf<T>,
+		},
 		/// A share holder claimed its earnings in a dataset pool.
-		PoolClaimed { dataset: DatasetId, who: T::AccountId, amount: BalanceOf<T> },
+		PoolClaimed {
+			/// The dataset whose pool paid.
+			dataset: DatasetId,
+			/// The share holder, paid from the pot.
+			who: T::AccountId,
+			/// The whole units paid; fractions of a unit stay in the pool for later.
+			amount: BalanceOf<T>,
+		},
 	}
 
 	#[pallet::error]

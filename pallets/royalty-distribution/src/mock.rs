@@ -9,9 +9,9 @@ use frame_support::{
 	traits::{fungible::Inspect, ConstU128, ConstU32},
 	PalletId,
 };
-pub use tributary_primitives::test_utils::{even_route, Route};
-use tributary_primitives::test_utils::{self, MockDatasets, MockModels};
 use sp_runtime::{BuildStorage, Perbill};
+use tributary_primitives::test_utils::{self, MockDatasets, MockModels};
+pub use tributary_primitives::test_utils::{even_route, Route};
 
 pub type AccountId = u64;
 pub type Balance = u128;
@@ -44,6 +44,8 @@ pub const MAX_CLAIM_POOLS: u32 = 4;
 
 frame_support::parameter_types! {
 	pub const RoyaltyPotId: PalletId = PalletId(*b"py/rylty");
+	/// How many of the pallet's events `events_since_last_call` has returned so far.
+	storage RoyaltyEvents: u32 = 0;
 }
 
 impl pallet_royalty_distribution::Config for Test {
@@ -140,4 +142,22 @@ pub fn check_conservation() {
 		EXISTENTIAL_DEPOSIT + RoyaltyDistribution::obligations(),
 		"the pot holds exactly its existential deposit and what it owes"
 	);
+}
+
+/// The pallet's events deposited since the last call, oldest first.
+pub fn events_since_last_call() -> Vec<crate::Event<Test>> {
+	let events = System::events()
+		.into_iter()
+		.map(|record| record.event)
+		.filter_map(|e| {
+			if let RuntimeEvent::RoyaltyDistribution(inner) = e {
+				Some(inner)
+			} else {
+				None
+			}
+		})
+		.collect::<Vec<_>>();
+	let already_seen = RoyaltyEvents::get();
+	RoyaltyEvents::set(&(events.len() as u32));
+	events.into_iter().skip(already_seen as usize).collect()
 }

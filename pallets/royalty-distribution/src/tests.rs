@@ -11,10 +11,10 @@
 )]
 
 use crate::{mock::*, pallet::*, types::*};
-use tributary_primitives::RoyaltySink;
 use frame_support::{
 	assert_noop, assert_ok, dispatch::PostDispatchInfo, traits::fungible::Inspect, BoundedVec,
 };
+use tributary_primitives::RoyaltySink;
 
 use sp_runtime::{traits::AccountIdConversion, Perbill};
 
@@ -54,14 +54,14 @@ fn invoke(royalty: Balance) {
 	));
 }
 
-fn events() -> Vec<Event<Test>> {
-	System::events()
-		.into_iter()
-		.filter_map(|record| match record.event {
-			RuntimeEvent::RoyaltyDistribution(event) => Some(event),
-			_ => None,
-		})
-		.collect()
+/// The event of `invoke(royalty)`.
+fn accrued(royalty: Balance) -> Event<Test> {
+	Event::RevenueAccrued { model: 0, version: 1, payer: PAYER, royalty, total: royalty + 37 }
+}
+
+/// The event of distributing model 0 version 1's revenue along a route of `route_length`.
+fn distributed(distributed: Balance, carried: Balance, route_length: u32) -> Event<Test> {
+	Event::RevenueDistributed { model: 0, version: 1, distributed, carried, route_length }
 }
 
 #[test]
@@ -93,14 +93,17 @@ fn accrual_moves_the_whole_payment_once_and_credits_the_fees() {
 			Some(Revenue { amount: 1_500, invocations: 2, units: 10 })
 		);
 		assert_eq!(
-			events().last(),
-			Some(&Event::RevenueAccrued {
-				model: 0,
-				version: 1,
-				payer: PAYER,
-				royalty: 500,
-				total: 537
-			})
+			events_since_last_call(),
+			vec![
+				accrued(1_000),
+				Event::RevenueAccrued {
+					model: 0,
+					version: 1,
+					payer: PAYER,
+					royalty: 500,
+					total: 537
+				},
+			]
 		);
 	});
 }
@@ -153,14 +156,17 @@ fn distribution_credits_accounts_and_raises_pool_rewards() {
 			DatasetUsage { invocations: 1, units: 5, revenue: 400 }
 		);
 		assert_eq!(
-			events().last(),
-			Some(&Event::RevenueDistributed {
-				model: 0,
-				version: 1,
-				distributed: 1_000,
-				carried: 0,
-				route_length: 2
-			})
+			events_since_last_call(),
+			vec![
+				accrued(1_000),
+				Event::RevenueDistributed {
+					model: 0,
+					version: 1,
+					distributed: 1_000,
+					carried: 0,
+					route_length: 2
+				},
+			]
 		);
 	});
 }
@@ -250,8 +256,16 @@ fn a_holder_earns_only_from_revenue_distributed_while_it_holds_shares() {
 		assert_eq!(balance(BOB), before + 1_600);
 		assert_eq!(RoyaltyDistribution::claimable_in_pool(data, &BOB), 0);
 		assert_eq!(
-			events().last(),
-			Some(&Event::PoolClaimed { dataset: data, who: BOB, amount: 1_600 })
+			events_since_last_call(),
+			vec![
+				accrued(1_000),
+				distributed(1_000, 0, 1),
+				accrued(600),
+				distributed(600, 0, 1),
+				accrued(400),
+				distributed(400, 0, 1),
+				Event::PoolClaimed { dataset: data, who: BOB, amount: 1_600 },
+			]
 		);
 		assert_noop!(RoyaltyDistribution::claim_pool(origin(BOB), data), E::NothingToClaim);
 	});
@@ -292,12 +306,15 @@ fn claiming_credits_pays_them_all_at_once() {
 			invoke(1_000);
 		}
 		assert_ok!(RoyaltyDistribution::distribute(origin(DAVE), 0, 1));
+		let mut paid_in = vec![accrued(1_000); 100];
+		paid_in.push(distributed(100_000, 0, 1));
+		assert_eq!(events_since_last_call(), paid_in);
 		for (who, amount) in [(ALICE, 100_000), (PROVIDER, 3_000), (TREASURY, 700)] {
 			let before = balance(who);
 			assert_ok!(RoyaltyDistribution::claim(origin(who)));
 			assert_eq!(balance(who), before + amount);
 			assert_eq!(Credits::<Test>::get(who), None);
-			assert_eq!(events().last(), Some(&Event::CreditsClaimed { who, amount }));
+			assert_eq!(events_since_last_call(), vec![Event::CreditsClaimed { who, amount }]);
 		}
 		assert_noop!(RoyaltyDistribution::claim(origin(ALICE)), E::NothingToClaim);
 		assert_eq!(balance(RoyaltyDistribution::pot()), EXISTENTIAL_DEPOSIT);
@@ -335,15 +352,20 @@ fn claim_pools_pays_several_pools_in_one_transfer() {
 		set_route(0, 1, even_route(&pools[..2]));
 		invoke(1_000);
 		assert_ok!(RoyaltyDistribution::distribute(origin(DAVE), 0, 1));
+		assert_eq!(events_since_last_call(), vec![accrued(1_000), distributed(1_000, 0, 2)]);
 		let before = balance(BOB);
 		let list: BoundedVec<_, _> =
 			vec![pools[0], pools[1], pools[2], pools[0]].try_into().unwrap();
 		assert_ok!(RoyaltyDistribution::claim_pools(origin(BOB), list.clone()));
 		// Pool 2 had nothing and the repeated pool 0 is claimed once.
 		assert_eq!(balance(BOB), before + 250 + 250);
-		let claimed: Vec<_> =
-			events().into_iter().filter(|e| matches!(e, Event::PoolClaimed { .. })).collect();
-		assert_eq!(claimed.len(), 2);
+		assert_eq!(
+			events_since_last_call(),
+			vec![
+				Event::PoolClaimed { dataset: pools[0], who: BOB, amount: 250 },
+				Event::PoolClaimed { dataset: pools[1], who: BOB, amount: 250 },
+			]
+		);
 		assert_noop!(RoyaltyDistribution::claim_pools(origin(BOB), list), E::NothingToClaim);
 		assert_noop!(RoyaltyDistribution::claim_pool(origin(DAVE), pools[0]), E::NothingToClaim);
 	});
