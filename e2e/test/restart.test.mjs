@@ -6,15 +6,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { startDevNode } from '../lib/node.mjs';
-import { submit, freeBalance } from '../lib/tx.mjs';
+import { devAccounts, submit, freeBalance } from '../lib/chain.mjs';
 
 test('an instant-seal dev chain restarted on its base path keeps producing blocks', async () => {
-  await cryptoWaitReady();
-  const keyring = new Keyring({ type: 'sr25519' });
-  const [alice, bob] = [keyring.addFromUri('//Alice'), keyring.addFromUri('//Bob')];
+  const { alice, bob } = await devAccounts(['Alice', 'Bob']);
   const basePath = mkdtempSync(path.join(tmpdir(), 'tributary-restart-'));
   const args = ['--sealing', 'instant'];
   try {
