@@ -64,6 +64,13 @@ export async function runLifecycle(api, log = () => {}) {
   const dataset = eventOf(events, 'dataContribution', 'DatasetCreated')[0].toNumber();
   log(`${role.curator} created dataset #${dataset} "clinical-notes": models trained on it owe it at least 10%`);
 
+  // The dataset's own governance: its curator admits who may open tasks on it and who may review.
+  await ok(role.curator, tx.dataContribution.admitMember(dataset, who[role.requester].address, 'Requester'));
+  for (const reviewer of role.reviewers) {
+    await ok(role.curator, tx.dataContribution.admitMember(dataset, who[reviewer].address, 'Reviewer'));
+  }
+  log(`${role.curator} admitted ${role.requester} to open tasks and ${role.reviewers.join(' and ')} to review: nobody else mints shares in it`);
+
   events = await ok(role.contributor, tx.dataContribution.submitContribution(dataset, '0x' + '22'.repeat(32), 3));
   const contribution = eventOf(events, 'dataContribution', 'ContributionSubmitted')[0];
   await ok(role.curator, tx.dataContribution.decideContribution(contribution, true));

@@ -244,6 +244,17 @@ describe('datasets, annotation and reviews', () => {
     pay('alice', r.fee);
     const datasetId = eventOf(r.events, 'dataContribution', 'DatasetCreated')[0].toNumber();
 
+    // Its governance: the curator admits the requester and the two reviewers. Before that,
+    // neither may act on the dataset.
+    const opensAt = (await api.rpc.chain.getHeader()).number.toNumber();
+    r = await send(api, api.tx.dataContribution.openTask(datasetId, 2, 10n * UNIT, UNIT, 2, opensAt + 1_000), bob);
+    assert.equal(r.dispatchError, 'dataContribution.NotDatasetRequester');
+    pay('bob', r.fee);
+    for (const [member, role] of [[bob, 'Requester'], [eve, 'Reviewer'], [ferdie, 'Reviewer']]) {
+      r = await ok(api.tx.dataContribution.admitMember(datasetId, member.address, role), alice);
+      pay('alice', r.fee);
+    }
+
     // The requester funds a task of two items: 10 TRIB per item, 1 TRIB per approving reviewer.
     const reward = 10n * UNIT;
     const reviewerFee = 1n * UNIT;
