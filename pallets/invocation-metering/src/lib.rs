@@ -48,6 +48,8 @@ pub mod weights;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 #[cfg(test)]
+mod attacks;
+#[cfg(test)]
 mod mock;
 #[cfg(test)]
 mod tests;
