@@ -58,8 +58,7 @@ impl<T: Config> Pallet<T> {
 			.checked_sub(channel.settled_units)
 			.filter(|units| *units > 0)
 			.ok_or(Error::<T>::StaleVoucher)?;
-		let quote = Self::channel_quote(&channel, units)?;
-		ensure!(quote.total <= channel.deposit, Error::<T>::VoucherExceedsDeposit);
-		Ok(quote)
+		// What `settle` would pay: the units the deposit covers.
+		Self::channel_quote(&channel, Self::payable_units(&channel, units)?)
 	}
 }

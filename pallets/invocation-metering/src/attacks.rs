@@ -13,6 +13,7 @@
 use crate::{mock::*, pallet::*, types::*};
 use frame_support::{assert_noop, assert_ok, traits::fungible::Inspect};
 use sp_runtime::testing::TestSignature;
+use sp_runtime::DispatchError;
 
 type E = Error<Test>;
 const PRICE: Balance = 100;
@@ -53,10 +54,15 @@ fn channel_expiry_leaves_the_provider_the_challenge_period() {
 		let channel = NextChannelId::<Test>::get();
 		assert_ok!(InvocationMetering::open_channel(origin(PAYER), PROVIDER, 0, None, 10_000, 2));
 		System::set_block_number(2);
-		let _ = InvocationMetering::finalize_close(origin(PAYER), channel);
-		assert!(Channels::<Test>::contains_key(channel), "still open at expiry");
+		assert_noop!(
+			InvocationMetering::finalize_close(origin(PAYER), channel),
+			E::ChannelStillOpen
+		);
 		System::set_block_number(2 + CHALLENGE_PERIOD - 1);
-		let _ = InvocationMetering::finalize_close(origin(PAYER), channel);
+		assert_noop!(
+			InvocationMetering::finalize_close(origin(PAYER), channel),
+			E::ChannelStillOpen
+		);
 		assert_ok!(settle(channel, 10));
 		System::set_block_number(2 + CHALLENGE_PERIOD);
 		assert_ok!(InvocationMetering::finalize_close(origin(PAYER), channel));
@@ -73,9 +79,22 @@ fn a_voucher_beyond_the_deposit_pays_what_the_deposit_covers() {
 		let channel = NextChannelId::<Test>::get();
 		// 1,000 covers 8 units of 120 (960), not 9.
 		assert_ok!(InvocationMetering::open_channel(origin(PAYER), PROVIDER, 0, None, 1_000, 500));
-		let _ = settle(channel, 50);
+		assert_ok!(settle(channel, 50));
 		let record = Channels::<Test>::get(channel).unwrap();
 		assert_eq!((record.settled_units, record.deposit), (8, 1_000 - 8 * PER_UNIT));
 		assert_eq!(Balances::balance(&POT), EXISTENTIAL_DEPOSIT + 8 * PER_UNIT);
+		assert!(System::events().iter().any(|r| r.event
+			== RuntimeEvent::InvocationMetering(Event::ChannelExhausted {
+				channel,
+				unpaid_units: 42
+			})));
+		// Never more than the deposit: the rest of the voucher pays nothing until a top-up.
+		let refused: DispatchError = E::VoucherExceedsDeposit.into();
+		assert_noop!(settle(channel, 50), refused);
+		assert_ok!(InvocationMetering::finalize_close(origin(PAYER), channel).or_else(|_| {
+			System::set_block_number(500 + CHALLENGE_PERIOD);
+			InvocationMetering::finalize_close(origin(PAYER), channel)
+		}));
+		assert_eq!(Balances::balance(&PAYER), INITIAL_BALANCE - 8 * PER_UNIT);
 	});
 }

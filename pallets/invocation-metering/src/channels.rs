@@ -4,7 +4,7 @@
 use crate::{pallet::*, types::*};
 use frame_support::{pallet_prelude::*, storage::with_storage_layer};
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::traits::{CheckedAdd, CheckedSub, Saturating, Zero};
+use sp_runtime::traits::{CheckedAdd, CheckedDiv, CheckedSub, Saturating, Zero};
 use tributary_primitives::ModelInvocation;
 
 impl<T: Config> Pallet<T> {
@@ -108,9 +108,14 @@ impl<T: Config> Pallet<T> {
 			.filter(|units| *units > 0)
 			.ok_or(Error::<T>::StaleVoucher)?;
 
-		let quote = Self::channel_quote(&channel, units)?;
+		// Pay what the deposit covers: the units beyond it stay owed (the voucher can be settled
+		// again after a top-up), so a consumer cannot void a voucher by signing past its deposit.
+		let payable = Self::payable_units(&channel, units)?;
+		let quote = Self::channel_quote(&channel, payable)?;
 		let remaining =
 			channel.deposit.checked_sub(&quote.total).ok_or(Error::<T>::VoucherExceedsDeposit)?;
+		let settled_units =
+			channel.settled_units.checked_add(payable).ok_or(Error::<T>::Overflow)?;
 
 		// The payment leaves the hold and, in the same call, the consumer's account: it enters
 		// the royalty pot exactly as a direct invocation's would.
@@ -119,13 +124,13 @@ impl<T: Config> Pallet<T> {
 			&channel.consumer,
 			channel.model,
 			channel.version,
-			units,
+			payable,
 			Some(&channel.provider),
 			&quote,
 		)?;
 
 		channel.deposit = remaining;
-		channel.settled_units = voucher.cumulative_units;
+		channel.settled_units = settled_units;
 		let model = channel.model;
 		let version = channel.version;
 		Channels::<T>::insert(id, channel);
@@ -133,15 +138,39 @@ impl<T: Config> Pallet<T> {
 			channel: id,
 			model,
 			version,
-			units,
-			cumulative_units: voucher.cumulative_units,
+			units: payable,
+			cumulative_units: settled_units,
 			royalty: quote.royalty,
 			protocol_fee: quote.protocol_fee,
 			provider_fee: quote.provider_fee,
 			total: quote.total,
 			remaining_deposit: remaining,
 		});
+		let unpaid_units = units.saturating_sub(payable);
+		if unpaid_units > 0 {
+			Self::deposit_event(Event::ChannelExhausted { channel: id, unpaid_units });
+		}
 		Ok(())
+	}
+
+	/// How many of `units` the channel's deposit pays for at its fixed terms: all of them, or
+	/// as many whole units as the deposit covers; an error when it covers none.
+	pub(crate) fn payable_units(
+		channel: &Channel<T>,
+		units: Units,
+	) -> Result<Units, DispatchError> {
+		let per_unit = channel
+			.price_per_unit
+			.checked_add(&channel.fee_per_unit)
+			.ok_or(Error::<T>::Overflow)?;
+		let covered: Units = match channel.deposit.checked_div(&per_unit) {
+			// A free channel pays for every unit.
+			None => units,
+			Some(covered) => covered.try_into().unwrap_or(Units::MAX),
+		};
+		let payable = units.min(covered);
+		ensure!(payable > 0, Error::<T>::VoucherExceedsDeposit);
+		Ok(payable)
 	}
 
 	/// Settles each voucher on its own: a failing one is reported in a `SettlementFailed`
@@ -171,7 +200,10 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_finalize_close(id: ChannelId) -> DispatchResult {
 		let channel = Self::open_channel_record(id)?;
 		let now = frame_system::Pallet::<T>::block_number();
-		let closable = now >= channel.expires_at
+		// Expiry, like a close request, leaves the provider the whole challenge period to
+		// settle the last vouchers: a consumer cannot open a channel that expires at once, use
+		// it and take the deposit back before the provider could settle.
+		let closable = now >= channel.expires_at.saturating_add(T::ChallengePeriod::get())
 			|| channel.closes_at.is_some_and(|closes_at| now >= closes_at);
 		ensure!(closable, Error::<T>::ChannelStillOpen);
 		Self::close(id, channel);

@@ -45,10 +45,10 @@ pub mod traits;
 pub mod types;
 pub mod weights;
 
-#[cfg(feature = "runtime-benchmarks")]
-mod benchmarking;
 #[cfg(test)]
 mod attacks;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -269,9 +269,11 @@ pub mod pallet {
 			model: ModelId,
 			/// The version served.
 			version: VersionNumber,
-			/// Units paid by this settlement: those since the last one.
+			/// Units paid by this settlement: those since the last one, or as many of them as the
+			/// deposit covers (see `ChannelExhausted`).
 			units: Units,
-			/// The voucher's cumulative units, now the channel's settled units.
+			/// The channel's settled units now: the voucher's cumulative units, or fewer when
+			/// the deposit did not cover them all.
 			cumulative_units: Units,
 			/// The part of the payment owed along the version's royalty route.
 			royalty: BalanceOf<T>,
@@ -283,6 +285,15 @@ pub mod pallet {
 			total: BalanceOf<T>,
 			/// What is left of the channel's deposit.
 			remaining_deposit: BalanceOf<T>,
+		},
+		/// A voucher asked for more units than the channel's deposit covers: the deposit paid
+		/// what it covers, and the rest stays owed until the consumer tops up and the provider
+		/// settles the same voucher again.
+		ChannelExhausted {
+			/// The channel.
+			channel: ChannelId,
+			/// Units the voucher signed for that the deposit could not pay.
+			unpaid_units: Units,
 		},
 		/// A voucher of a batch could not be settled; it changed nothing.
 		SettlementFailed {
@@ -352,7 +363,7 @@ pub mod pallet {
 		/// The voucher's cumulative units are not above those already settled (a replay or an
 		/// older voucher).
 		StaleVoucher,
-		/// The units to pay cost more than what is left of the deposit.
+		/// What is left of the deposit does not pay for a single unit of the voucher.
 		VoucherExceedsDeposit,
 	}
 

@@ -503,8 +503,18 @@ fn bad_vouchers_are_refused_with_their_own_errors_and_change_nothing() {
 			E::BadSignature
 		);
 		// Worth more than the deposit left: (100,000 − 1,200) / 120 = 823 units more at most.
-		assert_noop!(settle(channel, 10 + 824), E::VoucherExceedsDeposit);
-		assert_ok!(settle(channel, 10 + 823));
+		// The deposit pays those; the rest stays owed and the channel is exhausted.
+		events_since_last_call();
+		assert_ok!(settle(channel, 10 + 900));
+		assert_eq!(
+			events_since_last_call(),
+			vec![
+				settled(channel, 823, 10 + 823, DEPOSIT - 833 * PER_UNIT),
+				Event::ChannelExhausted { channel, unpaid_units: 77 },
+			]
+		);
+		// Nothing left that pays a unit: the same voucher is refused until a top-up.
+		assert_noop!(settle(channel, 10 + 900), E::VoucherExceedsDeposit);
 		// Only the provider settles.
 		let v = voucher(channel, 900);
 		assert_noop!(
@@ -604,12 +614,13 @@ fn an_expired_channel_closes_without_a_request_and_a_provider_may_close_at_once(
 		served_model();
 		let expiring = open();
 		let closed_by_provider = open();
-		System::set_block_number(499);
+		// Expiry at block 500 leaves the provider the challenge period to settle.
+		System::set_block_number(500 + CHALLENGE_PERIOD - 1);
 		assert_noop!(
 			InvocationMetering::finalize_close(origin(OWNER), expiring),
 			E::ChannelStillOpen
 		);
-		System::set_block_number(500);
+		System::set_block_number(500 + CHALLENGE_PERIOD);
 		assert_ok!(InvocationMetering::finalize_close(origin(OWNER), expiring));
 		assert_noop!(
 			InvocationMetering::close_channel(origin(PAYER), closed_by_provider),
@@ -625,19 +636,27 @@ fn a_top_up_lets_larger_vouchers_settle() {
 	ExtBuilder.build_and_execute(|| {
 		served_model();
 		let channel = open();
+		// 1,000 units cost 120,000; the deposit covers 833 of them and 40 is left.
+		assert_ok!(settle(channel, 1_000));
+		let left = DEPOSIT - 833 * PER_UNIT;
 		assert_noop!(settle(channel, 1_000), E::VoucherExceedsDeposit);
 		assert_noop!(InvocationMetering::top_up(origin(OWNER), channel, 50_000), E::NotConsumer);
 		assert_noop!(InvocationMetering::top_up(origin(PAYER), channel, 0), E::ZeroDeposit);
 		assert_ok!(InvocationMetering::top_up(origin(PAYER), channel, 20_000));
+		// The same voucher now pays the 167 units still owed: 20,040 exactly.
+		assert_ok!(settle(channel, 1_000));
+		assert_eq!(Channels::<Test>::get(channel).unwrap().deposit, 0);
+		assert_eq!(Channels::<Test>::get(channel).unwrap().settled_units, 1_000);
 		assert_eq!(
 			events_since_last_call(),
 			vec![
 				opened(channel),
-				Event::ChannelToppedUp { channel, amount: 20_000, deposit: DEPOSIT + 20_000 },
+				settled(channel, 833, 833, left),
+				Event::ChannelExhausted { channel, unpaid_units: 167 },
+				Event::ChannelToppedUp { channel, amount: 20_000, deposit: left + 20_000 },
+				settled(channel, 167, 1_000, 0),
 			]
 		);
-		assert_ok!(settle(channel, 1_000));
-		assert_eq!(Channels::<Test>::get(channel).unwrap().deposit, 0);
 	});
 }
 
