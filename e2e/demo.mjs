@@ -1,9 +1,7 @@
 // The Tributary story on a fresh dev node, with readable output: `scripts/demo.sh`.
-import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { startDevNode } from './lib/node.mjs';
 import { runLifecycle } from './lib/lifecycle.mjs';
 
-await cryptoWaitReady();
 console.log('starting a fresh development node (instant sealing)…');
 const node = await startDevNode({ args: ['--sealing', 'instant'] });
 let failed = false;

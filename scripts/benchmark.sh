@@ -3,7 +3,9 @@
 #
 # The benchmarking CLI (frame-benchmarking-cli, ~130 extra crates) and a runtime built with
 # `runtime-benchmarks` live in their own target subdirectory, so this never invalidates the
-# build the dev node and the tests use.
+# build the dev node and the tests use. The benchmark node is an optimised (release) build:
+# host functions (storage, hashing, signature checks) run at the speed a production node runs
+# them, so the weights are comparable with the FRAME pallets' reference weights.
 #
 # Usage: scripts/benchmark.sh [pallet ...]   (default: every Tributary pallet)
 set -euo pipefail
@@ -19,8 +21,8 @@ REPEAT="${REPEAT:-10}"
 # frame-benchmarking-cli's storage-access test runtime only serves `benchmark storage`, which this
 # node does not offer; its wasm build cannot resolve itself from this workspace, so skip it.
 export SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1
-CARGO_TARGET_DIR="$BENCH_TARGET_DIR" cargo build --locked -p tributary-node --features runtime-benchmarks
-BENCH_NODE="$BENCH_TARGET_DIR/debug/tributary-node"
+CARGO_TARGET_DIR="$BENCH_TARGET_DIR" cargo build --locked --release -p tributary-node --features runtime-benchmarks
+BENCH_NODE="$BENCH_TARGET_DIR/release/tributary-node"
 
 # pallet name in the runtime => crate directory
 declare -A PALLETS=()

@@ -35,9 +35,10 @@ export function freePort() {
   });
 }
 
-async function rpcReady(rpcPort) {
+/** Whether the node's RPC on 127.0.0.1:`port` answers `system_health`. */
+async function rpcAnswers(port) {
   try {
-    const response = await fetch(`http://127.0.0.1:${rpcPort}`, {
+    const response = await fetch(`http://127.0.0.1:${port}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'system_health', params: [] }),
@@ -49,10 +50,35 @@ async function rpcReady(rpcPort) {
 }
 
 /**
- * Starts `tributary-node --dev --tmp` on free ports and waits until its RPC answers.
- * @param {{ args?: string[], readyTimeoutMs?: number }} options
+ * The readiness probe: polls the RPC on 127.0.0.1:`port` every 250 ms until it answers, and
+ * returns the milliseconds it waited. Between polls `alive()` says whether the node is still
+ * running (a node that exited throws at once); after `timeoutMs` it throws.
+ * @param {number} port
+ * @param {{ timeoutMs: number, alive?: () => boolean, name?: string }} options
  */
-export async function startDevNode({ args = [], readyTimeoutMs = 180_000 } = {}) {
+export async function waitForRpc(port, { timeoutMs, alive = () => true, name = 'the node' }) {
+  const started = Date.now();
+  while (!(await rpcAnswers(port))) {
+    if (!alive()) throw new Error(`${name} exited before its RPC answered`);
+    if (Date.now() - started > timeoutMs) throw new Error(`${name}'s RPC did not answer within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return Date.now() - started;
+}
+
+/** A polkadot.js API connected to the node's RPC on 127.0.0.1:`port`. */
+export async function connectApi(port) {
+  const provider = new WsProvider(`ws://127.0.0.1:${port}`, false);
+  await provider.connect();
+  return ApiPromise.create({ provider, noInitWarn: true });
+}
+
+/**
+ * Starts `tributary-node --dev` on free ports, with a throwaway database (`--tmp`) unless a
+ * `basePath` is given, and waits until its RPC answers.
+ * @param {{ args?: string[], basePath?: string, readyTimeoutMs?: number }} options
+ */
+export async function startDevNode({ args = [], basePath, readyTimeoutMs = 180_000 } = {}) {
   const [rpcPort, p2pPort, prometheusPort] = [await freePort(), await freePort(), await freePort()];
   const logDir = mkdtempSync(path.join(tmpdir(), 'tributary-e2e-'));
   const logFile = path.join(logDir, 'node.log');
@@ -61,7 +87,7 @@ export async function startDevNode({ args = [], readyTimeoutMs = 180_000 } = {})
     NODE_BIN,
     [
       '--dev',
-      '--tmp',
+      ...(basePath ? ['--base-path', basePath] : ['--tmp']),
       '--rpc-port', String(rpcPort),
       '--port', String(p2pPort),
       '--prometheus-port', String(prometheusPort),
@@ -80,27 +106,20 @@ export async function startDevNode({ args = [], readyTimeoutMs = 180_000 } = {})
     running.delete(child);
   });
 
-  const started = Date.now();
-  while (!(await rpcReady(rpcPort))) {
-    if (exited) {
-      throw new Error(`the node exited before its RPC answered (${JSON.stringify(exited)}); log: ${logFile}`);
-    }
-    if (Date.now() - started > readyTimeoutMs) {
-      child.kill('SIGKILL');
-      throw new Error(`the node's RPC did not answer within ${readyTimeoutMs} ms; log: ${logFile}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
+  let startupMs;
+  try {
+    startupMs = await waitForRpc(rpcPort, { timeoutMs: readyTimeoutMs, alive: () => !exited });
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`${error.message}${exited ? ` (${JSON.stringify(exited)})` : ''}; log: ${logFile}`);
   }
-
-  const provider = new WsProvider(`ws://127.0.0.1:${rpcPort}`, false);
-  await provider.connect();
-  const api = await ApiPromise.create({ provider, noInitWarn: true });
+  const api = await connectApi(rpcPort);
 
   return {
     api,
     rpcPort,
     logFile,
-    startupMs: Date.now() - started,
+    startupMs,
     /** Disconnects and stops the node: SIGINT, then SIGKILL after 10 s. */
     async stop() {
       await api.disconnect().catch(() => {});

@@ -2,23 +2,17 @@
 // moves balances exactly, and rejects an overdraft without moving anything but the fee.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { spawn } from 'node:child_process';
 import { startDevNode, NODE_BIN } from '../lib/node.mjs';
-import { submit, feePaid, freeBalance } from '../lib/tx.mjs';
+import { UNIT, devAccounts, submit, feePaid, freeBalance } from '../lib/chain.mjs';
 
-const UNIT = 10n ** 12n;
 let node;
 let alice;
 let bob;
 
 before(async () => {
-  await cryptoWaitReady();
+  ({ alice, bob } = await devAccounts(['Alice', 'Bob']));
   node = await startDevNode();
-  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-  alice = keyring.addFromUri('//Alice');
-  bob = keyring.addFromUri('//Bob');
   console.log(`dev node RPC answered ${node.startupMs} ms after start`);
 });
 

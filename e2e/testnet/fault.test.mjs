@@ -10,11 +10,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApiPromise, WsProvider } from '@polkadot/api';
-import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { NODE_BIN } from '../lib/node.mjs';
-import { submit, freeBalance } from '../lib/tx.mjs';
+import { NODE_BIN, waitForRpc, connectApi } from '../lib/node.mjs';
+import { UNIT, devKeyring, submit, freeBalance } from '../lib/chain.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NAMES = ['alice', 'bob', 'charlie', 'dave'];
@@ -46,30 +43,21 @@ function testnet(...args) {
   return execFileSync(path.join(ROOT, 'scripts', 'testnet.sh'), args, { env, encoding: 'utf8' });
 }
 
+/** Waits, with the dev node's readiness probe, until `name`'s RPC answers; connects to it. */
 async function connect(name) {
   const port = Number(env.RPC_BASE) + NAMES.indexOf(name);
-  const deadline = Date.now() + 120_000;
-  for (;;) {
+  try {
+    await waitForRpc(port, { timeoutMs: 120_000, name, alive: () => testnet('status').includes(`${name}: running`) });
+  } catch (error) {
+    let log = '(no log)';
     try {
-      const response = await fetch(`http://127.0.0.1:${port}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'system_health', params: [] }),
-      });
-      if (response.ok) break;
+      log = readFileSync(path.join(dir, name, 'node.log'), 'utf8').split('\n').slice(-20).join('\n');
     } catch {
-      // not up yet
+      // the node never wrote one
     }
-    if (!testnet('status').includes(`${name}: running`)) {
-      const log = readFileSync(path.join(dir, name, 'node.log'), 'utf8').split('\n').slice(-20).join('\n');
-      throw new Error(`${name} exited before its RPC answered:\n${log}`);
-    }
-    if (Date.now() > deadline) throw new Error(`${name}'s RPC did not answer`);
-    await new Promise((r) => setTimeout(r, 250));
+    throw new Error(`${error.message}:\n${log}`);
   }
-  const provider = new WsProvider(`ws://127.0.0.1:${port}`, false);
-  await provider.connect();
-  apis[name] = await ApiPromise.create({ provider, noInitWarn: true });
+  apis[name] = await connectApi(port);
   return apis[name];
 }
 
@@ -107,7 +95,6 @@ async function finalityLag(api, samples = 5) {
 }
 
 before(async () => {
-  await cryptoWaitReady();
   const bases = await freeBases();
   env = {
     ...process.env,
@@ -178,10 +165,10 @@ test('finality survives one failure, stalls with two, and recovers', { timeout: 
 });
 
 test('a transaction sent to one node is included and seen by all', { timeout: 300_000 }, async () => {
-  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  const keyring = await devKeyring();
   const sender = keyring.addFromUri('//Eve');
   const receiver = keyring.addFromUri('//TributaryTestnetReceiver');
-  const amount = 7n * 10n ** 12n;
+  const amount = 7n * UNIT;
   const { blockHash, dispatchError } = await submit(
     apis.bob,
     apis.bob.tx.balances.transferKeepAlive(receiver.address, amount),

@@ -162,6 +162,25 @@ struct SealingTimestamp {
 }
 
 impl SealingTimestamp {
+	/// Timestamps continuing the chain `client` has: a restarted dev node whose blocks ran ahead
+	/// of the wall clock (instant sealing gives each block a slot of its own) must not go back
+	/// to the wall clock, or aura sees its slot decrease and refuses to author.
+	fn continuing(client: &FullClient, slot_millis: u64) -> Self {
+		let best = client.chain_info().best_hash;
+		let mut key = sp_io::hashing::twox_128(b"Timestamp").to_vec();
+		key.extend_from_slice(&sp_io::hashing::twox_128(b"Now"));
+		let last_millis = sc_client_api::StorageProvider::storage(
+			client,
+			best,
+			&sp_core::storage::StorageKey(key),
+		)
+		.ok()
+		.flatten()
+		.and_then(|data| <[u8; 8]>::try_from(data.0.as_slice()).ok())
+		.map_or(0, u64::from_le_bytes);
+		Self { last_millis: Arc::new(AtomicU64::new(last_millis)), slot_millis }
+	}
+
 	fn next(&self) -> sp_timestamp::InherentDataProvider {
 		let now = sp_timestamp::Timestamp::current().as_millis();
 		let slot_millis = self.slot_millis;
@@ -312,10 +331,7 @@ pub fn new_full<
 	let slot_duration = sc_consensus_aura::slot_duration::<AuraId, _, _>(&*client)?;
 
 	if sealing != Sealing::Aura {
-		let timestamps = SealingTimestamp {
-			last_millis: Arc::new(AtomicU64::new(0)),
-			slot_millis: slot_duration.as_millis(),
-		};
+		let timestamps = SealingTimestamp::continuing(&client, slot_duration.as_millis());
 		let create_inherent_data_providers = move |_, ()| {
 			let timestamps = timestamps.clone();
 			async move { Ok(timestamps.next()) }

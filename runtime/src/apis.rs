@@ -12,15 +12,10 @@ use sp_core::{crypto::KeyTypeId, OpaqueMetadata};
 use sp_runtime::{
 	traits::{Block as BlockT, NumberFor},
 	transaction_validity::{TransactionSource, TransactionValidity},
-	ApplyExtrinsicResult,
+	ApplyExtrinsicResult, DispatchError,
 };
+use tributary_primitives::{ChannelId, DatasetId, ModelId, Shares, Units, VersionNumber};
 use sp_version::RuntimeVersion;
-
-/// The name of the error a runtime API call was refused with (e.g. `NoOffer`), for clients.
-fn refusal(error: sp_runtime::DispatchError) -> Vec<u8> {
-	let name: &'static str = error.into();
-	name.as_bytes().to_vec()
-}
 
 use crate::{
 	genesis_config_presets, AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt,
@@ -261,36 +256,28 @@ impl_runtime_apis! {
 	}
 
 	impl pallet_data_contribution::runtime_api::DataContributionApi<Block, AccountId> for Runtime {
-		fn total_shares(dataset: u32) -> Option<u128> {
-			pallet_data_contribution::Datasets::<Runtime>::get(dataset).map(|d| d.total_shares)
+		fn total_shares(dataset: DatasetId) -> Option<Shares> {
+			crate::DataContribution::api_total_shares(dataset)
 		}
 
-		fn shares_of(dataset: u32, holder: AccountId) -> u128 {
-			pallet_data_contribution::Holdings::<Runtime>::get(dataset, holder)
-				.map_or(0, |holding| holding.shares)
+		fn shares_of(dataset: DatasetId, holder: AccountId) -> Option<Shares> {
+			crate::DataContribution::api_shares_of(dataset, &holder)
 		}
 	}
 
 	impl pallet_model_registry::runtime_api::ModelRegistryApi<Block, AccountId> for Runtime {
 		fn route(
-			model: u32,
-			version: u32,
-		) -> Option<Vec<pallet_model_registry::RouteEntry<AccountId>>> {
-			use pallet_model_registry::RouteProvider;
-			crate::ModelRegistry::route(model, version)
+			model: ModelId,
+			version: VersionNumber,
+		) -> Option<Vec<pallet_model_registry::runtime_api::RoutePart<AccountId>>> {
+			crate::ModelRegistry::api_route(model, version)
 		}
 
 		fn lineage(
-			model: u32,
-			version: u32,
+			model: ModelId,
+			version: VersionNumber,
 		) -> Option<pallet_model_registry::runtime_api::LineageInfo> {
-			pallet_model_registry::Versions::<Runtime>::get(model, version).map(|v| {
-				pallet_model_registry::runtime_api::LineageInfo {
-					owner_share: v.owner_share,
-					datasets: v.lineage.datasets.into_inner(),
-					parents: v.lineage.parents.into_inner(),
-				}
-			})
+			crate::ModelRegistry::api_lineage(model, version)
 		}
 	}
 
@@ -298,12 +285,11 @@ impl_runtime_apis! {
 		fn pending_royalties(
 			who: AccountId,
 		) -> pallet_royalty_distribution::runtime_api::PendingRoyalties<Balance> {
-			crate::RoyaltyDistribution::pending_royalties(&who)
+			crate::RoyaltyDistribution::api_pending_royalties(&who)
 		}
 
-		fn undistributed(model: u32, version: u32) -> Balance {
-			pallet_royalty_distribution::Undistributed::<Runtime>::get(model, version)
-				.map_or(0, |revenue| revenue.amount)
+		fn undistributed(model: ModelId, version: VersionNumber) -> Option<Balance> {
+			crate::RoyaltyDistribution::api_undistributed(model, version)
 		}
 	}
 
@@ -311,30 +297,29 @@ impl_runtime_apis! {
 		for Runtime
 	{
 		fn quote(
-			model: u32,
-			version: Option<u32>,
-			units: u64,
+			model: ModelId,
+			version: Option<VersionNumber>,
+			units: Units,
 			provider: Option<AccountId>,
-		) -> Result<(u32, pallet_invocation_metering::Quote<Balance>), Vec<u8>> {
-			crate::InvocationMetering::quote(model, version, units, provider.as_ref())
-				.map_err(refusal)
+		) -> Result<pallet_invocation_metering::runtime_api::VersionQuote<Balance>, DispatchError> {
+			crate::InvocationMetering::api_quote(model, version, units, provider.as_ref())
 		}
 
-		fn usage(model: u32) -> pallet_invocation_metering::ModelUsage<Balance> {
-			pallet_invocation_metering::Usage::<Runtime>::get(model)
+		fn usage(model: ModelId) -> Option<pallet_invocation_metering::ModelUsage<Balance>> {
+			crate::InvocationMetering::api_usage(model)
 		}
 
 		fn channel(
-			channel: u64,
+			channel: ChannelId,
 		) -> Option<pallet_invocation_metering::runtime_api::ChannelInfo<AccountId, Balance, crate::BlockNumber>> {
-			crate::InvocationMetering::channel_info(channel)
+			crate::InvocationMetering::api_channel(channel)
 		}
 
 		fn voucher_value(
-			channel: u64,
-			cumulative_units: u64,
-		) -> Result<pallet_invocation_metering::Quote<Balance>, Vec<u8>> {
-			crate::InvocationMetering::voucher_value(channel, cumulative_units).map_err(refusal)
+			channel: ChannelId,
+			cumulative_units: Units,
+		) -> Result<pallet_invocation_metering::Quote<Balance>, DispatchError> {
+			crate::InvocationMetering::api_voucher_value(channel, cumulative_units)
 		}
 	}
 

@@ -3,7 +3,7 @@
 use crate::{
 	deposit, AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo,
 	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
-	RuntimeTask, System, DAYS, EXISTENTIAL_DEPOSIT, HOURS, SLOT_DURATION, SS58_PREFIX, UNIT,
+	RuntimeTask, System, DAYS, EXISTENTIAL_DEPOSIT, HOURS, MILLI_UNIT, SLOT_DURATION, SS58_PREFIX, UNIT,
 	VERSION,
 };
 use codec::MaxEncodedLen;
@@ -141,24 +141,38 @@ parameter_types! {
 	pub const TreasuryPalletId: PalletId = PalletId(*b"py/trsry");
 	pub TreasuryAccount: AccountId = TreasuryPalletId::get().into_account_truncating();
 
-	pub DatasetDeposit: Balance =
-		deposit(1, pallet_data_contribution::Dataset::<Runtime>::max_encoded_len() as u32);
+	/// Covers the dataset record and every member record its curator may add (`MaxMembers`:
+	/// a 36-byte key each beyond the hashers, and the roles).
+	pub DatasetDeposit: Balance = deposit(
+		1 + MAX_DATASET_MEMBERS,
+		pallet_data_contribution::Dataset::<Runtime>::max_encoded_len() as u32
+			+ MAX_DATASET_MEMBERS
+				* (36 + pallet_data_contribution::Membership::max_encoded_len() as u32),
+	);
+	/// Staked per contribution item: forfeited when the contribution is rejected.
+	pub const ContributionStakePerItem: Balance = 10 * MILLI_UNIT;
+	/// Part of a slash paid to whoever reports the reviewer.
+	pub const SlashReward: Perbill = Perbill::from_percent(10);
 	pub ContributionDeposit: Balance =
 		deposit(1, pallet_data_contribution::Contribution::<Runtime>::max_encoded_len() as u32);
-	pub HoldingDeposit: Balance =
-		deposit(1, pallet_data_contribution::Holding::<Runtime>::max_encoded_len() as u32);
+	pub ShareholdingDeposit: Balance =
+		deposit(1, pallet_data_contribution::Shareholding::<Runtime>::max_encoded_len() as u32);
 	pub TaskDepositBase: Balance =
 		deposit(1, pallet_data_contribution::AnnotationTask::<Runtime>::max_encoded_len() as u32);
 	pub TaskDepositPerItem: Balance =
 		deposit(1, pallet_data_contribution::Slot::<Runtime>::max_encoded_len() as u32);
-	/// A reviewer's bond is a real stake: bad reviews cost a tenth of it.
+	/// A reviewer's bond is a real stake, at risk when its reputation falls below the floor.
 	pub const MinReviewerBond: Balance = 100 * UNIT;
+	/// Approving reviewers share a tenth of the shares an accepted item mints.
 	pub const ReviewerShare: Perbill = Perbill::from_percent(10);
+	/// A slash of a reviewer below the reputation floor takes a tenth of its bond.
 	pub const ReviewerSlash: Perbill = Perbill::from_percent(10);
 }
 
+/// Most accounts a curator may admit to one dataset (reviewers and requesters).
+pub const MAX_DATASET_MEMBERS: u32 = 64;
+
 impl pallet_data_contribution::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	// Holders are settled in their pools before their shares grow.
@@ -166,7 +180,7 @@ impl pallet_data_contribution::Config for Runtime {
 	type TreasuryAccount = TreasuryAccount;
 	type DatasetDeposit = DatasetDeposit;
 	type ContributionDeposit = ContributionDeposit;
-	type HoldingDeposit = HoldingDeposit;
+	type ShareholdingDeposit = ShareholdingDeposit;
 	type TaskDepositBase = TaskDepositBase;
 	type TaskDepositPerItem = TaskDepositPerItem;
 	type MinReviewerBond = MinReviewerBond;
@@ -191,6 +205,12 @@ impl pallet_data_contribution::Config for Runtime {
 	type ReputationPenalty = ConstU32<10>;
 	type ReputationFloor = ConstU32<50>;
 	type SlashFraction = ReviewerSlash;
+	type SlashReward = SlashReward;
+	type ContributionStakePerItem = ContributionStakePerItem;
+	type ContributionTimeout = ConstU32<{ 30 * DAYS }>;
+	type ReviewWindow = ConstU32<{ 7 * DAYS }>;
+	type BlocksPerDay = ConstU32<DAYS>;
+	type MaxMembers = ConstU32<MAX_DATASET_MEMBERS>;
 	type WeightInfo = pallet_data_contribution::weights::SubstrateWeight<Runtime>;
 }
 
@@ -203,7 +223,6 @@ parameter_types! {
 }
 
 impl pallet_model_registry::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Datasets = crate::DataContribution;
@@ -238,12 +257,10 @@ parameter_types! {
 }
 
 impl pallet_royalty_distribution::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
 	type Currency = Balances;
 	type PalletId = RoyaltyPotId;
 	type Routes = crate::ModelRegistry;
 	type Datasets = crate::DataContribution;
-	type MaxRouteLength = ConstU32<MAX_ROUTE_LENGTH>;
 	type MaxClaimPools = ConstU32<16>;
 	type WeightInfo = pallet_royalty_distribution::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
@@ -251,10 +268,9 @@ impl pallet_royalty_distribution::Config for Runtime {
 }
 
 impl pallet_invocation_metering::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type Routes = crate::ModelRegistry;
+	type Models = crate::ModelRegistry;
 	type Royalties = crate::RoyaltyDistribution;
 	type TreasuryAccount = TreasuryAccount;
 	type ProtocolFee = ProtocolFee;

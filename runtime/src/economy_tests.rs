@@ -22,7 +22,7 @@ use codec::Encode;
 use frame_support::{assert_ok, traits::fungible::Inspect, BoundedVec};
 use pallet_data_contribution::{ContentHash, DatasetTerms};
 use pallet_model_registry::{
-	Beneficiary, Derivatives, License, Lineage, Modality, ModelId, ModelRef, VersionSpec,
+	Beneficiary, Derivatives, License, Lineage, Modality, ModelId, ModelVersionRef, VersionSpec,
 };
 use sp_keyring::Sr25519Keyring as Keyring;
 use sp_runtime::{MultiAddress, Perbill};
@@ -90,7 +90,7 @@ fn spec(
 			datasets: datasets.to_vec().try_into().unwrap(),
 			parents: parents
 				.iter()
-				.map(|(model, share)| (ModelRef { model: *model, version: 1 }, *share))
+				.map(|(model, share)| (ModelVersionRef { model: *model, version: 1 }, *share))
 				.collect::<Vec<_>>()
 				.try_into()
 				.unwrap(),
@@ -265,9 +265,9 @@ fn a_three_level_lineage_pays_everyone_upstream_to_the_unit() {
 		assert_eq!(Balances::total_issuance(), issuance);
 		// Usage: the composition was invoked once for 10 units and earned 50 TRIB; d0 and d1
 		// were used by both invocations.
-		let usage = pallet_invocation_metering::Usage::<Runtime>::get(composition);
+		let usage = pallet_invocation_metering::ModelUsages::<Runtime>::get(composition);
 		assert_eq!((usage.invocations, usage.units, usage.revenue), (1, 10, 50 * UNIT));
-		let usage = pallet_royalty_distribution::DatasetUsage::<Runtime>::get(d0);
+		let usage = pallet_royalty_distribution::DatasetUsages::<Runtime>::get(d0);
 		assert_eq!((usage.invocations, usage.units, usage.revenue), (2, 13, 4_462 * MILLI));
 		check_invariants();
 	});
@@ -437,10 +437,10 @@ fn an_invocation_touches_the_same_state_whatever_the_route_depth_or_contributors
 		for i in 0..holders {
 			let holder: AccountId =
 				sp_core::crypto::AccountId32::new(sp_io::hashing::blake2_256(&i.to_le_bytes()));
-			pallet_data_contribution::Holdings::<Runtime>::insert(
+			pallet_data_contribution::Shareholdings::<Runtime>::insert(
 				big,
 				holder,
-				pallet_data_contribution::Holding { shares: 1, pending: 0, deposit: 0 },
+				pallet_data_contribution::Shareholding { shares: 1, pending: 0, deposit: 0 },
 			);
 		}
 		pallet_data_contribution::Datasets::<Runtime>::mutate(big, |d| {

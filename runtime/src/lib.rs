@@ -27,6 +27,8 @@ pub mod genesis_config_presets;
 #[cfg(test)]
 mod economy_tests;
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod tests;
 
 use sp_runtime::{

@@ -6,7 +6,8 @@ use codec::Decode;
 use sp_core::{crypto::Ss58Codec, H256};
 use sp_runtime::{AccountId32, MultiSignature};
 use std::process::Command;
-use tributary_vouchers::{from_hex, verify, voucher};
+use sp_core::bytes::from_hex;
+use tributary_vouchers::{verify, voucher};
 
 fn field<'a>(output: &'a str, name: &str) -> &'a str {
 	output
@@ -51,5 +52,8 @@ fn the_command_explains_what_is_missing() {
 		.unwrap();
 	assert!(!output.status.success());
 	let stderr = String::from_utf8(output.stderr).unwrap();
-	assert!(stderr.contains("missing --genesis"), "{stderr}");
+	assert!(stderr.contains("required arguments were not provided"), "{stderr}");
+	for missing in ["--genesis <GENESIS>", "--units <UNITS>"] {
+		assert!(stderr.contains(missing), "names {missing}: {stderr}");
+	}
 }

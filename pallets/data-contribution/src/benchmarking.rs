@@ -9,8 +9,8 @@
 
 use super::*;
 use crate::pallet::{
-	Contributions, Datasets, Holdings, NextContributionId, NextDatasetId, NextTaskId, Reviewers,
-	Slots, Tasks,
+	Contributions, Datasets, Members, NextContributionId, NextDatasetId, NextTaskId, Reviewers,
+	Shareholdings, Slots, Tasks,
 };
 use alloc::vec;
 use frame_benchmarking::v2::*;
@@ -70,6 +70,30 @@ fn reviewer<T: Config>(index: u32) -> T::AccountId {
 	who
 }
 
+/// The dataset's curator admits `who` to `role`.
+fn admit<T: Config>(dataset: DatasetId, who: &T::AccountId, role: Role) {
+	let curator = Datasets::<T>::get(dataset).unwrap().curator;
+	Pallet::<T>::admit_member(
+		RawOrigin::Signed(curator).into(),
+		dataset,
+		T::Lookup::unlookup(who.clone()),
+		role,
+	)
+	.unwrap();
+}
+
+/// A bonded reviewer the dataset's curator admitted.
+fn dataset_reviewer<T: Config>(dataset: DatasetId, index: u32) -> T::AccountId {
+	let who: T::AccountId = account("reviewer", index, 0);
+	if !Reviewers::<T>::contains_key(&who) {
+		reviewer::<T>(index);
+	}
+	if !Members::<T>::get(dataset, &who).is_some_and(|roles| roles.has(Role::Reviewer)) {
+		admit::<T>(dataset, &who, Role::Reviewer);
+	}
+	who
+}
+
 /// A pending contribution with `quorum - 1` approvals and `quorum - 1` rejections: the fullest
 /// ballot that has not decided yet.
 fn contribution_with_full_ballot<T: Config>(dataset: DatasetId) -> (ContributionId, T::AccountId) {
@@ -84,19 +108,21 @@ fn contribution_with_full_ballot<T: Config>(dataset: DatasetId) -> (Contribution
 	.unwrap();
 	let side = T::MaxQuorum::get().saturating_sub(1);
 	for i in 0..side {
-		let r = reviewer::<T>(i);
+		let r = dataset_reviewer::<T>(dataset, i);
 		Pallet::<T>::review_contribution(RawOrigin::Signed(r).into(), id, true).unwrap();
 	}
 	for i in side..2 * side {
-		let r = reviewer::<T>(i);
+		let r = dataset_reviewer::<T>(dataset, i);
 		Pallet::<T>::review_contribution(RawOrigin::Signed(r).into(), id, false).unwrap();
 	}
 	(id, contributor)
 }
 
-/// A task with `items` items, the largest quorum and real amounts.
+/// A task with `items` items, the largest quorum and real amounts, opened by an admitted
+/// requester.
 fn task<T: Config>(dataset: DatasetId, items: u32) -> (TaskId, T::AccountId) {
 	let requester = funded::<T>("requester", 0);
+	admit::<T>(dataset, &requester, Role::Requester);
 	let id = NextTaskId::<T>::get();
 	let deadline =
 		frame_system::Pallet::<T>::block_number().saturating_add(T::MaxTaskDuration::get());
@@ -128,11 +154,9 @@ fn submitted_item_with_full_ballot<T: Config>(
 	)
 	.unwrap();
 	let side = T::MaxQuorum::get().saturating_sub(1);
+	let dataset = Tasks::<T>::get(task).unwrap().dataset;
 	for i in 0..2 * side {
-		let r: T::AccountId = account("reviewer", i, 0);
-		if !Reviewers::<T>::contains_key(&r) {
-			reviewer::<T>(i);
-		}
+		let r = dataset_reviewer::<T>(dataset, i);
 		Pallet::<T>::review_item(RawOrigin::Signed(r).into(), task, item, i < side).unwrap();
 	}
 }
@@ -180,7 +204,7 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn transfer_curatorship() {
+	fn offer_curatorship() {
 		let (id, curator) = dataset::<T>();
 		let next = funded::<T>("next", 0);
 		let lookup = T::Lookup::unlookup(next.clone());
@@ -193,7 +217,7 @@ mod benchmarks {
 	fn accept_curatorship() {
 		let (id, curator) = dataset::<T>();
 		let next = funded::<T>("next", 0);
-		Pallet::<T>::transfer_curatorship(
+		Pallet::<T>::offer_curatorship(
 			RawOrigin::Signed(curator).into(),
 			id,
 			Some(T::Lookup::unlookup(next.clone())),
@@ -223,7 +247,7 @@ mod benchmarks {
 			ContentHash::repeat_byte(2),
 			T::MaxItemsPerContribution::get(),
 		);
-		assert!(Holdings::<T>::contains_key(id, &contributor));
+		assert!(Shareholdings::<T>::contains_key(id, &contributor));
 	}
 
 	#[benchmark]
@@ -233,18 +257,18 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(curator), contribution, true);
 		assert!(Contributions::<T>::get(contribution).is_none());
-		assert!(Holdings::<T>::get(id, &contributor).unwrap().shares > 0);
+		assert!(Shareholdings::<T>::get(id, &contributor).unwrap().shares > 0);
 	}
 
 	#[benchmark]
 	fn review_contribution() {
 		let (id, _) = dataset::<T>();
 		let (contribution, contributor) = contribution_with_full_ballot::<T>(id);
-		let deciding = reviewer::<T>(1_000);
+		let deciding = dataset_reviewer::<T>(id, 1_000);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(deciding), contribution, true);
 		assert!(Contributions::<T>::get(contribution).is_none());
-		assert!(Holdings::<T>::get(id, &contributor).unwrap().shares > 0);
+		assert!(Shareholdings::<T>::get(id, &contributor).unwrap().shares > 0);
 	}
 
 	#[benchmark]
@@ -260,6 +284,7 @@ mod benchmarks {
 	fn open_task() {
 		let (id, _) = dataset::<T>();
 		let requester = funded::<T>("requester", 0);
+		admit::<T>(id, &requester, Role::Requester);
 		let deadline =
 			frame_system::Pallet::<T>::block_number().saturating_add(T::MaxTaskDuration::get());
 		#[extrinsic_call]
@@ -282,7 +307,7 @@ mod benchmarks {
 		let annotator = funded::<T>("annotator", 0);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(annotator.clone()), task, 0);
-		assert!(Holdings::<T>::contains_key(id, &annotator));
+		assert!(Shareholdings::<T>::contains_key(id, &annotator));
 	}
 
 	#[benchmark]
@@ -302,7 +327,7 @@ mod benchmarks {
 		let (task, _) = task::<T>(id, T::MaxItemsPerTask::get());
 		let annotator = funded::<T>("annotator", 0);
 		submitted_item_with_full_ballot::<T>(task, 0, &annotator);
-		let deciding = reviewer::<T>(1_000);
+		let deciding = dataset_reviewer::<T>(id, 1_000);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(deciding), task, 0, true);
 		assert!(matches!(Slots::<T>::get(task, 0), Some(Slot::Accepted { .. })));
@@ -327,13 +352,21 @@ mod benchmarks {
 	#[benchmark]
 	fn close_task(n: Linear<1, { T::MaxItemsPerTask::get() }>) {
 		let (id, _) = dataset::<T>();
-		let (task, requester) = task::<T>(id, T::MaxItemsPerTask::get());
+		let (task, _) = task::<T>(id, T::MaxItemsPerTask::get());
 		let annotator = funded::<T>("annotator", 0);
 		for item in 0..n {
 			submitted_item_with_full_ballot::<T>(task, item, &annotator);
 		}
+		// Results still under review keep a task open until the review window has passed.
+		let after_review = Tasks::<T>::get(task)
+			.unwrap()
+			.deadline
+			.saturating_add(T::ReviewWindow::get())
+			.saturating_add(1u32.into());
+		frame_system::Pallet::<T>::set_block_number(after_review);
+		let anyone = funded::<T>("anyone", 0);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(requester), task);
+		_(RawOrigin::Signed(anyone), task);
 		assert!(Tasks::<T>::get(task).is_none());
 	}
 
@@ -356,6 +389,16 @@ mod benchmarks {
 	#[benchmark]
 	fn withdraw_reviewer() {
 		let who = reviewer::<T>(0);
+		// Below the floor, so leaving slashes first: the heavier path.
+		Reviewers::<T>::mutate(&who, |r| {
+			if let Some(r) = r.as_mut() {
+				r.reputation = 0;
+			}
+		});
+		T::Currency::set_balance(
+			&T::TreasuryAccount::get(),
+			BalanceOf::<T>::max_value() / 1_000_000u32.into(),
+		);
 		Pallet::<T>::unregister_reviewer(RawOrigin::Signed(who.clone()).into()).unwrap();
 		let later =
 			frame_system::Pallet::<T>::block_number().saturating_add(T::ReviewerCooldown::get());
@@ -384,7 +427,7 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn close_holding() {
+	fn close_shareholding() {
 		let (id, curator) = dataset::<T>();
 		let contributor = funded::<T>("contributor", 0);
 		Pallet::<T>::submit_contribution(
@@ -399,7 +442,78 @@ mod benchmarks {
 			.unwrap();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(contributor.clone()), id);
-		assert!(!Holdings::<T>::contains_key(id, &contributor));
+		assert!(!Shareholdings::<T>::contains_key(id, &contributor));
+	}
+
+	#[benchmark]
+	fn admit_member() {
+		let (id, curator) = dataset::<T>();
+		// Fill the dataset to one below its bound: the check and the count are at their worst.
+		for i in 0..T::MaxMembers::get().saturating_sub(1) {
+			admit::<T>(id, &account("member", i, 0), Role::Requester);
+		}
+		let who: T::AccountId = account("new member", 0, 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(curator), id, T::Lookup::unlookup(who.clone()), Role::Reviewer);
+		assert!(Members::<T>::get(id, &who).is_some());
+	}
+
+	#[benchmark]
+	fn dismiss_member() {
+		let (id, curator) = dataset::<T>();
+		let who: T::AccountId = account("member", 0, 0);
+		admit::<T>(id, &who, Role::Reviewer);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(curator), id, T::Lookup::unlookup(who.clone()), Role::Reviewer);
+		assert!(Members::<T>::get(id, &who).is_none());
+	}
+
+	#[benchmark]
+	fn set_rules() {
+		let (id, curator) = dataset::<T>();
+		let rules = DatasetRules {
+			max_contribution_items: 1,
+			contribution_items_per_day: 1,
+			annotations_per_day: 1,
+		};
+		#[extrinsic_call]
+		_(RawOrigin::Signed(curator), id, rules);
+		assert_eq!(Datasets::<T>::get(id).unwrap().rules, rules);
+	}
+
+	#[benchmark]
+	fn expire_contribution() {
+		let (id, _) = dataset::<T>();
+		let (contribution, _) = contribution_with_full_ballot::<T>(id);
+		let later =
+			frame_system::Pallet::<T>::block_number().saturating_add(T::ContributionTimeout::get());
+		frame_system::Pallet::<T>::set_block_number(later);
+		let anyone = funded::<T>("anyone", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(anyone), contribution);
+		assert!(Contributions::<T>::get(contribution).is_none());
+	}
+
+	#[benchmark]
+	fn remove_idle_shareholding() {
+		let (id, curator) = dataset::<T>();
+		let contributor = funded::<T>("contributor", 0);
+		Pallet::<T>::submit_contribution(
+			RawOrigin::Signed(contributor.clone()).into(),
+			id,
+			ContentHash::zero(),
+			1,
+		)
+		.unwrap();
+		let contribution = NextContributionId::<T>::get().saturating_sub(1);
+		Pallet::<T>::withdraw_contribution(
+			RawOrigin::Signed(contributor.clone()).into(),
+			contribution,
+		)
+		.unwrap();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(curator), id, T::Lookup::unlookup(contributor.clone()));
+		assert!(!Shareholdings::<T>::contains_key(id, &contributor));
 	}
 
 	impl_benchmark_test_suite!(

@@ -7,18 +7,48 @@
 //!   reviewer quorum for contributions.
 //! - **Contributors** submit batches of items; the curator, or a quorum of reviewers, accepts
 //!   or rejects them. Acceptance mints shares to the contributor.
-//! - **Requesters** open annotation tasks with the whole bounty held from their balance.
-//!   Annotators claim an item, submit a result; bonded **reviewers** vote. `k` approvals
-//!   accept the item: the annotator is paid and receives shares, every approving reviewer
-//!   receives the reviewer fee and a fraction of the shares. `k` rejections free the item.
-//!   Unspent bounty returns to the requester when the task closes.
+//! - **Requesters** open annotation tasks with the whole bounty held from their balance. A
+//!   task's **items** (indexed from 0) are its units of work: each is annotated, reviewed,
+//!   accepted and paid on its own. An item's **slot** records who works on it and how far
+//!   (claimed, submitted, accepted); an item without a slot is free. Annotators claim an
+//!   item's slot and submit a result; bonded **reviewers** vote. `k` approvals accept the
+//!   item: the annotator is paid and receives shares, every approving reviewer receives the
+//!   reviewer fee and a fraction of the shares. `k` rejections free the slot, as does anyone
+//!   once a claim has waited `SlotTimeout` blocks without a result. Unspent bounty returns to
+//!   the requester when the task closes.
 //! - Reviewers who vote against a ballot's verdict lose reputation; below a floor anyone may
-//!   have part of their bond slashed to the treasury.
+//!   have part of their bond slashed (and is paid `SlashReward` of it for reporting).
+//!
+//! ## Trust model: who mints shares, who reviews, what an attacker pays
+//!
+//! Shares are the claim on a dataset's royalties forever, so they are minted only with the
+//! dataset's own governance:
+//! - **Who reviews**: only reviewers the curator admitted to the dataset (`admit_member`), each
+//!   also bonded (`register_reviewer`). Fresh sybil reviewers vote nowhere.
+//! - **Who opens tasks**: the curator and the requesters it admitted; a task never asks fewer
+//!   approvals than the dataset's quorum. A requester never reviews its own task, and tasks
+//!   that pay reviewers nothing earn them no reputation.
+//! - **Who contributes**: anyone, within the curator's rules (`set_rules`: the largest
+//!   contribution and the items one account may submit per day; annotations per day too), with
+//!   a stake per item claimed that is forfeited to the treasury if the contribution is
+//!   rejected. Junk costs its submitter in proportion to the shares it claims.
+//! - **Delivered work is judged**: a task with results under review stays open until they have
+//!   a verdict or the `ReviewWindow` after its deadline has passed.
+//! - **Nothing stays locked**: a contribution nobody decides expires after
+//!   `ContributionTimeout` (no verdict, no penalty); a reviewer below the floor is slashed
+//!   before it can leave; the curator removes idle empty share records that only occupy
+//!   `MaxHolders`.
+//!
+//! What this does not stop yet: admitted reviewers who collude still decide what they vote on
+//! (bounded by the curator's rules and their bonds and reputation); votes are public as they
+//! are cast (no commit–reveal), reviewers choose their work (no random drawing), and there are
+//! no gold items or acceptance window for disputes.
 //!
 //! Every stored object is backed by a deposit held with `fungible::MutateHold` under this
 //! pallet's [`HoldReason`], every collection is bounded, and no call iterates over more than a
-//! configured bound. Shares are exposed to other pallets through [`ContributorShares`], and
-//! [`OnSharesMinted`] lets the royalty distribution settle a holder before its shares grow.
+//! configured bound. Datasets and shares are offered to other pallets through the primitives'
+//! `DatasetInspect` and `SharePools`, and the configured `OnSharesMinted` hook lets the royalty
+//! distribution settle a holder before its shares grow.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -26,12 +56,19 @@ extern crate alloc;
 
 pub use pallet::*;
 
-mod dispatchables;
+mod api;
+mod common;
+mod events;
+mod features;
+#[cfg(any(feature = "try-runtime", feature = "std"))]
+mod invariants;
 pub mod runtime_api;
-pub mod traits;
+mod traits;
 pub mod types;
 pub mod weights;
 
+#[cfg(test)]
+mod attacks;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 #[cfg(test)]
@@ -39,13 +76,15 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
-pub use traits::{ContributorShares, OnSharesMinted};
+use frame_support::pallet_macros::import_section;
+pub use tributary_primitives::OnSharesMinted;
 pub use types::*;
 pub use weights::WeightInfo;
 
 // FRAME's storage, error and pallet macros expand to code that calls `expect`; the pallet's own
-// logic lives in `dispatchables.rs`, where the workspace's no-panic lints apply in full.
+// logic lives in `features/` and `common/`, where the workspace's no-panic lints apply in full.
 #[allow(clippy::expect_used, clippy::unwrap_used)]
+#[import_section(events::events_and_errors)]
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -62,12 +101,28 @@ pub mod pallet {
 	/// The in-code storage version.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
 
+	/// The data contribution pallet.
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
-	/// Why this pallet holds funds.
+	/// Why this pallet holds funds. Ordered so that the invariants can key the amounts they
+	/// expect by reason.
 	#[pallet::composite_enum]
+	#[derive(
+		Copy,
+		Clone,
+		PartialEq,
+		Eq,
+		PartialOrd,
+		Ord,
+		Encode,
+		Decode,
+		DecodeWithMemTracking,
+		MaxEncodedLen,
+		TypeInfo,
+		Debug,
+	)]
 	pub enum HoldReason {
 		/// A curator's deposit for a dataset record.
 		#[codec(index = 0)]
@@ -77,7 +132,7 @@ pub mod pallet {
 		ContributionDeposit,
 		/// A holder's deposit for its share record in a dataset.
 		#[codec(index = 2)]
-		HoldingDeposit,
+		ShareholdingDeposit,
 		/// A requester's deposit for a task and its item slots.
 		#[codec(index = 3)]
 		TaskDeposit,
@@ -91,10 +146,6 @@ pub mod pallet {
 
 	#[pallet::config]
 	pub trait Config: frame_system::Config {
-		/// The overarching event type.
-		#[allow(deprecated)]
-		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
-
 		/// The currency deposits, bounties and bonds are held in.
 		type Currency: Inspect<Self::AccountId>
 			+ Mutate<Self::AccountId>
@@ -118,7 +169,7 @@ pub mod pallet {
 		type ContributionDeposit: Get<BalanceOf<Self>>;
 		/// Deposit held from a holder per share record.
 		#[pallet::constant]
-		type HoldingDeposit: Get<BalanceOf<Self>>;
+		type ShareholdingDeposit: Get<BalanceOf<Self>>;
 		/// Deposit held from a requester per task.
 		#[pallet::constant]
 		type TaskDepositBase: Get<BalanceOf<Self>>;
@@ -159,7 +210,8 @@ pub mod pallet {
 		/// Longest time between opening a task and its deadline.
 		#[pallet::constant]
 		type MaxTaskDuration: Get<BlockNumberFor<Self>>;
-		/// Blocks a claimed item may stay unsubmitted before anyone may reclaim it.
+		/// Blocks a claimed slot may wait for a result before anyone may free it
+		/// (`reclaim_slot`).
 		#[pallet::constant]
 		type SlotTimeout: Get<BlockNumberFor<Self>>;
 		/// Blocks between a reviewer's request to leave and the release of its bond.
@@ -187,6 +239,30 @@ pub mod pallet {
 		/// Part of the bond a slash takes to the treasury.
 		#[pallet::constant]
 		type SlashFraction: Get<Perbill>;
+		/// Part of a slash paid to whoever triggered it (the rest goes to the treasury), so
+		/// that someone has a reason to report a reviewer below the floor.
+		#[pallet::constant]
+		type SlashReward: Get<Perbill>;
+
+		/// Stake held per contribution item on top of the contribution deposit: returned when
+		/// the contribution is accepted, withdrawn or expires, forfeited to the treasury when
+		/// it is rejected. Junk costs its submitter in proportion to the shares it claims.
+		#[pallet::constant]
+		type ContributionStakePerItem: Get<BalanceOf<Self>>;
+		/// Blocks after which anyone may expire an undecided contribution: no verdict, no
+		/// penalty, every voter's bond free again.
+		#[pallet::constant]
+		type ContributionTimeout: Get<BlockNumberFor<Self>>;
+		/// Blocks after a task's deadline during which results awaiting review keep the task
+		/// open, so delivered work gets its verdict.
+		#[pallet::constant]
+		type ReviewWindow: Get<BlockNumberFor<Self>>;
+		/// Blocks in a day, for the curator's daily caps.
+		#[pallet::constant]
+		type BlocksPerDay: Get<BlockNumberFor<Self>>;
+		/// Most accounts a curator may admit (as reviewer, requester or both) in one dataset.
+		#[pallet::constant]
+		type MaxMembers: Get<u32>;
 
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
@@ -202,13 +278,13 @@ pub mod pallet {
 
 	/// Share records: `(dataset, holder) -> holding`.
 	#[pallet::storage]
-	pub type Holdings<T: Config> = StorageDoubleMap<
+	pub type Shareholdings<T: Config> = StorageDoubleMap<
 		_,
 		Blake2_128Concat,
 		DatasetId,
 		Blake2_128Concat,
 		T::AccountId,
-		Holding<T>,
+		Shareholding<T>,
 	>;
 
 	/// The id the next contribution receives.
@@ -237,194 +313,19 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Reviewers<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Reviewer<T>>;
 
-	#[pallet::event]
-	#[pallet::generate_deposit(pub(super) fn deposit_event)]
-	pub enum Event<T: Config> {
-		/// A dataset was created.
-		DatasetCreated { dataset: DatasetId, curator: T::AccountId, terms: DatasetTerms },
-		/// A dataset's metadata was replaced.
-		DatasetMetadataUpdated { dataset: DatasetId },
-		/// The curator offered the curatorship to another account (or withdrew the offer).
-		CuratorshipOffered { dataset: DatasetId, to: Option<T::AccountId> },
-		/// The curatorship and the dataset deposit moved to a new curator.
-		CuratorshipTransferred { dataset: DatasetId, from: T::AccountId, to: T::AccountId },
-		/// A dataset stopped accepting contributions and tasks.
-		DatasetFrozen { dataset: DatasetId },
-		/// A batch of items was submitted.
-		ContributionSubmitted {
-			contribution: ContributionId,
-			dataset: DatasetId,
-			contributor: T::AccountId,
-			content_hash: ContentHash,
-			item_count: u32,
-		},
-		/// A reviewer voted on a contribution.
-		ContributionReviewed { contribution: ContributionId, reviewer: T::AccountId, approve: bool },
-		/// A contribution was accepted and shares minted to its contributor.
-		ContributionAccepted {
-			contribution: ContributionId,
-			dataset: DatasetId,
-			contributor: T::AccountId,
-			shares: Shares,
-		},
-		/// A contribution was rejected.
-		ContributionRejected {
-			contribution: ContributionId,
-			dataset: DatasetId,
-			contributor: T::AccountId,
-		},
-		/// A contributor withdrew a pending contribution.
-		ContributionWithdrawn {
-			contribution: ContributionId,
-			dataset: DatasetId,
-			contributor: T::AccountId,
-		},
-		/// An annotation task was opened and its bounty held.
-		TaskOpened {
-			task: TaskId,
-			dataset: DatasetId,
-			requester: T::AccountId,
-			item_count: u32,
-			bounty: BalanceOf<T>,
-			deadline: BlockNumberFor<T>,
-		},
-		/// An annotator claimed an item.
-		SlotClaimed { task: TaskId, item: ItemIndex, annotator: T::AccountId },
-		/// An annotator submitted a result.
-		ResultSubmitted {
-			task: TaskId,
-			item: ItemIndex,
-			annotator: T::AccountId,
-			result_hash: ContentHash,
-		},
-		/// A reviewer voted on an item.
-		ItemReviewed { task: TaskId, item: ItemIndex, reviewer: T::AccountId, approve: bool },
-		/// An item was accepted: the annotator and every approving reviewer were paid.
-		ItemAccepted {
-			task: TaskId,
-			item: ItemIndex,
-			annotator: T::AccountId,
-			reward: BalanceOf<T>,
-			annotator_shares: Shares,
-			reviewer_fee: BalanceOf<T>,
-			reviewer_shares: Shares,
-		},
-		/// An item was rejected and is free to claim again.
-		ItemRejected { task: TaskId, item: ItemIndex, annotator: T::AccountId },
-		/// A claim that timed out was released.
-		SlotReclaimed { task: TaskId, item: ItemIndex, annotator: T::AccountId },
-		/// A task was closed: its unspent bounty and its deposit returned to the requester.
-		TaskClosed { task: TaskId, accepted: u32, refunded: BalanceOf<T> },
-		/// Shares were minted to a holder.
-		SharesMinted { dataset: DatasetId, holder: T::AccountId, shares: Shares, total: Shares },
-		/// A holder closed an empty share record and got its deposit back.
-		HoldingClosed { dataset: DatasetId, holder: T::AccountId },
-		/// A reviewer registered with a bond.
-		ReviewerRegistered { reviewer: T::AccountId, bond: BalanceOf<T> },
-		/// A reviewer asked to leave; its bond is released from `unlock_at`.
-		ReviewerUnbonding { reviewer: T::AccountId, unlock_at: BlockNumberFor<T> },
-		/// A reviewer left and its bond was released.
-		ReviewerWithdrawn { reviewer: T::AccountId, bond: BalanceOf<T> },
-		/// A reviewer's reputation changed after a verdict.
-		ReputationChanged { reviewer: T::AccountId, reputation: Reputation },
-		/// Part of a reviewer's bond was slashed to the treasury.
-		ReviewerSlashed {
-			reviewer: T::AccountId,
-			amount: BalanceOf<T>,
-			remaining_bond: BalanceOf<T>,
-		},
-	}
-
-	#[pallet::error]
-	pub enum Error<T> {
-		/// No dataset has this id.
-		UnknownDataset,
-		/// No pending contribution has this id.
-		UnknownContribution,
-		/// No open task has this id.
-		UnknownTask,
-		/// The item index is not below the task's item count.
-		UnknownItem,
-		/// The account is not a registered reviewer.
-		NotReviewer,
-		/// Only the dataset's curator may do this.
-		NotCurator,
-		/// Only the account offered the curatorship may accept it.
-		NotPendingCurator,
-		/// Only the contributor may do this.
-		NotContributor,
-		/// Only the task's requester may do this (before the deadline).
-		NotRequester,
-		/// Only the item's annotator may do this.
-		NotAnnotator,
-		/// The dataset is frozen: no new contributions or tasks.
-		DatasetFrozen,
-		/// The dataset is already frozen.
-		AlreadyFrozen,
-		/// The dataset has as many share holders as allowed.
-		TooManyHolders,
-		/// The dataset has as many pending contributions as allowed.
-		TooManyPendingContributions,
-		/// The dataset has as many open tasks as allowed.
-		TooManyOpenTasks,
-		/// A contribution or a task must have at least one item.
-		ZeroItems,
-		/// More items than a contribution or a task may have.
-		TooManyItems,
-		/// Shares per item must be positive.
-		ZeroSharesPerItem,
-		/// A quorum must be at least one and at most `MaxQuorum`.
-		InvalidQuorum,
-		/// The deadline is not in the future or is further than `MaxTaskDuration`.
-		InvalidDeadline,
-		/// The bounty does not fit the balance type.
-		BountyOverflow,
-		/// The bounty and the deposit exceed the requester's free balance.
-		InsufficientFunds,
-		/// Someone else holds this item.
-		ItemTaken,
-		/// Every item of the task is claimed or accepted.
-		TaskFull,
-		/// The task's deadline has passed.
-		DeadlinePassed,
-		/// The item is not claimed and waiting for a result.
-		NotClaimed,
-		/// The item has no result awaiting review.
-		NotSubmitted,
-		/// The claim has not timed out yet.
-		ClaimNotExpired,
-		/// The reviewer already voted on this work.
-		AlreadyVoted,
-		/// Nobody may review their own work.
-		SelfReview,
-		/// The reviewer's bond is below the minimum, its reputation below the floor, or it is
-		/// leaving.
-		ReviewerInactive,
-		/// The account is already a registered reviewer.
-		AlreadyReviewer,
-		/// The bond is below `MinReviewerBond`.
-		BondTooLow,
-		/// The reviewer already asked to leave.
-		AlreadyUnbonding,
-		/// The reviewer has not asked to leave.
-		NotUnbonding,
-		/// The cooldown has not passed yet.
-		CooldownNotOver,
-		/// The reviewer still has votes in undecided ballots.
-		OpenVotes,
-		/// The reviewer's reputation is not below the floor.
-		ReputationAboveFloor,
-		/// The reviewer has no bond left to slash.
-		NothingToSlash,
-		/// The account holds no share record in this dataset.
-		NoHolding,
-		/// The share record still holds shares or has pending work.
-		HoldingInUse,
-		/// Minting would overflow the share counters.
-		SharesOverflow,
-		/// A counter that cannot be exhausted in practice was exhausted.
-		CounterOverflow,
-	}
+	/// Accounts the curator admitted to a dataset: `(dataset, account) -> roles`. Only admitted
+	/// reviewers vote on the dataset's work and only admitted requesters (and the curator)
+	/// open tasks on it, so nobody mints shares without the dataset's own governance. Bounded
+	/// by `MaxMembers` per dataset; the dataset deposit covers the records.
+	#[pallet::storage]
+	pub type Members<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		DatasetId,
+		Blake2_128Concat,
+		T::AccountId,
+		Membership,
+	>;
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
@@ -441,6 +342,10 @@ pub mod pallet {
 				"a new reviewer must not start below the floor"
 			);
 			assert!(T::InitialReputation::get() <= T::MaxReputation::get());
+			assert!(
+				T::MaxMembers::get() >= T::MaxQuorum::get(),
+				"a dataset must be able to admit a full quorum of reviewers"
+			);
 		}
 	}
 
@@ -493,14 +398,14 @@ pub mod pallet {
 		/// - `dataset`: the dataset.
 		/// - `new_curator`: the account offered the curatorship, or `None`.
 		#[pallet::call_index(2)]
-		pub fn transfer_curatorship(
+		pub fn offer_curatorship(
 			origin: OriginFor<T>,
 			dataset: DatasetId,
 			new_curator: Option<AccountIdLookupOf<T>>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let new_curator = new_curator.map(T::Lookup::lookup).transpose()?;
-			Self::do_transfer_curatorship(who, dataset, new_curator)
+			Self::do_offer_curatorship(who, dataset, new_curator)
 		}
 
 		/// Accept an offered curatorship: the dataset deposit is held from the caller and the
@@ -526,7 +431,7 @@ pub mod pallet {
 		}
 
 		/// Submit a batch of items. Holds `ContributionDeposit` (returned on decision) and, if
-		/// the caller has no share record in the dataset yet, `HoldingDeposit`.
+		/// the caller has no share record in the dataset yet, `ShareholdingDeposit`.
 		///
 		/// - `origin`: signed; the contributor.
 		/// - `dataset`: the dataset.
@@ -620,8 +525,9 @@ pub mod pallet {
 			Self::do_open_task(who, dataset, terms)
 		}
 
-		/// Claim a free item of a task. Holds `HoldingDeposit` if the caller has no share record
-		/// in the dataset yet.
+		/// Claim the slot of a free item of a task, until the deadline: only the caller may then
+		/// submit the item's result. Holds `ShareholdingDeposit` if the caller has no share
+		/// record in the dataset yet.
 		///
 		/// - `origin`: signed; the annotator.
 		/// - `task`: the task.
@@ -632,9 +538,9 @@ pub mod pallet {
 			Self::do_claim_slot(who, task, item)
 		}
 
-		/// Submit the result for a claimed item.
+		/// Submit the result for an item whose slot the caller claimed, until the deadline.
 		///
-		/// - `origin`: signed; the annotator who claimed the item.
+		/// - `origin`: signed; the annotator who claimed the item's slot.
 		/// - `task`: the task.
 		/// - `item`: the item index.
 		/// - `result_hash`: content hash of the annotation.
@@ -650,8 +556,8 @@ pub mod pallet {
 		}
 
 		/// Vote on a submitted item. `required_approvals` approvals accept it and pay the
-		/// annotator and the approving reviewers; as many rejections free the item. Holds
-		/// `HoldingDeposit` if the reviewer has no share record in the dataset yet.
+		/// annotator and the approving reviewers; as many rejections free its slot. Holds
+		/// `ShareholdingDeposit` if the reviewer has no share record in the dataset yet.
 		///
 		/// - `origin`: signed; an active reviewer other than the annotator.
 		/// - `task`: the task.
@@ -668,7 +574,8 @@ pub mod pallet {
 			Self::do_review_item(who, task, item, approve)
 		}
 
-		/// Release an item whose claim was not submitted within `SlotTimeout` blocks.
+		/// Free the slot of an item claimed more than `SlotTimeout` blocks ago and still without
+		/// a result.
 		///
 		/// - `origin`: signed; anyone.
 		/// - `task`: the task.
@@ -680,7 +587,7 @@ pub mod pallet {
 		}
 
 		/// Close a task: the unspent bounty and the task deposit return to the requester, and
-		/// every item slot is removed. The requester may close at any time, anyone else after
+		/// every slot is removed. The requester may close at any time, anyone else after
 		/// the deadline.
 		///
 		/// - `origin`: signed.
@@ -689,8 +596,8 @@ pub mod pallet {
 		#[pallet::weight(<T as Config>::WeightInfo::close_task(T::MaxItemsPerTask::get()))]
 		pub fn close_task(origin: OriginFor<T>, task: TaskId) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let items = Self::do_close_task(who, task)?;
-			Ok(Some(<T as Config>::WeightInfo::close_task(items)).into())
+			let slots = Self::do_close_task(who, task)?;
+			Ok(Some(<T as Config>::WeightInfo::close_task(slots)).into())
 		}
 
 		/// Register as a reviewer, holding `bond` (at least `MinReviewerBond`).
@@ -724,7 +631,8 @@ pub mod pallet {
 		}
 
 		/// Slash `SlashFraction` of the bond of a reviewer whose reputation fell below
-		/// `ReputationFloor` to the treasury; its reputation restarts at the initial value.
+		/// `ReputationFloor`: `SlashReward` of it to the caller, the rest to the treasury; the
+		/// reviewer's reputation restarts at the initial value.
 		///
 		/// - `origin`: signed; anyone.
 		/// - `reviewer`: the reviewer.
@@ -733,9 +641,9 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			reviewer: AccountIdLookupOf<T>,
 		) -> DispatchResult {
-			ensure_signed(origin)?;
+			let reporter = ensure_signed(origin)?;
 			let reviewer = T::Lookup::lookup(reviewer)?;
-			Self::do_slash_reviewer(reviewer)
+			Self::do_slash_reviewer(reporter, reviewer)
 		}
 
 		/// Close the caller's empty share record in a dataset and release its deposit.
@@ -743,9 +651,93 @@ pub mod pallet {
 		/// - `origin`: signed; the holder.
 		/// - `dataset`: the dataset.
 		#[pallet::call_index(19)]
-		pub fn close_holding(origin: OriginFor<T>, dataset: DatasetId) -> DispatchResult {
+		pub fn close_shareholding(origin: OriginFor<T>, dataset: DatasetId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_close_holding(who, dataset)
+			Self::do_close_shareholding(who, dataset)
+		}
+
+		/// Admit an account to a role in the dataset: a reviewer (it also needs a bond, from
+		/// `register_reviewer`) votes on the dataset's work; a requester opens tasks on it.
+		///
+		/// - `origin`: signed; the dataset's curator.
+		/// - `dataset`: the dataset.
+		/// - `member`: the account admitted.
+		/// - `role`: `Reviewer` or `Requester`.
+		#[pallet::call_index(20)]
+		pub fn admit_member(
+			origin: OriginFor<T>,
+			dataset: DatasetId,
+			member: AccountIdLookupOf<T>,
+			role: Role,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let member = T::Lookup::lookup(member)?;
+			Self::do_admit_member(who, dataset, member, role)
+		}
+
+		/// Withdraw an account's role in the dataset. Votes it already cast still count.
+		///
+		/// - `origin`: signed; the dataset's curator.
+		/// - `dataset`: the dataset.
+		/// - `member`: the account.
+		/// - `role`: the role withdrawn.
+		#[pallet::call_index(21)]
+		pub fn dismiss_member(
+			origin: OriginFor<T>,
+			dataset: DatasetId,
+			member: AccountIdLookupOf<T>,
+			role: Role,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let member = T::Lookup::lookup(member)?;
+			Self::do_dismiss_member(who, dataset, member, role)
+		}
+
+		/// Set the dataset's rules: the largest contribution and the daily caps per account.
+		///
+		/// - `origin`: signed; the dataset's curator.
+		/// - `dataset`: the dataset.
+		/// - `rules`: every bound positive and within the runtime's (`MaxItemsPerContribution`).
+		#[pallet::call_index(22)]
+		pub fn set_rules(
+			origin: OriginFor<T>,
+			dataset: DatasetId,
+			rules: DatasetRules,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_set_rules(who, dataset, rules)
+		}
+
+		/// Expire a contribution undecided for `ContributionTimeout` blocks: no verdict and no
+		/// penalty; the contributor's deposit and stake are returned and every voter's vote is
+		/// closed, so no bond stays locked by work nobody decides.
+		///
+		/// - `origin`: signed; anyone.
+		/// - `contribution`: the contribution.
+		#[pallet::call_index(23)]
+		pub fn expire_contribution(
+			origin: OriginFor<T>,
+			contribution: ContributionId,
+		) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_expire_contribution(contribution)
+		}
+
+		/// Remove a share record with no shares and no pending work, returning its deposit to
+		/// its holder: the curator clears records that only occupy the dataset's `MaxHolders`.
+		///
+		/// - `origin`: signed; the dataset's curator.
+		/// - `dataset`: the dataset.
+		/// - `holder`: the record's holder.
+		#[pallet::call_index(24)]
+		pub fn remove_idle_shareholding(
+			origin: OriginFor<T>,
+			dataset: DatasetId,
+			holder: AccountIdLookupOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let holder = T::Lookup::lookup(holder)?;
+			Self::do_remove_idle_shareholding(who, dataset, holder)
 		}
 	}
 }

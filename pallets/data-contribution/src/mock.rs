@@ -39,7 +39,7 @@ impl pallet_balances::Config for Test {
 pub const EXISTENTIAL_DEPOSIT: Balance = 10;
 pub const DATASET_DEPOSIT: Balance = 1_000;
 pub const CONTRIBUTION_DEPOSIT: Balance = 100;
-pub const HOLDING_DEPOSIT: Balance = 50;
+pub const SHAREHOLDING_DEPOSIT: Balance = 50;
 pub const TASK_DEPOSIT_BASE: Balance = 200;
 pub const TASK_DEPOSIT_PER_ITEM: Balance = 20;
 pub const MIN_REVIEWER_BOND: Balance = 500;
@@ -53,22 +53,27 @@ pub const REPUTATION_PENALTY: u32 = 30;
 pub const REPUTATION_REWARD: u32 = 5;
 pub const REPUTATION_FLOOR: u32 = 50;
 pub const TREASURY: AccountId = 999;
+pub const STAKE_PER_ITEM: Balance = 2;
+pub const CONTRIBUTION_TIMEOUT: u64 = 500;
+pub const REVIEW_WINDOW: u64 = 50;
+pub const BLOCKS_PER_DAY: u64 = 1_000;
+pub const MAX_MEMBERS: u32 = 8;
 
 parameter_types! {
 	pub const Treasury: AccountId = TREASURY;
 	pub const ReviewerShare: Perbill = Perbill::from_percent(10);
 	pub const SlashFraction: Perbill = Perbill::from_percent(20);
+	pub const SlashReward: Perbill = Perbill::from_percent(25);
 }
 
 impl pallet_data_contribution::Config for Test {
-	type RuntimeEvent = RuntimeEvent;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type SharesHook = RecordMints;
 	type TreasuryAccount = Treasury;
 	type DatasetDeposit = ConstU128<DATASET_DEPOSIT>;
 	type ContributionDeposit = ConstU128<CONTRIBUTION_DEPOSIT>;
-	type HoldingDeposit = ConstU128<HOLDING_DEPOSIT>;
+	type ShareholdingDeposit = ConstU128<SHAREHOLDING_DEPOSIT>;
 	type TaskDepositBase = ConstU128<TASK_DEPOSIT_BASE>;
 	type TaskDepositPerItem = ConstU128<TASK_DEPOSIT_PER_ITEM>;
 	type MinReviewerBond = ConstU128<MIN_REVIEWER_BOND>;
@@ -91,6 +96,12 @@ impl pallet_data_contribution::Config for Test {
 	type ReputationPenalty = ConstU32<REPUTATION_PENALTY>;
 	type ReputationFloor = ConstU32<REPUTATION_FLOOR>;
 	type SlashFraction = SlashFraction;
+	type SlashReward = SlashReward;
+	type ContributionStakePerItem = ConstU128<STAKE_PER_ITEM>;
+	type ContributionTimeout = ConstU64<CONTRIBUTION_TIMEOUT>;
+	type ReviewWindow = ConstU64<REVIEW_WINDOW>;
+	type BlocksPerDay = ConstU64<BLOCKS_PER_DAY>;
+	type MaxMembers = ConstU32<MAX_MEMBERS>;
 	type WeightInfo = ();
 }
 
@@ -175,6 +186,27 @@ impl ExtBuilder {
 			);
 		});
 	}
+}
+
+parameter_types! {
+	/// How many of this pallet's events `events_since_last_call` has returned so far. Kept in
+	/// the test's storage, so every test starts from zero.
+	storage ObservedEvents: u32 = 0;
+}
+
+/// This pallet's events deposited since the previous call (since the test began, on the first
+/// call), in order: tests assert the exact list each call emits.
+pub fn events_since_last_call() -> Vec<crate::Event<Test>> {
+	let events: Vec<_> = System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::DataContribution(event) => Some(event),
+			_ => None,
+		})
+		.collect();
+	let already_seen = ObservedEvents::get() as usize;
+	ObservedEvents::set(&(events.len() as u32));
+	events.into_iter().skip(already_seen).collect()
 }
 
 /// Advances to block `n`, running the pallet's hooks.

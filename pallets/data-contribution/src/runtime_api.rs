@@ -7,7 +7,8 @@ sp_api::decl_runtime_apis! {
 	pub trait DataContributionApi<AccountId> where AccountId: codec::Codec {
 		/// All shares minted in a dataset, or `None` when there is no such dataset.
 		fn total_shares(dataset: DatasetId) -> Option<Shares>;
-		/// The shares `holder` holds in a dataset (0 when none).
-		fn shares_of(dataset: DatasetId, holder: AccountId) -> Shares;
+		/// The shares `holder` holds in a dataset (0 when none), or `None` when there is no such
+		/// dataset.
+		fn shares_of(dataset: DatasetId, holder: AccountId) -> Option<Shares>;
 	}
 }

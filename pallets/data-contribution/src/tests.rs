@@ -9,12 +9,13 @@
 	clippy::indexing_slicing
 )]
 
-use crate::{mock::*, pallet::*, types::*, ContributorShares};
+use crate::{mock::*, pallet::*, types::*};
 use frame_support::{
 	assert_noop, assert_ok,
 	traits::fungible::{Inspect, InspectHold},
 };
 use sp_runtime::{DispatchError, Perbill};
+use tributary_primitives::{DatasetInspect, SharePools};
 
 type E = Error<Test>;
 
@@ -58,7 +59,25 @@ fn create_dataset_with(
 		bounded(b"CC-BY-4.0"),
 		terms,
 	)?;
+	admit_every_test_account(id);
 	Ok(id)
+}
+
+/// The accounts these tests work with, admitted by the curator as reviewers and requesters.
+const MEMBERS: [AccountId; 7] = [ALICE, BOB, CHARLIE, DAVE, EVE, FERDIE, POOR];
+
+/// Opens a dataset to every test account, as if its curator had admitted each to both roles:
+/// these tests are about contributions, tasks and reviews, so they start from a dataset whose
+/// governance admits everyone. Admission itself (`admit_member`, `dismiss_member`) and what it
+/// keeps out are tested in `governance` and in `attacks`; this writes the same records without
+/// the events those calls emit, so each test's event list stays about its own subject.
+fn admit_every_test_account(dataset: DatasetId) {
+	for who in MEMBERS {
+		Members::<Test>::insert(dataset, who, Membership { reviewer: true, requester: true });
+	}
+	Datasets::<Test>::mutate(dataset, |record| {
+		record.as_mut().unwrap().members = MEMBERS.len() as u32;
+	});
 }
 
 fn create_dataset(curator: AccountId) -> DatasetId {
@@ -110,12 +129,40 @@ fn reputation(who: AccountId) -> u32 {
 	Reviewers::<Test>::get(who).unwrap().reputation
 }
 
-fn last_event() -> RuntimeEvent {
-	System::events().pop().expect("an event").event
+fn dataset_created(dataset: DatasetId, curator: AccountId) -> Event<Test> {
+	Event::DatasetCreated { dataset, curator, terms: terms() }
 }
 
-fn has_event(event: Event<Test>) -> bool {
-	System::events().iter().any(|r| r.event == RuntimeEvent::DataContribution(event.clone()))
+/// The event of `open_task` (the helper above).
+fn task_opened(task: TaskId, dataset: DatasetId, requester: AccountId) -> Event<Test> {
+	Event::TaskOpened {
+		task,
+		dataset,
+		requester,
+		item_count: ITEMS,
+		bounty: BOUNTY,
+		deadline: DEADLINE,
+	}
+}
+
+/// The event of `submit` (the helper above).
+fn contribution_submitted(
+	contribution: ContributionId,
+	dataset: DatasetId,
+	contributor: AccountId,
+	item_count: u32,
+) -> Event<Test> {
+	Event::ContributionSubmitted {
+		contribution,
+		dataset,
+		contributor,
+		content_hash: ContentHash::repeat_byte(7),
+		item_count,
+	}
+}
+
+fn reviewer_registered(reviewer: AccountId) -> Event<Test> {
+	Event::ReviewerRegistered { reviewer, bond: MIN_REVIEWER_BOND }
 }
 
 /// Claims, submits and has `approvers` approve item `item`; returns nothing, asserts each step.
@@ -149,15 +196,9 @@ mod datasets {
 			assert!(!dataset.frozen);
 			assert_eq!(held(HoldReason::DatasetDeposit, ALICE), DATASET_DEPOSIT);
 			assert_eq!(free(ALICE), INITIAL_BALANCE - DATASET_DEPOSIT);
-			assert_eq!(
-				last_event(),
-				RuntimeEvent::DataContribution(Event::DatasetCreated {
-					dataset: 0,
-					curator: ALICE,
-					terms: terms()
-				})
-			);
+			assert_eq!(events_since_last_call(), vec![dataset_created(0, ALICE)]);
 			assert_eq!(create_dataset(BOB), 1);
+			assert_eq!(events_since_last_call(), vec![dataset_created(1, BOB)]);
 		});
 	}
 
@@ -197,8 +238,8 @@ mod datasets {
 			assert_eq!(metadata.schema.to_vec(), b"audio/flac".to_vec());
 			assert_eq!(metadata.license.to_vec(), b"CC0".to_vec());
 			assert_eq!(
-				last_event(),
-				RuntimeEvent::DataContribution(Event::DatasetMetadataUpdated { dataset: id })
+				events_since_last_call(),
+				vec![dataset_created(id, ALICE), Event::DatasetMetadataUpdated { dataset: id },]
 			);
 		});
 	}
@@ -208,11 +249,11 @@ mod datasets {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = create_dataset(ALICE);
 			assert_noop!(
-				DataContribution::transfer_curatorship(origin(BOB), id, Some(BOB)),
+				DataContribution::offer_curatorship(origin(BOB), id, Some(BOB)),
 				E::NotCurator
 			);
 			assert_noop!(
-				DataContribution::transfer_curatorship(origin(ALICE), 9, Some(BOB)),
+				DataContribution::offer_curatorship(origin(ALICE), 9, Some(BOB)),
 				E::UnknownDataset
 			);
 			assert_noop!(
@@ -220,7 +261,7 @@ mod datasets {
 				E::NotPendingCurator
 			);
 
-			assert_ok!(DataContribution::transfer_curatorship(origin(ALICE), id, Some(BOB)));
+			assert_ok!(DataContribution::offer_curatorship(origin(ALICE), id, Some(BOB)));
 			assert_eq!(Datasets::<Test>::get(id).unwrap().pending_curator, Some(BOB));
 			assert_noop!(
 				DataContribution::accept_curatorship(origin(CHARLIE), id),
@@ -236,7 +277,14 @@ mod datasets {
 			assert_eq!(free(ALICE), INITIAL_BALANCE);
 			assert_eq!(held(HoldReason::DatasetDeposit, BOB), DATASET_DEPOSIT);
 			assert_eq!(free(BOB), INITIAL_BALANCE - DATASET_DEPOSIT);
-			assert!(has_event(Event::CuratorshipTransferred { dataset: id, from: ALICE, to: BOB }));
+			assert_eq!(
+				events_since_last_call(),
+				vec![
+					dataset_created(id, ALICE),
+					Event::CuratorshipOffered { dataset: id, to: Some(BOB) },
+					Event::CuratorshipTransferred { dataset: id, from: ALICE, to: BOB },
+				]
+			);
 			assert_noop!(DataContribution::freeze_dataset(origin(ALICE), id), E::NotCurator);
 		});
 	}
@@ -245,15 +293,19 @@ mod datasets {
 	fn an_offer_can_be_withdrawn_and_a_poor_account_cannot_accept() {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = create_dataset(ALICE);
-			assert_ok!(DataContribution::transfer_curatorship(origin(ALICE), id, Some(POOR)));
+			assert_ok!(DataContribution::offer_curatorship(origin(ALICE), id, Some(POOR)));
 			assert_noop!(
 				DataContribution::accept_curatorship(origin(POOR), id),
 				E::InsufficientFunds
 			);
-			assert_ok!(DataContribution::transfer_curatorship(origin(ALICE), id, None));
+			assert_ok!(DataContribution::offer_curatorship(origin(ALICE), id, None));
 			assert_eq!(
-				last_event(),
-				RuntimeEvent::DataContribution(Event::CuratorshipOffered { dataset: id, to: None })
+				events_since_last_call(),
+				vec![
+					dataset_created(id, ALICE),
+					Event::CuratorshipOffered { dataset: id, to: Some(POOR) },
+					Event::CuratorshipOffered { dataset: id, to: None },
+				]
 			);
 			assert_noop!(
 				DataContribution::accept_curatorship(origin(POOR), id),
@@ -294,26 +346,39 @@ mod contributions {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = create_dataset(ALICE);
 			let first = submit(BOB, id, 5);
-			assert_eq!(held(HoldReason::ContributionDeposit, BOB), CONTRIBUTION_DEPOSIT);
-			assert_eq!(held(HoldReason::HoldingDeposit, BOB), HOLDING_DEPOSIT);
+			// The record's deposit and a stake on each of the five items.
+			assert_eq!(
+				held(HoldReason::ContributionDeposit, BOB),
+				CONTRIBUTION_DEPOSIT + 5 * STAKE_PER_ITEM
+			);
+			assert_eq!(held(HoldReason::ShareholdingDeposit, BOB), SHAREHOLDING_DEPOSIT);
 			let second = submit(BOB, id, 2);
 			assert_eq!(second, first + 1);
-			assert_eq!(held(HoldReason::ContributionDeposit, BOB), 2 * CONTRIBUTION_DEPOSIT);
-			assert_eq!(held(HoldReason::HoldingDeposit, BOB), HOLDING_DEPOSIT, "one share record");
-			assert_eq!(free(BOB), INITIAL_BALANCE - 2 * CONTRIBUTION_DEPOSIT - HOLDING_DEPOSIT);
-			let holding = Holdings::<Test>::get(id, BOB).unwrap();
+			let staked = 7 * STAKE_PER_ITEM;
+			assert_eq!(
+				held(HoldReason::ContributionDeposit, BOB),
+				2 * CONTRIBUTION_DEPOSIT + staked
+			);
+			assert_eq!(
+				held(HoldReason::ShareholdingDeposit, BOB),
+				SHAREHOLDING_DEPOSIT,
+				"one share record"
+			);
+			assert_eq!(
+				free(BOB),
+				INITIAL_BALANCE - 2 * CONTRIBUTION_DEPOSIT - staked - SHAREHOLDING_DEPOSIT
+			);
+			let holding = Shareholdings::<Test>::get(id, BOB).unwrap();
 			assert_eq!((holding.shares, holding.pending), (0, 2));
 			let dataset = Datasets::<Test>::get(id).unwrap();
 			assert_eq!((dataset.holders, dataset.pending_contributions), (1, 2));
 			assert_eq!(
-				last_event(),
-				RuntimeEvent::DataContribution(Event::ContributionSubmitted {
-					contribution: second,
-					dataset: id,
-					contributor: BOB,
-					content_hash: ContentHash::repeat_byte(7),
-					item_count: 2,
-				})
+				events_since_last_call(),
+				vec![
+					dataset_created(id, ALICE),
+					contribution_submitted(first, id, BOB, 5),
+					contribution_submitted(second, id, BOB, 2),
+				]
 			);
 		});
 	}
@@ -378,13 +443,21 @@ mod contributions {
 			assert_eq!(mint_hook_calls(), vec![(id, BOB, 0, 0)]);
 			assert!(Contributions::<Test>::get(c).is_none());
 			assert_eq!(held(HoldReason::ContributionDeposit, BOB), 0);
-			assert_eq!(free(BOB), INITIAL_BALANCE - HOLDING_DEPOSIT);
-			assert!(has_event(Event::ContributionAccepted {
-				contribution: c,
-				dataset: id,
-				contributor: BOB,
-				shares: 500
-			}));
+			assert_eq!(free(BOB), INITIAL_BALANCE - SHAREHOLDING_DEPOSIT);
+			assert_eq!(
+				events_since_last_call(),
+				vec![
+					dataset_created(id, ALICE),
+					contribution_submitted(c, id, BOB, 5),
+					Event::SharesMinted { dataset: id, holder: BOB, shares: 500, total: 500 },
+					Event::ContributionAccepted {
+						contribution: c,
+						dataset: id,
+						contributor: BOB,
+						shares: 500
+					},
+				]
+			);
 
 			// A second holder: the hook sees BOB's existing pool before CHARLIE's mint.
 			let c2 = submit(CHARLIE, id, 2);
@@ -406,16 +479,23 @@ mod contributions {
 			assert_eq!(shares(id, BOB), 0);
 			assert_eq!(held(HoldReason::ContributionDeposit, BOB), 0);
 			assert_eq!(
-				last_event(),
-				RuntimeEvent::DataContribution(Event::ContributionRejected {
-					contribution: c,
-					dataset: id,
-					contributor: BOB
-				})
+				events_since_last_call(),
+				vec![
+					dataset_created(id, ALICE),
+					contribution_submitted(c, id, BOB, 5),
+					Event::ContributionRejected {
+						contribution: c,
+						dataset: id,
+						contributor: BOB,
+						forfeited: 5 * STAKE_PER_ITEM,
+					},
+				]
 			);
-			// The empty share record can be closed for its deposit.
-			assert_ok!(DataContribution::close_holding(origin(BOB), id));
-			assert_eq!(free(BOB), INITIAL_BALANCE);
+			// The stake on the five items went to the treasury; the empty share record can be
+			// closed for its deposit.
+			assert_eq!(free(TREASURY), EXISTENTIAL_DEPOSIT + 5 * STAKE_PER_ITEM);
+			assert_ok!(DataContribution::close_shareholding(origin(BOB), id));
+			assert_eq!(free(BOB), INITIAL_BALANCE - 5 * STAKE_PER_ITEM);
 		});
 	}
 
@@ -455,12 +535,14 @@ mod contributions {
 			assert_eq!(reputation(CHARLIE), INITIAL_REPUTATION + REPUTATION_REWARD);
 			assert_eq!(reputation(DAVE), INITIAL_REPUTATION + REPUTATION_REWARD);
 			assert_eq!(reputation(EVE), INITIAL_REPUTATION - REPUTATION_PENALTY);
-			for r in [CHARLIE, DAVE, EVE] {
+			// Approving reviewers of a contribution earn `ReviewerShare` (10%) of its shares, as
+			// reviewers of task items do; the outvoted reviewer earns none.
+			for (r, earned) in [(CHARLIE, 20), (DAVE, 20), (EVE, 0)] {
 				assert_eq!(Reviewers::<Test>::get(r).unwrap().open_votes, 0);
-				// Reviewers of contributions open a share record but earn no contribution shares.
-				assert_eq!(Holdings::<Test>::get(id, r).unwrap().pending, 0);
-				assert_eq!(shares(id, r), 0);
+				assert_eq!(Shareholdings::<Test>::get(id, r).unwrap().pending, 0);
+				assert_eq!(shares(id, r), earned);
 			}
+			assert_eq!(DataContribution::total_shares(id), 240);
 		});
 	}
 
@@ -496,13 +578,20 @@ mod contributions {
 			assert_eq!(reputation(CHARLIE), INITIAL_REPUTATION);
 			assert_eq!(Reviewers::<Test>::get(CHARLIE).unwrap().open_votes, 0);
 			assert_eq!(held(HoldReason::ContributionDeposit, BOB), 0);
+			// Withdrawn work has no verdict: no reputation changes.
 			assert_eq!(
-				last_event(),
-				RuntimeEvent::DataContribution(Event::ContributionWithdrawn {
-					contribution: c,
-					dataset: id,
-					contributor: BOB
-				})
+				events_since_last_call(),
+				vec![
+					dataset_created(id, ALICE),
+					reviewer_registered(CHARLIE),
+					contribution_submitted(c, id, BOB, 1),
+					Event::ContributionReviewed {
+						contribution: c,
+						reviewer: CHARLIE,
+						approve: false
+					},
+					Event::ContributionWithdrawn { contribution: c, dataset: id, contributor: BOB },
+				]
 			);
 		});
 	}
@@ -524,15 +613,18 @@ mod tasks {
 			assert_eq!((stored.occupied, stored.accepted), (0, 0));
 			assert_eq!(Datasets::<Test>::get(id).unwrap().open_tasks, 1);
 			assert_eq!(
-				last_event(),
-				RuntimeEvent::DataContribution(Event::TaskOpened {
-					task,
-					dataset: id,
-					requester: BOB,
-					item_count: ITEMS,
-					bounty: BOUNTY,
-					deadline: DEADLINE,
-				})
+				events_since_last_call(),
+				vec![
+					dataset_created(id, ALICE),
+					Event::TaskOpened {
+						task,
+						dataset: id,
+						requester: BOB,
+						item_count: ITEMS,
+						bounty: BOUNTY,
+						deadline: DEADLINE,
+					},
+				]
 			);
 		});
 	}
@@ -579,16 +671,16 @@ mod tasks {
 			);
 			assert_noop!(DataContribution::claim_slot(origin(POOR), task, 0), E::InsufficientFunds);
 			assert_ok!(DataContribution::claim_slot(origin(CHARLIE), task, 0));
-			assert_eq!(held(HoldReason::HoldingDeposit, CHARLIE), HOLDING_DEPOSIT);
+			assert_eq!(held(HoldReason::ShareholdingDeposit, CHARLIE), SHAREHOLDING_DEPOSIT);
 			assert_eq!(
-				last_event(),
-				RuntimeEvent::DataContribution(Event::SlotClaimed {
-					task,
-					item: 0,
-					annotator: CHARLIE
-				})
+				events_since_last_call(),
+				vec![
+					dataset_created(id, ALICE),
+					task_opened(task, id, BOB),
+					Event::SlotClaimed { task, item: 0, annotator: CHARLIE },
+				]
 			);
-			assert_noop!(DataContribution::claim_slot(origin(DAVE), task, 0), E::ItemTaken);
+			assert_noop!(DataContribution::claim_slot(origin(DAVE), task, 0), E::SlotTaken);
 
 			assert_noop!(
 				DataContribution::submit_result(origin(DAVE), task, 0, ContentHash::zero()),
@@ -616,6 +708,15 @@ mod tasks {
 				Slots::<Test>::get(task, 0),
 				Some(Slot::Submitted { annotator: CHARLIE, .. })
 			));
+			assert_eq!(
+				events_since_last_call(),
+				vec![Event::ResultSubmitted {
+					task,
+					item: 0,
+					annotator: CHARLIE,
+					result_hash: ContentHash::repeat_byte(3)
+				}]
+			);
 			assert_noop!(
 				DataContribution::submit_result(origin(CHARLIE), task, 0, ContentHash::zero()),
 				E::NotClaimed
@@ -660,19 +761,42 @@ mod tasks {
 				ContentHash::repeat_byte(9)
 			));
 			let bob_free = free(BOB);
+			assert_eq!(
+				events_since_last_call(),
+				vec![
+					dataset_created(id, ALICE),
+					reviewer_registered(DAVE),
+					reviewer_registered(EVE),
+					task_opened(task, id, BOB),
+					Event::SlotClaimed { task, item: 2, annotator: CHARLIE },
+					Event::ResultSubmitted {
+						task,
+						item: 2,
+						annotator: CHARLIE,
+						result_hash: ContentHash::repeat_byte(9)
+					},
+				]
+			);
 
 			assert_ok!(DataContribution::review_item(origin(DAVE), task, 2, true));
 			assert_eq!(
 				free(CHARLIE),
-				INITIAL_BALANCE - HOLDING_DEPOSIT,
+				INITIAL_BALANCE - SHAREHOLDING_DEPOSIT,
 				"not paid before the quorum"
+			);
+			assert_eq!(
+				events_since_last_call(),
+				vec![Event::ItemReviewed { task, item: 2, reviewer: DAVE, approve: true }]
 			);
 			assert_ok!(DataContribution::review_item(origin(EVE), task, 2, true));
 
 			let reviewer_shares = Perbill::from_percent(10) * SHARES_PER_ITEM;
-			assert_eq!(free(CHARLIE), INITIAL_BALANCE - HOLDING_DEPOSIT + REWARD);
+			assert_eq!(free(CHARLIE), INITIAL_BALANCE - SHAREHOLDING_DEPOSIT + REWARD);
 			for r in [DAVE, EVE] {
-				assert_eq!(free(r), INITIAL_BALANCE - MIN_REVIEWER_BOND - HOLDING_DEPOSIT + FEE);
+				assert_eq!(
+					free(r),
+					INITIAL_BALANCE - MIN_REVIEWER_BOND - SHAREHOLDING_DEPOSIT + FEE
+				);
 				assert_eq!(shares(id, r), reviewer_shares);
 				assert_eq!(reputation(r), INITIAL_REPUTATION + REPUTATION_REWARD);
 			}
@@ -687,20 +811,52 @@ mod tasks {
 				Slots::<Test>::get(task, 2),
 				Some(Slot::Accepted { annotator: CHARLIE, .. })
 			));
-			assert!(has_event(Event::ItemAccepted {
-				task,
-				item: 2,
-				annotator: CHARLIE,
-				reward: REWARD,
-				annotator_shares: SHARES_PER_ITEM,
-				reviewer_fee: FEE,
-				reviewer_shares,
-			}));
+			// Shares are minted annotator first, then each approver in voting order; reputations
+			// change after the payouts, and the verdict comes last.
+			let reputation_after_reward = INITIAL_REPUTATION + REPUTATION_REWARD;
+			assert_eq!(
+				events_since_last_call(),
+				vec![
+					Event::ItemReviewed { task, item: 2, reviewer: EVE, approve: true },
+					Event::SharesMinted {
+						dataset: id,
+						holder: CHARLIE,
+						shares: SHARES_PER_ITEM,
+						total: SHARES_PER_ITEM
+					},
+					Event::SharesMinted {
+						dataset: id,
+						holder: DAVE,
+						shares: reviewer_shares,
+						total: SHARES_PER_ITEM + reviewer_shares
+					},
+					Event::SharesMinted {
+						dataset: id,
+						holder: EVE,
+						shares: reviewer_shares,
+						total: SHARES_PER_ITEM + 2 * reviewer_shares
+					},
+					Event::ReputationChanged {
+						reviewer: DAVE,
+						reputation: reputation_after_reward
+					},
+					Event::ReputationChanged { reviewer: EVE, reputation: reputation_after_reward },
+					Event::ItemAccepted {
+						task,
+						item: 2,
+						annotator: CHARLIE,
+						reward: REWARD,
+						annotator_shares: SHARES_PER_ITEM,
+						reviewer_fee: FEE,
+						reviewer_shares,
+					},
+				]
+			);
 			assert_noop!(
 				DataContribution::review_item(origin(DAVE), task, 2, true),
 				E::NotSubmitted
 			);
-			assert_noop!(DataContribution::claim_slot(origin(FERDIE), task, 2), E::ItemTaken);
+			assert_noop!(DataContribution::claim_slot(origin(FERDIE), task, 2), E::SlotTaken);
 		});
 	}
 
@@ -723,6 +879,23 @@ mod tasks {
 				0,
 				ContentHash::repeat_byte(9)
 			));
+			assert_eq!(
+				events_since_last_call(),
+				vec![
+					dataset_created(id, ALICE),
+					reviewer_registered(DAVE),
+					reviewer_registered(EVE),
+					reviewer_registered(FERDIE),
+					task_opened(task, id, BOB),
+					Event::SlotClaimed { task, item: 0, annotator: CHARLIE },
+					Event::ResultSubmitted {
+						task,
+						item: 0,
+						annotator: CHARLIE,
+						result_hash: ContentHash::repeat_byte(9)
+					},
+				]
+			);
 			assert_noop!(
 				DataContribution::review_item(origin(CHARLIE), task, 0, true),
 				E::SelfReview
@@ -748,10 +921,31 @@ mod tasks {
 			assert!(Slots::<Test>::get(task, 0).is_none(), "the item is free again");
 			assert_eq!(Tasks::<Test>::get(task).unwrap().occupied, 0);
 			assert_eq!(held(HoldReason::TaskBounty, BOB), BOUNTY, "nothing was paid");
-			assert_eq!(free(CHARLIE), INITIAL_BALANCE - HOLDING_DEPOSIT);
+			assert_eq!(free(CHARLIE), INITIAL_BALANCE - SHAREHOLDING_DEPOSIT);
 			assert_eq!(reputation(DAVE), INITIAL_REPUTATION - REPUTATION_PENALTY);
 			assert_eq!(reputation(EVE), INITIAL_REPUTATION + REPUTATION_REWARD);
-			assert!(has_event(Event::ItemRejected { task, item: 0, annotator: CHARLIE }));
+			// Voters are judged approvals first, then rejections; the verdict comes last.
+			assert_eq!(
+				events_since_last_call(),
+				vec![
+					Event::ItemReviewed { task, item: 0, reviewer: DAVE, approve: true },
+					Event::ItemReviewed { task, item: 0, reviewer: EVE, approve: false },
+					Event::ItemReviewed { task, item: 0, reviewer: FERDIE, approve: false },
+					Event::ReputationChanged {
+						reviewer: DAVE,
+						reputation: INITIAL_REPUTATION - REPUTATION_PENALTY
+					},
+					Event::ReputationChanged {
+						reviewer: EVE,
+						reputation: INITIAL_REPUTATION + REPUTATION_REWARD
+					},
+					Event::ReputationChanged {
+						reviewer: FERDIE,
+						reputation: INITIAL_REPUTATION + REPUTATION_REWARD
+					},
+					Event::ItemRejected { task, item: 0, annotator: CHARLIE },
+				]
+			);
 			// Another annotator can take it.
 			assert_ok!(DataContribution::claim_slot(origin(ALICE), task, 0));
 		});
@@ -772,14 +966,15 @@ mod tasks {
 			run_to_block(2 + SLOT_TIMEOUT);
 			assert_ok!(DataContribution::reclaim_slot(origin(DAVE), task, 1));
 			assert!(Slots::<Test>::get(task, 1).is_none());
-			assert_eq!(Holdings::<Test>::get(id, CHARLIE).unwrap().pending, 0);
+			assert_eq!(Shareholdings::<Test>::get(id, CHARLIE).unwrap().pending, 0);
 			assert_eq!(
-				last_event(),
-				RuntimeEvent::DataContribution(Event::SlotReclaimed {
-					task,
-					item: 1,
-					annotator: CHARLIE
-				})
+				events_since_last_call(),
+				vec![
+					dataset_created(id, ALICE),
+					task_opened(task, id, BOB),
+					Event::SlotClaimed { task, item: 1, annotator: CHARLIE },
+					Event::SlotReclaimed { task, item: 1, annotator: CHARLIE },
+				]
 			);
 		});
 	}
@@ -803,11 +998,19 @@ mod tasks {
 			));
 			assert_ok!(DataContribution::review_item(origin(DAVE), task, 2, false));
 			assert_ok!(DataContribution::claim_slot(origin(FERDIE), task, 3));
+			// The setup's events are asserted in the tests of each call; this one checks the close.
+			events_since_last_call();
 
 			assert_noop!(DataContribution::close_task(origin(CHARLIE), task), E::NotRequester);
 			assert_noop!(DataContribution::close_task(origin(BOB), 9), E::UnknownTask);
+			// A result awaits review: it keeps the task open, for the requester too, until the
+			// review window after the deadline has passed.
+			assert_noop!(DataContribution::close_task(origin(BOB), task), E::ItemsUnderReview);
+			run_to_block(DEADLINE + REVIEW_WINDOW);
+			assert_noop!(DataContribution::close_task(origin(CHARLIE), task), E::ItemsUnderReview);
+			run_to_block(DEADLINE + REVIEW_WINDOW + 1);
 			let bob_before = free(BOB);
-			assert_ok!(DataContribution::close_task(origin(BOB), task));
+			assert_ok!(DataContribution::close_task(origin(CHARLIE), task));
 
 			let paid = 2 * PER_ITEM;
 			let refunded = BOUNTY - paid;
@@ -817,7 +1020,7 @@ mod tasks {
 			assert_eq!(held(HoldReason::TaskBounty, BOB) + held(HoldReason::TaskDeposit, BOB), 0);
 			assert_eq!(
 				free(CHARLIE) + free(FERDIE),
-				2 * INITIAL_BALANCE - 2 * HOLDING_DEPOSIT + 2 * REWARD
+				2 * INITIAL_BALANCE - 2 * SHAREHOLDING_DEPOSIT + 2 * REWARD
 			);
 			assert!(Tasks::<Test>::get(task).is_none());
 			assert_eq!(Slots::<Test>::iter_prefix(task).count(), 0);
@@ -828,9 +1031,10 @@ mod tasks {
 				"an open vote is not judged"
 			);
 			assert_eq!(Datasets::<Test>::get(id).unwrap().open_tasks, 0);
+			// Closing judges nobody: the open vote ends without a reputation change.
 			assert_eq!(
-				last_event(),
-				RuntimeEvent::DataContribution(Event::TaskClosed { task, accepted: 2, refunded })
+				events_since_last_call(),
+				vec![Event::TaskClosed { task, accepted: 2, refunded }]
 			);
 		});
 	}
@@ -873,11 +1077,14 @@ mod reviewers {
 			assert_noop!(DataContribution::unregister_reviewer(origin(DAVE)), E::NotReviewer);
 			assert_ok!(DataContribution::unregister_reviewer(origin(CHARLIE)));
 			assert_eq!(
-				last_event(),
-				RuntimeEvent::DataContribution(Event::ReviewerUnbonding {
-					reviewer: CHARLIE,
-					unlock_at: 1 + REVIEWER_COOLDOWN
-				})
+				events_since_last_call(),
+				vec![
+					reviewer_registered(CHARLIE),
+					Event::ReviewerUnbonding {
+						reviewer: CHARLIE,
+						unlock_at: 1 + REVIEWER_COOLDOWN
+					},
+				]
 			);
 			assert_noop!(
 				DataContribution::unregister_reviewer(origin(CHARLIE)),
@@ -889,6 +1096,10 @@ mod reviewers {
 			assert_ok!(DataContribution::withdraw_reviewer(origin(CHARLIE)));
 			assert!(Reviewers::<Test>::get(CHARLIE).is_none());
 			assert_eq!(free(CHARLIE), INITIAL_BALANCE);
+			assert_eq!(
+				events_since_last_call(),
+				vec![Event::ReviewerWithdrawn { reviewer: CHARLIE, bond: MIN_REVIEWER_BOND }]
+			);
 		});
 	}
 
@@ -934,11 +1145,39 @@ mod reviewers {
 				DataContribution::review_contribution(origin(CHARLIE), c, true),
 				E::ReviewerInactive
 			);
+			let wrong_vote = |contribution, reputation| {
+				vec![
+					contribution_submitted(contribution, id, BOB, 1),
+					Event::ContributionReviewed { contribution, reviewer: CHARLIE, approve: true },
+					Event::ReputationChanged { reviewer: CHARLIE, reputation },
+					Event::ContributionRejected {
+						contribution,
+						dataset: id,
+						contributor: BOB,
+						forfeited: STAKE_PER_ITEM,
+					},
+				]
+			};
+			assert_eq!(
+				events_since_last_call(),
+				[
+					vec![dataset_created(id, ALICE), reviewer_registered(CHARLIE)],
+					wrong_vote(0, INITIAL_REPUTATION - REPUTATION_PENALTY),
+					wrong_vote(1, INITIAL_REPUTATION - 2 * REPUTATION_PENALTY),
+					vec![contribution_submitted(c, id, BOB, 1)],
+				]
+				.concat()
+			);
 
 			let treasury_before = free(TREASURY);
+			let reporter_before = free(DAVE);
 			assert_ok!(DataContribution::slash_reviewer(origin(DAVE), CHARLIE));
 			let slashed = Perbill::from_percent(20) * MIN_REVIEWER_BOND;
-			assert_eq!(free(TREASURY), treasury_before + slashed);
+			// The reporter is paid a quarter of the slash for reporting it; the rest is the
+			// treasury's.
+			let reward = Perbill::from_percent(25) * slashed;
+			assert_eq!(free(DAVE), reporter_before + reward);
+			assert_eq!(free(TREASURY), treasury_before + slashed - reward);
 			assert_eq!(held(HoldReason::ReviewerBond, CHARLIE), MIN_REVIEWER_BOND - slashed);
 			let reviewer = Reviewers::<Test>::get(CHARLIE).unwrap();
 			assert_eq!(
@@ -946,12 +1185,14 @@ mod reviewers {
 				(MIN_REVIEWER_BOND - slashed, INITIAL_REPUTATION)
 			);
 			assert_eq!(
-				last_event(),
-				RuntimeEvent::DataContribution(Event::ReviewerSlashed {
+				events_since_last_call(),
+				vec![Event::ReviewerSlashed {
 					reviewer: CHARLIE,
 					amount: slashed,
+					reporter: DAVE,
+					reporter_reward: reward,
 					remaining_bond: MIN_REVIEWER_BOND - slashed
-				})
+				}]
 			);
 			// Below the minimum bond it still may not vote.
 			assert_noop!(
@@ -962,32 +1203,184 @@ mod reviewers {
 	}
 }
 
-mod holdings {
+mod governance {
 	use super::*;
 
 	#[test]
-	fn only_an_empty_idle_holding_can_be_closed() {
+	fn the_curator_admits_and_dismisses_members_by_role() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = NextDatasetId::<Test>::get();
+			assert_ok!(DataContribution::create_dataset(
+				origin(ALICE),
+				bounded(b"d"),
+				ContentHash::zero(),
+				bounded(b"s"),
+				bounded(b"l"),
+				terms()
+			));
+			let admit = |who, role| DataContribution::admit_member(origin(ALICE), id, who, role);
+			assert_noop!(
+				DataContribution::admit_member(origin(BOB), id, CHARLIE, Role::Reviewer),
+				E::NotCurator
+			);
+			assert_noop!(
+				DataContribution::admit_member(origin(ALICE), 9, CHARLIE, Role::Reviewer),
+				E::UnknownDataset
+			);
+			assert_ok!(admit(CHARLIE, Role::Reviewer));
+			assert_noop!(admit(CHARLIE, Role::Reviewer), E::AlreadyMember);
+			// A second role is the same record.
+			assert_ok!(admit(CHARLIE, Role::Requester));
+			assert_eq!(
+				Members::<Test>::get(id, CHARLIE),
+				Some(Membership { reviewer: true, requester: true })
+			);
+			assert_eq!(Datasets::<Test>::get(id).unwrap().members, 1);
+			for who in 100..100 + MAX_MEMBERS as u64 - 1 {
+				assert_ok!(admit(who, Role::Reviewer));
+			}
+			assert_noop!(admit(DAVE, Role::Reviewer), E::TooManyMembers);
+
+			let dismiss =
+				|who, role| DataContribution::dismiss_member(origin(ALICE), id, who, role);
+			assert_noop!(dismiss(DAVE, Role::Reviewer), E::NotMember);
+			assert_ok!(dismiss(CHARLIE, Role::Reviewer));
+			assert_noop!(dismiss(CHARLIE, Role::Reviewer), E::NotMember);
+			assert_eq!(Datasets::<Test>::get(id).unwrap().members, MAX_MEMBERS);
+			assert_ok!(dismiss(CHARLIE, Role::Requester));
+			assert_eq!(Members::<Test>::get(id, CHARLIE), None, "no role left, no record");
+			assert_eq!(Datasets::<Test>::get(id).unwrap().members, MAX_MEMBERS - 1);
+			assert_ok!(admit(DAVE, Role::Requester));
+
+			let events = events_since_last_call();
+			assert_eq!(events.len(), 1 + 2 + (MAX_MEMBERS as usize - 1) + 2 + 1);
+			assert_eq!(
+				events[1..3],
+				[
+					Event::MemberAdmitted { dataset: id, member: CHARLIE, role: Role::Reviewer },
+					Event::MemberAdmitted { dataset: id, member: CHARLIE, role: Role::Requester },
+				]
+			);
+			assert_eq!(
+				events[events.len() - 3..],
+				[
+					Event::MemberDismissed { dataset: id, member: CHARLIE, role: Role::Reviewer },
+					Event::MemberDismissed { dataset: id, member: CHARLIE, role: Role::Requester },
+					Event::MemberAdmitted { dataset: id, member: DAVE, role: Role::Requester },
+				]
+			);
+		});
+	}
+
+	#[test]
+	fn a_dismissed_reviewer_votes_no_more() {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = create_dataset(ALICE);
-			assert_noop!(DataContribution::close_holding(origin(BOB), id), E::NoHolding);
+			register(CHARLIE);
 			let c = submit(BOB, id, 1);
-			assert_noop!(DataContribution::close_holding(origin(BOB), id), E::HoldingInUse);
+			assert_ok!(DataContribution::dismiss_member(
+				origin(ALICE),
+				id,
+				CHARLIE,
+				Role::Reviewer
+			));
+			assert_noop!(
+				DataContribution::review_contribution(origin(CHARLIE), c, true),
+				E::NotDatasetReviewer
+			);
+		});
+	}
+
+	#[test]
+	fn rules_stay_within_the_runtimes_bounds() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = create_dataset(ALICE);
+			let max = <<Test as Config>::MaxItemsPerContribution as frame_support::traits::Get<
+				u32,
+			>>::get();
+			assert_eq!(
+				Datasets::<Test>::get(id).unwrap().rules,
+				DatasetRules {
+					max_contribution_items: max,
+					contribution_items_per_day: max,
+					annotations_per_day: MAX_ITEMS_PER_TASK,
+				},
+				"a new dataset is as open as the runtime allows"
+			);
+			let valid = DatasetRules {
+				max_contribution_items: max,
+				contribution_items_per_day: 1,
+				annotations_per_day: 1,
+			};
+			for invalid in [
+				DatasetRules { max_contribution_items: 0, ..valid },
+				DatasetRules { max_contribution_items: max + 1, ..valid },
+				DatasetRules { contribution_items_per_day: 0, ..valid },
+				DatasetRules { annotations_per_day: 0, ..valid },
+			] {
+				assert_noop!(
+					DataContribution::set_rules(origin(ALICE), id, invalid),
+					E::InvalidRules
+				);
+			}
+			events_since_last_call();
+			assert_ok!(DataContribution::set_rules(origin(ALICE), id, valid));
+			assert_eq!(
+				events_since_last_call(),
+				vec![Event::RulesSet { dataset: id, rules: valid }]
+			);
+		});
+	}
+}
+
+mod shareholdings {
+	use super::*;
+
+	#[test]
+	fn only_an_empty_idle_share_record_can_be_closed() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = create_dataset(ALICE);
+			assert_noop!(DataContribution::close_shareholding(origin(BOB), id), E::NoShareholding);
+			let c = submit(BOB, id, 1);
+			assert_noop!(
+				DataContribution::close_shareholding(origin(BOB), id),
+				E::ShareholdingInUse
+			);
 			assert_ok!(DataContribution::decide_contribution(origin(ALICE), c, true));
-			assert_noop!(DataContribution::close_holding(origin(BOB), id), E::HoldingInUse);
+			assert_noop!(
+				DataContribution::close_shareholding(origin(BOB), id),
+				E::ShareholdingInUse
+			);
 			assert_eq!(Datasets::<Test>::get(id).unwrap().holders, 1);
 
 			let task = open_task(ALICE, id);
 			assert_ok!(DataContribution::claim_slot(origin(CHARLIE), task, 0));
 			assert_ok!(DataContribution::close_task(origin(ALICE), task));
-			assert_ok!(DataContribution::close_holding(origin(CHARLIE), id));
+			assert_ok!(DataContribution::close_shareholding(origin(CHARLIE), id));
 			assert_eq!(free(CHARLIE), INITIAL_BALANCE);
 			assert_eq!(Datasets::<Test>::get(id).unwrap().holders, 1);
 			assert_eq!(
-				last_event(),
-				RuntimeEvent::DataContribution(Event::HoldingClosed {
-					dataset: id,
-					holder: CHARLIE
-				})
+				events_since_last_call(),
+				vec![
+					dataset_created(id, ALICE),
+					contribution_submitted(c, id, BOB, 1),
+					Event::SharesMinted {
+						dataset: id,
+						holder: BOB,
+						shares: SHARES_PER_ITEM,
+						total: SHARES_PER_ITEM
+					},
+					Event::ContributionAccepted {
+						contribution: c,
+						dataset: id,
+						contributor: BOB,
+						shares: SHARES_PER_ITEM
+					},
+					task_opened(task, id, ALICE),
+					Event::SlotClaimed { task, item: 0, annotator: CHARLIE },
+					Event::TaskClosed { task, accepted: 0, refunded: BOUNTY },
+					Event::ShareholdingClosed { dataset: id, holder: CHARLIE },
+				]
 			);
 		});
 	}
@@ -1036,7 +1429,34 @@ fn try_state_catches_a_missing_hold() {
 			1,
 			Precision::Exact
 		));
-		assert!(DataContribution::do_try_state().is_err());
+		assert_eq!(
+			DataContribution::do_try_state(),
+			Err(sp_runtime::TryRuntimeError::Other(
+				"held bounties differ from the open tasks' remaining bounties"
+			))
+		);
+	});
+}
+
+#[test]
+fn try_state_catches_a_hold_under_a_reason_no_record_accounts_for() {
+	ExtBuilder::default().build().execute_with(|| {
+		let id = create_dataset(ALICE);
+		let _ = open_task(BOB, id);
+		assert_ok!(DataContribution::do_try_state());
+		// BOB has no contribution: any contribution deposit held from him is unaccounted for.
+		use frame_support::traits::fungible::MutateHold;
+		assert_ok!(Balances::hold(
+			&RuntimeHoldReason::DataContribution(HoldReason::ContributionDeposit),
+			&BOB,
+			1
+		));
+		assert_eq!(
+			DataContribution::do_try_state(),
+			Err(sp_runtime::TryRuntimeError::Other(
+				"held contribution deposits differ from the pending contributions"
+			))
+		);
 	});
 }
 
@@ -1063,8 +1483,28 @@ mod properties {
 		Unregister(usize),
 		WithdrawReviewer(usize),
 		Slash(usize),
-		CloseHolding(usize, u32),
+		CloseShareholding(usize, u32),
 		Advance(u64),
+		/// The dataset's curator (even actor) or someone else admits an actor or the outsider.
+		Admit(usize, u32, usize, bool),
+		Dismiss(usize, u32, usize, bool),
+		SetRules(usize, u32, u32),
+		Expire(u64),
+		RemoveIdle(usize, u32, usize),
+		/// The outsider, admitted nowhere unless an `Admit` let it in, tries to mint itself
+		/// shares: it votes on work, opens a task with a single approval, and submits junk.
+		OutsiderReviewsContribution(u64),
+		OutsiderReviewsItem(u64, u32),
+		OutsiderOpensTask(u32),
+		OutsiderSubmits(u32, u32),
+	}
+
+	/// An account outside every dataset's governance.
+	const OUTSIDER: AccountId = 50;
+
+	/// Actors and the outsider, by index (the last index is the outsider).
+	fn member(i: usize) -> AccountId {
+		ACTORS.get(i).copied().unwrap_or(OUTSIDER)
 	}
 
 	fn op() -> impl Strategy<Value = Op> {
@@ -1085,8 +1525,19 @@ mod properties {
 			1 => who.clone().prop_map(Op::Unregister),
 			1 => who.clone().prop_map(Op::WithdrawReviewer),
 			1 => who.clone().prop_map(Op::Slash),
-			1 => (who, 0..3u32).prop_map(|(w, d)| Op::CloseHolding(w, d)),
+			1 => (who.clone(), 0..3u32).prop_map(|(w, d)| Op::CloseShareholding(w, d)),
 			1 => (1..30u64).prop_map(Op::Advance),
+			// Long enough for undecided contributions to expire.
+			1 => Just(Op::Advance(CONTRIBUTION_TIMEOUT)),
+			1 => (who.clone(), 0..3u32, 0..=ACTORS.len(), any::<bool>()).prop_map(|(w, d, m, r)| Op::Admit(w, d, m, r)),
+			1 => (who.clone(), 0..3u32, 0..=ACTORS.len(), any::<bool>()).prop_map(|(w, d, m, r)| Op::Dismiss(w, d, m, r)),
+			1 => (who.clone(), 0..3u32, 1..6u32).prop_map(|(w, d, n)| Op::SetRules(w, d, n)),
+			1 => (0..12u64).prop_map(Op::Expire),
+			1 => (who.clone(), 0..3u32, 0..=ACTORS.len()).prop_map(|(w, d, m)| Op::RemoveIdle(w, d, m)),
+			1 => (0..12u64).prop_map(Op::OutsiderReviewsContribution),
+			1 => (0..6u64, 0..5u32).prop_map(|(t, i)| Op::OutsiderReviewsItem(t, i)),
+			1 => (0..3u32).prop_map(Op::OutsiderOpensTask),
+			1 => (0..3u32, 1..4u32).prop_map(|(d, n)| Op::OutsiderSubmits(d, n)),
 		]
 	}
 
@@ -1190,13 +1641,101 @@ mod properties {
 			Op::Unregister(w) => DataContribution::unregister_reviewer(o(w)),
 			Op::WithdrawReviewer(w) => DataContribution::withdraw_reviewer(o(w)),
 			Op::Slash(w) => DataContribution::slash_reviewer(o(0), ACTORS[w]),
-			Op::CloseHolding(w, d) => DataContribution::close_holding(o(w), dataset(d)),
+			Op::CloseShareholding(w, d) => DataContribution::close_shareholding(o(w), dataset(d)),
 			Op::Advance(n) => {
 				run_to_block(System::block_number() + n);
 				Ok(())
 			}
+			Op::Admit(w, d, m, reviewer) | Op::Dismiss(w, d, m, reviewer) => {
+				let d = dataset(d);
+				let who = match Datasets::<Test>::get(d) {
+					Some(record) if w % 2 == 0 => RuntimeOrigin::signed(record.curator),
+					_ => o(w),
+				};
+				let role = if reviewer { Role::Reviewer } else { Role::Requester };
+				if matches!(op, Op::Admit(..)) {
+					DataContribution::admit_member(who, d, member(m), role)
+				} else {
+					DataContribution::dismiss_member(who, d, member(m), role)
+				}
+			}
+			Op::SetRules(w, d, n) => {
+				let d = dataset(d);
+				let who = match Datasets::<Test>::get(d) {
+					Some(record) if w % 2 == 0 => RuntimeOrigin::signed(record.curator),
+					_ => o(w),
+				};
+				let rules = DatasetRules {
+					max_contribution_items: n,
+					contribution_items_per_day: 2 * n,
+					annotations_per_day: n,
+				};
+				DataContribution::set_rules(who, d, rules)
+			}
+			Op::Expire(c) => match pick(&contributions, c) {
+				Some(c) => DataContribution::expire_contribution(o(1), c),
+				None => Ok(()),
+			},
+			Op::RemoveIdle(w, d, m) => {
+				let d = dataset(d);
+				let who = match Datasets::<Test>::get(d) {
+					Some(record) if w % 2 == 0 => RuntimeOrigin::signed(record.curator),
+					_ => o(w),
+				};
+				DataContribution::remove_idle_shareholding(who, d, member(m))
+			}
+			Op::OutsiderReviewsContribution(c) => match pick(&contributions, c) {
+				Some(c) => {
+					let d = Contributions::<Test>::get(c).unwrap().dataset;
+					outsider_acts(d, Role::Reviewer, || {
+						DataContribution::review_contribution(origin(OUTSIDER), c, true)
+					})
+				}
+				None => Ok(()),
+			},
+			Op::OutsiderReviewsItem(t, i) => match submitted_or(t, i, true) {
+				Some((t, i)) => {
+					let d = Tasks::<Test>::get(t).unwrap().dataset;
+					outsider_acts(d, Role::Reviewer, || {
+						DataContribution::review_item(origin(OUTSIDER), t, i, true)
+					})
+				}
+				None => Ok(()),
+			},
+			Op::OutsiderOpensTask(d) => {
+				let d = dataset(d);
+				outsider_acts(d, Role::Requester, || {
+					DataContribution::open_task(origin(OUTSIDER), d, 1, 0, 0, 1, deadline)
+				})
+			}
+			Op::OutsiderSubmits(d, n) => DataContribution::submit_contribution(
+				origin(OUTSIDER),
+				dataset(d),
+				ContentHash::zero(),
+				n,
+			),
 		};
 		result.is_ok()
+	}
+
+	/// The outsider registers as a reviewer if it has not (its bond is refundable) and acts in
+	/// `role` on `dataset`: whatever else happens, it succeeds only where the curator admitted
+	/// it to that role.
+	fn outsider_acts(
+		dataset: DatasetId,
+		role: Role,
+		act: impl FnOnce() -> sp_runtime::DispatchResult,
+	) -> sp_runtime::DispatchResult {
+		if !Reviewers::<Test>::contains_key(OUTSIDER) {
+			let _ = DataContribution::register_reviewer(origin(OUTSIDER), MIN_REVIEWER_BOND);
+		}
+		let admitted = Members::<Test>::get(dataset, OUTSIDER).is_some_and(|m| m.has(role));
+		let result = act();
+		assert!(
+			result.is_err() || admitted,
+			"the outsider acted as {role:?} in dataset {dataset} without the curator's admission"
+		);
+		result
 	}
 
 	proptest! {
@@ -1206,8 +1745,9 @@ mod properties {
 		/// (held amounts, share totals, counters) and no unit is created or destroyed.
 		#[test]
 		fn invariants_hold_after_every_step(ops in proptest::collection::vec(op(), 1..120)) {
-			ExtBuilder::default().build_and_execute(|| {
-				let accounts: Vec<AccountId> = ACTORS.iter().copied().chain([POOR, TREASURY]).collect();
+			ExtBuilder::default().with_balance(OUTSIDER, INITIAL_BALANCE).build_and_execute(|| {
+				let accounts: Vec<AccountId> =
+					ACTORS.iter().copied().chain([POOR, TREASURY, OUTSIDER]).collect();
 				let total = |accounts: &[AccountId]| -> Balance {
 					accounts.iter().map(Balances::total_balance).sum()
 				};
@@ -1230,30 +1770,25 @@ mod properties {
 		let mut runner = proptest::test_runner::TestRunner::deterministic();
 		let sequences = proptest::collection::vec(op(), 100..120);
 		let mut seen = std::collections::BTreeMap::<&'static str, usize>::new();
-		for _ in 0..40 {
+		for _ in 0..80 {
 			let ops = sequences.new_tree(&mut runner).unwrap().current();
-			ExtBuilder::default().build_and_execute(|| {
+			ExtBuilder::default().with_balance(OUTSIDER, INITIAL_BALANCE).build_and_execute(|| {
 				for op in &ops {
 					apply(op);
 				}
-				for record in System::events() {
-					let name = match record.event {
-						RuntimeEvent::DataContribution(Event::ItemAccepted { .. }) => {
-							"item accepted"
-						}
-						RuntimeEvent::DataContribution(Event::ItemRejected { .. }) => {
-							"item rejected"
-						}
-						RuntimeEvent::DataContribution(Event::ContributionAccepted { .. }) => {
-							"contribution accepted"
-						}
-						RuntimeEvent::DataContribution(Event::ContributionRejected { .. }) => {
-							"contribution rejected"
-						}
-						RuntimeEvent::DataContribution(Event::TaskClosed { .. }) => "task closed",
-						RuntimeEvent::DataContribution(Event::SlotReclaimed { .. }) => {
-							"slot reclaimed"
-						}
+				for event in events_since_last_call() {
+					let name = match event {
+						Event::ItemAccepted { .. } => "item accepted",
+						Event::ItemRejected { .. } => "item rejected",
+						Event::ContributionAccepted { .. } => "contribution accepted",
+						Event::ContributionRejected { .. } => "contribution rejected",
+						Event::TaskClosed { .. } => "task closed",
+						Event::SlotReclaimed { .. } => "slot reclaimed",
+						Event::MemberAdmitted { .. } => "member admitted",
+						Event::MemberDismissed { .. } => "member dismissed",
+						Event::RulesSet { .. } => "rules set",
+						Event::ContributionExpired { .. } => "contribution expired",
+						Event::ShareholdingRemoved { .. } => "share record removed",
 						_ => continue,
 					};
 					*seen.entry(name).or_default() += 1;
@@ -1267,6 +1802,11 @@ mod properties {
 			"contribution rejected",
 			"task closed",
 			"slot reclaimed",
+			"member admitted",
+			"member dismissed",
+			"rules set",
+			"contribution expired",
+			"share record removed",
 		] {
 			assert!(
 				seen.get(outcome).copied().unwrap_or(0) > 0,

@@ -1,32 +1,29 @@
-//! Interfaces this pallet offers to the rest of the runtime.
+//! How this pallet provides the primitives' traits to the rest of the runtime.
 
-use crate::types::{DatasetId, Shares};
+use crate::{pallet::*, types::*};
 use sp_runtime::Perbill;
+use tributary_primitives::{DatasetInspect, SharePools};
 
-/// Read access to datasets and their share pools, for the model registry and the royalty
-/// distribution.
-pub trait ContributorShares<AccountId> {
-	/// Whether the dataset exists.
-	fn dataset_exists(dataset: DatasetId) -> bool;
-	/// The share of a model's royalties a model trained on the dataset must route to it.
-	fn min_model_share(dataset: DatasetId) -> Option<Perbill>;
-	/// The dataset's curator.
-	fn curator(dataset: DatasetId) -> Option<AccountId>;
-	/// All shares minted in the dataset.
-	fn total_shares(dataset: DatasetId) -> Shares;
-	/// The shares `holder` holds in the dataset.
-	fn shares_of(dataset: DatasetId, holder: &AccountId) -> Shares;
+impl<T: Config> DatasetInspect for Pallet<T> {
+	fn dataset_exists(dataset: DatasetId) -> bool {
+		Datasets::<T>::contains_key(dataset)
+	}
+
+	fn min_model_share(dataset: DatasetId) -> Option<Perbill> {
+		Datasets::<T>::get(dataset).map(|d| d.terms.min_model_share)
+	}
 }
 
-/// Called before shares are minted, so that whoever tracks per-share rewards (the royalty
-/// distribution) can settle what the holder earned with its current shares first: a holder
-/// earns only from revenue that arrives after its shares exist.
-pub trait OnSharesMinted<AccountId> {
-	/// `holder` holds `current` shares of `dataset`, whose pool totals `total`, and is about to
-	/// receive more.
-	fn before_mint(dataset: DatasetId, holder: &AccountId, current: Shares, total: Shares);
-}
+impl<T: Config> SharePools<T::AccountId> for Pallet<T> {
+	fn curator(dataset: DatasetId) -> Option<T::AccountId> {
+		Datasets::<T>::get(dataset).map(|d| d.curator)
+	}
 
-impl<AccountId> OnSharesMinted<AccountId> for () {
-	fn before_mint(_: DatasetId, _: &AccountId, _: Shares, _: Shares) {}
+	fn total_shares(dataset: DatasetId) -> Shares {
+		Datasets::<T>::get(dataset).map(|d| d.total_shares).unwrap_or_default()
+	}
+
+	fn shares_of(dataset: DatasetId, holder: &T::AccountId) -> Shares {
+		Shareholdings::<T>::get(dataset, holder).map(|h| h.shares).unwrap_or_default()
+	}
 }

@@ -10,28 +10,23 @@ use sp_runtime::Perbill;
 
 use crate::Config;
 
-/// Identifier of a dataset.
-pub type DatasetId = u32;
+pub use tributary_primitives::{ContentHash, DatasetId, Shares};
+
 /// Identifier of a contribution batch.
 pub type ContributionId = u64;
 /// Identifier of an annotation task.
 pub type TaskId = u64;
 /// Index of an item inside an annotation task.
 pub type ItemIndex = u32;
-/// Dataset shares: a holder's claim on the dataset's future royalties.
-pub type Shares = u128;
 /// Reviewer reputation points.
 pub type Reputation = u32;
-/// A 32-byte content hash (of a manifest, a batch of items or an annotation result).
-pub type ContentHash = sp_core::H256;
 
 /// Balance type of the configured currency.
 pub type BalanceOf<T> =
 	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 /// Account type of the runtime.
 pub type AccountIdOf<T> = <T as frame_system::Config>::AccountId;
-/// Block number type of the runtime.
-pub type BlockNumberOf<T> = frame_system::pallet_prelude::BlockNumberFor<T>;
+use frame_system::pallet_prelude::BlockNumberFor;
 
 /// Descriptive metadata of a dataset; every field is bounded.
 #[derive(
@@ -73,6 +68,94 @@ pub struct DatasetTerms {
 	pub contribution_quorum: u32,
 }
 
+/// Rules the curator sets and may change: how much work one account may bring at once and per
+/// day. They bound what any contributor or annotator can claim, so that even admitted
+/// reviewers who collude can mint only a bounded amount of shares per day.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct DatasetRules {
+	/// Most items in one contribution (at most the runtime's `MaxItemsPerContribution`).
+	pub max_contribution_items: u32,
+	/// Most contribution items one account may submit per day.
+	pub contribution_items_per_day: u32,
+	/// Most annotation results one account may submit per day.
+	pub annotations_per_day: u32,
+}
+
+/// What the curator admits an account to do in its dataset.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum Role {
+	/// Vote on contributions and task items (with a bond registered as a reviewer).
+	Reviewer,
+	/// Open annotation tasks.
+	Requester,
+}
+
+/// The roles an admitted account holds in a dataset.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct Membership {
+	/// May vote on the dataset's contributions and task items.
+	pub reviewer: bool,
+	/// May open annotation tasks on the dataset.
+	pub requester: bool,
+}
+
+impl Membership {
+	/// Whether the membership includes `role`.
+	pub fn has(&self, role: Role) -> bool {
+		match role {
+			Role::Reviewer => self.reviewer,
+			Role::Requester => self.requester,
+		}
+	}
+
+	/// Grants or withdraws `role`.
+	pub fn set(&mut self, role: Role, granted: bool) {
+		match role {
+			Role::Reviewer => self.reviewer = granted,
+			Role::Requester => self.requester = granted,
+		}
+	}
+
+	/// Whether no role is left.
+	pub fn is_empty(&self) -> bool {
+		!self.reviewer && !self.requester
+	}
+}
+
 /// A dataset: a curated pool of items whose contributors share its royalties.
 #[derive(
 	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
@@ -96,6 +179,10 @@ pub struct Dataset<T: Config> {
 	pub pending_contributions: u32,
 	/// Annotation tasks not yet closed.
 	pub open_tasks: u32,
+	/// Accounts the curator admitted as reviewers or requesters (`Members`).
+	pub members: u32,
+	/// The curator's rules for contributions and annotations.
+	pub rules: DatasetRules,
 	/// A frozen dataset accepts no new contributions and no new tasks.
 	pub frozen: bool,
 	/// The curator's held deposit for this record.
@@ -108,7 +195,7 @@ pub struct Dataset<T: Config> {
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
-pub struct Holding<T: Config> {
+pub struct Shareholding<T: Config> {
 	/// Shares held.
 	pub shares: Shares,
 	/// Pending work that may mint shares into this record: contributions awaiting a decision,
@@ -117,6 +204,12 @@ pub struct Holding<T: Config> {
 	pub pending: u32,
 	/// The holder's held deposit for this record.
 	pub deposit: BalanceOf<T>,
+	/// The day (`block / BlocksPerDay`) the counters below count.
+	pub day: u32,
+	/// Contribution items submitted that day.
+	pub contributed_today: u32,
+	/// Annotation results submitted that day.
+	pub annotated_today: u32,
 }
 
 /// The outcome of a ballot.
@@ -210,8 +303,13 @@ pub struct Contribution<T: Config> {
 	pub item_count: u32,
 	/// Reviewer votes so far.
 	pub ballot: Ballot<T>,
-	/// The contributor's held deposit for this record.
+	/// The contributor's held deposit for this record, returned whatever the outcome.
 	pub deposit: BalanceOf<T>,
+	/// The contributor's stake on its items (`ContributionStakePerItem` each), returned on
+	/// acceptance, withdrawal or expiry and forfeited to the treasury on rejection.
+	pub stake: BalanceOf<T>,
+	/// When it was submitted; `ContributionTimeout` blocks later anyone may expire it.
+	pub submitted_at: BlockNumberFor<T>,
 }
 
 /// An annotation task: `item_count` items to label, paid from a held bounty.
@@ -234,9 +332,12 @@ pub struct AnnotationTask<T: Config> {
 	/// Reviewer votes needed to accept (or to reject) an item.
 	pub required_approvals: u32,
 	/// After this block no slot may be claimed or submitted, and anyone may close the task.
-	pub deadline: BlockNumberOf<T>,
+	pub deadline: BlockNumberFor<T>,
 	/// Items with a slot record (claimed, submitted or accepted).
 	pub occupied: u32,
+	/// Items whose result awaits review: while there are any, the requester may not close the
+	/// task, and nobody may before the deadline plus the `ReviewWindow`.
+	pub under_review: u32,
 	/// Items accepted.
 	pub accepted: u32,
 	/// Bounty still held from the requester.
@@ -245,7 +346,8 @@ pub struct AnnotationTask<T: Config> {
 	pub deposit: BalanceOf<T>,
 }
 
-/// The state of one item of a task. An item without a record is free to claim.
+/// An item's slot in a task: who works on the item and how far. An item without a slot is free
+/// to claim.
 #[derive(
 	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
 )]
@@ -257,7 +359,7 @@ pub enum Slot<T: Config> {
 		/// The annotator.
 		annotator: AccountIdOf<T>,
 		/// When the claim was made; after `SlotTimeout` blocks anyone may reclaim it.
-		claimed_at: BlockNumberOf<T>,
+		claimed_at: BlockNumberFor<T>,
 	},
 	/// A result awaits review.
 	Submitted {
@@ -291,7 +393,7 @@ pub struct Reviewer<T: Config> {
 	/// Ballots the reviewer voted in that have not reached a verdict.
 	pub open_votes: u32,
 	/// Set when the reviewer asked to leave: the bond is released from this block on.
-	pub unbonding_at: Option<BlockNumberOf<T>>,
+	pub unbonding_at: Option<BlockNumberFor<T>>,
 }
 
 /// The terms of a task as the requester states them in `open_task`.

@@ -39,7 +39,7 @@ use core::marker::PhantomData;
 pub trait WeightInfo {
 	fn create_dataset() -> Weight;
 	fn update_dataset_metadata() -> Weight;
-	fn transfer_curatorship() -> Weight;
+	fn offer_curatorship() -> Weight;
 	fn accept_curatorship() -> Weight;
 	fn freeze_dataset() -> Weight;
 	fn submit_contribution() -> Weight;
@@ -56,7 +56,12 @@ pub trait WeightInfo {
 	fn unregister_reviewer() -> Weight;
 	fn withdraw_reviewer() -> Weight;
 	fn slash_reviewer() -> Weight;
-	fn close_holding() -> Weight;
+	fn close_shareholding() -> Weight;
+	fn admit_member() -> Weight;
+	fn dismiss_member() -> Weight;
+	fn set_rules() -> Weight;
+	fn expire_contribution() -> Weight;
+	fn remove_idle_shareholding() -> Weight;
 }
 
 /// Measured weights, with the runtime's database weights.
@@ -88,7 +93,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(384), added: 2859, mode: `MaxEncodedLen`)
-	fn transfer_curatorship() -> Weight {
+	fn offer_curatorship() -> Weight {
 		// Proof size: measured `409`, estimated `3849`.
 		// Minimum execution time: 417_017_000 picoseconds.
 		Weight::from_parts(536_992_000, 3849)
@@ -125,8 +130,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Holdings` (r:1 w:1)
-	/// Proof: `DataContribution::Holdings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Shareholdings` (r:1 w:1)
+	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Contributions` (r:0 w:1)
 	/// Proof: `DataContribution::Contributions` (`max_values`: None, `max_size`: Some(434), added: 2909, mode: `MaxEncodedLen`)
 	fn submit_contribution() -> Weight {
@@ -140,8 +145,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Contributions` (`max_values`: None, `max_size`: Some(434), added: 2909, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(384), added: 2859, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Holdings` (r:9 w:9)
-	/// Proof: `DataContribution::Holdings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Shareholdings` (r:9 w:9)
+	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Reviewers` (r:8 w:8)
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -161,8 +166,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(384), added: 2859, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Reviewers` (r:9 w:9)
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Holdings` (r:10 w:10)
-	/// Proof: `DataContribution::Holdings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Shareholdings` (r:10 w:10)
+	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
@@ -178,8 +183,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Contributions` (`max_values`: None, `max_size`: Some(434), added: 2909, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(384), added: 2859, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Holdings` (r:9 w:9)
-	/// Proof: `DataContribution::Holdings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Shareholdings` (r:9 w:9)
+	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Reviewers` (r:8 w:8)
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -216,8 +221,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Slots` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(384), added: 2859, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Holdings` (r:1 w:1)
-	/// Proof: `DataContribution::Holdings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Shareholdings` (r:1 w:1)
+	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -248,8 +253,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(384), added: 2859, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Reviewers` (r:9 w:9)
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Holdings` (r:10 w:10)
-	/// Proof: `DataContribution::Holdings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Shareholdings` (r:10 w:10)
+	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:7 w:7)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
@@ -265,8 +270,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Tasks` (`max_values`: None, `max_size`: Some(144), added: 2619, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Slots` (r:1 w:1)
 	/// Proof: `DataContribution::Slots` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Holdings` (r:1 w:1)
-	/// Proof: `DataContribution::Holdings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Shareholdings` (r:1 w:1)
+	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	fn reclaim_slot() -> Weight {
 		// Proof size: measured `468`, estimated `3888`.
 		// Minimum execution time: 816_062_000 picoseconds.
@@ -280,8 +285,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(384), added: 2859, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Slots` (r:129 w:128)
 	/// Proof: `DataContribution::Slots` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Holdings` (r:9 w:9)
-	/// Proof: `DataContribution::Holdings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Shareholdings` (r:9 w:9)
+	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Reviewers` (r:8 w:8)
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -348,20 +353,35 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
-	/// Storage: `DataContribution::Holdings` (r:1 w:1)
-	/// Proof: `DataContribution::Holdings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Shareholdings` (r:1 w:1)
+	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(384), added: 2859, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
-	fn close_holding() -> Weight {
+	fn close_shareholding() -> Weight {
 		// Proof size: measured `833`, estimated `3849`.
 		// Minimum execution time: 2_093_072_000 picoseconds.
 		Weight::from_parts(2_754_906_000, 3849)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	fn admit_member() -> Weight {
+		Weight::zero() // PLACEHOLDER-UNTIL-BENCHMARKED
+	}
+	fn dismiss_member() -> Weight {
+		Weight::zero() // PLACEHOLDER-UNTIL-BENCHMARKED
+	}
+	fn set_rules() -> Weight {
+		Weight::zero() // PLACEHOLDER-UNTIL-BENCHMARKED
+	}
+	fn expire_contribution() -> Weight {
+		Weight::zero() // PLACEHOLDER-UNTIL-BENCHMARKED
+	}
+	fn remove_idle_shareholding() -> Weight {
+		Weight::zero() // PLACEHOLDER-UNTIL-BENCHMARKED
 	}
 }
 
@@ -377,7 +397,7 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
-	fn transfer_curatorship() -> Weight {
+	fn offer_curatorship() -> Weight {
 		Weight::from_parts(536_992_000, 3849)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -466,9 +486,24 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
-	fn close_holding() -> Weight {
+	fn close_shareholding() -> Weight {
 		Weight::from_parts(2_754_906_000, 3849)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	fn admit_member() -> Weight {
+		Weight::zero() // PLACEHOLDER-UNTIL-BENCHMARKED
+	}
+	fn dismiss_member() -> Weight {
+		Weight::zero() // PLACEHOLDER-UNTIL-BENCHMARKED
+	}
+	fn set_rules() -> Weight {
+		Weight::zero() // PLACEHOLDER-UNTIL-BENCHMARKED
+	}
+	fn expire_contribution() -> Weight {
+		Weight::zero() // PLACEHOLDER-UNTIL-BENCHMARKED
+	}
+	fn remove_idle_shareholding() -> Weight {
+		Weight::zero() // PLACEHOLDER-UNTIL-BENCHMARKED
 	}
 }

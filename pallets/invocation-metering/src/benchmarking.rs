@@ -10,7 +10,7 @@
 )]
 
 use super::*;
-use crate::pallet::{Channels, NextChannelId, Offers, Usage};
+use crate::pallet::{Channels, ModelUsages, NextChannelId, Offers};
 use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::{
@@ -110,7 +110,7 @@ mod benchmarks {
 			Some(T::Lookup::unlookup(provider)),
 			BalanceOf::<T>::max_value(),
 		);
-		assert_eq!(Usage::<T>::get(model).invocations, 1);
+		assert_eq!(ModelUsages::<T>::get(model).invocations, 1);
 	}
 
 	#[benchmark]

@@ -4,8 +4,8 @@
 use crate::{pallet::*, types::*};
 use frame_support::{pallet_prelude::*, storage::with_storage_layer};
 use frame_system::pallet_prelude::BlockNumberFor;
-use pallet_model_registry::RouteProvider;
-use sp_runtime::traits::{CheckedAdd, CheckedSub, Saturating, Zero};
+use sp_runtime::traits::{CheckedAdd, CheckedDiv, CheckedSub, Saturating, Zero};
+use tributary_primitives::ModelInvocation;
 
 impl<T: Config> Pallet<T> {
 	/// The genesis hash every voucher must name.
@@ -13,42 +13,8 @@ impl<T: Config> Pallet<T> {
 		frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
 	}
 
-	/// What settling a voucher for `cumulative_units` would pay now, or why it would fail
-	/// (signature aside).
-	pub fn voucher_value(
-		id: ChannelId,
-		cumulative_units: Units,
-	) -> Result<Quote<BalanceOf<T>>, DispatchError> {
-		let channel = Self::open_channel_record(id)?;
-		let units = cumulative_units
-			.checked_sub(channel.settled_units)
-			.filter(|units| *units > 0)
-			.ok_or(Error::<T>::StaleVoucher)?;
-		let quote = Self::channel_quote(&channel, units)?;
-		ensure!(quote.total <= channel.deposit, Error::<T>::VoucherExceedsDeposit);
-		Ok(quote)
-	}
-
-	/// An open channel's state, for clients.
-	pub fn channel_info(
-		id: ChannelId,
-	) -> Option<crate::runtime_api::ChannelInfo<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
-		Channels::<T>::get(id).map(|c| crate::runtime_api::ChannelInfo {
-			consumer: c.consumer,
-			provider: c.provider,
-			model: c.model,
-			version: c.version,
-			price_per_unit: c.price_per_unit,
-			fee_per_unit: c.fee_per_unit,
-			deposit: c.deposit,
-			settled_units: c.settled_units,
-			expires_at: c.expires_at,
-			closes_at: c.closes_at,
-		})
-	}
-
 	/// What `units` units cost on a channel, at its fixed terms.
-	fn channel_quote(
+	pub(crate) fn channel_quote(
 		channel: &Channel<T>,
 		units: Units,
 	) -> Result<Quote<BalanceOf<T>>, DispatchError> {
@@ -69,7 +35,7 @@ impl<T: Config> Pallet<T> {
 			expires_at > now && expires_at <= now.saturating_add(T::MaxChannelDuration::get()),
 			Error::<T>::InvalidExpiry
 		);
-		let terms = T::Routes::invocation_terms(model, version).ok_or(Error::<T>::NotInvocable)?;
+		let terms = T::Models::invocation_terms(model, version).ok_or(Error::<T>::NotInvocable)?;
 		let offer = Offers::<T>::get(model, &provider).ok_or(Error::<T>::NoOffer)?;
 		let id = NextChannelId::<T>::get();
 		let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
@@ -85,6 +51,7 @@ impl<T: Config> Pallet<T> {
 			price_per_unit: terms.price_per_unit,
 			fee_per_unit: offer.fee_per_unit,
 			deposit,
+			deposited: deposit,
 			record_deposit,
 			settled_units: 0,
 			expires_at,
@@ -116,6 +83,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(channel.consumer == who, Error::<T>::NotConsumer);
 		ensure!(channel.closes_at.is_none(), Error::<T>::ChannelClosing);
 		channel.deposit = channel.deposit.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
+		channel.deposited = channel.deposited.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
 		Self::hold(HoldReason::ChannelDeposit, &who, amount)?;
 		let deposit = channel.deposit;
 		Channels::<T>::insert(id, channel);
@@ -140,9 +108,14 @@ impl<T: Config> Pallet<T> {
 			.filter(|units| *units > 0)
 			.ok_or(Error::<T>::StaleVoucher)?;
 
-		let quote = Self::channel_quote(&channel, units)?;
+		// Pay what the deposit covers: the units beyond it stay owed (the voucher can be settled
+		// again after a top-up), so a consumer cannot void a voucher by signing past its deposit.
+		let payable = Self::payable_units(&channel, units)?;
+		let quote = Self::channel_quote(&channel, payable)?;
 		let remaining =
 			channel.deposit.checked_sub(&quote.total).ok_or(Error::<T>::VoucherExceedsDeposit)?;
+		let settled_units =
+			channel.settled_units.checked_add(payable).ok_or(Error::<T>::Overflow)?;
 
 		// The payment leaves the hold and, in the same call, the consumer's account: it enters
 		// the royalty pot exactly as a direct invocation's would.
@@ -151,13 +124,13 @@ impl<T: Config> Pallet<T> {
 			&channel.consumer,
 			channel.model,
 			channel.version,
-			units,
+			payable,
 			Some(&channel.provider),
 			&quote,
 		)?;
 
 		channel.deposit = remaining;
-		channel.settled_units = voucher.cumulative_units;
+		channel.settled_units = settled_units;
 		let model = channel.model;
 		let version = channel.version;
 		Channels::<T>::insert(id, channel);
@@ -165,31 +138,51 @@ impl<T: Config> Pallet<T> {
 			channel: id,
 			model,
 			version,
-			units,
-			cumulative_units: voucher.cumulative_units,
+			units: payable,
+			cumulative_units: settled_units,
 			royalty: quote.royalty,
 			protocol_fee: quote.protocol_fee,
 			provider_fee: quote.provider_fee,
 			total: quote.total,
 			remaining_deposit: remaining,
 		});
+		let unpaid_units = units.saturating_sub(payable);
+		if unpaid_units > 0 {
+			Self::deposit_event(Event::ChannelExhausted { channel: id, unpaid_units });
+		}
 		Ok(())
 	}
 
-	/// Settles each voucher on its own: a failing one is reported and changes nothing, the
-	/// others go through. Returns how many settled.
-	pub(crate) fn do_settle_batch(
-		who: T::AccountId,
-		vouchers: alloc::vec::Vec<SignedVoucher<T>>,
-	) -> u32 {
-		let mut settled = 0u32;
+	/// How many of `units` the channel's deposit pays for at its fixed terms: all of them, or
+	/// as many whole units as the deposit covers; an error when it covers none.
+	pub(crate) fn payable_units(
+		channel: &Channel<T>,
+		units: Units,
+	) -> Result<Units, DispatchError> {
+		let per_unit = channel
+			.price_per_unit
+			.checked_add(&channel.fee_per_unit)
+			.ok_or(Error::<T>::Overflow)?;
+		let covered: Units = match channel.deposit.checked_div(&per_unit) {
+			// A free channel pays for every unit.
+			None => units,
+			Some(covered) => covered.try_into().unwrap_or(Units::MAX),
+		};
+		let payable = units.min(covered);
+		ensure!(payable > 0, Error::<T>::VoucherExceedsDeposit);
+		Ok(payable)
+	}
+
+	/// Settles each voucher on its own: a failing one is reported in a `SettlementFailed`
+	/// event and changes nothing, the others go through.
+	pub(crate) fn do_settle_batch(who: T::AccountId, vouchers: alloc::vec::Vec<SignedVoucher<T>>) {
 		for (channel, voucher, signature) in vouchers {
-			match with_storage_layer(|| Self::do_settle(who.clone(), channel, voucher, signature)) {
-				Ok(()) => settled = settled.saturating_add(1),
-				Err(error) => Self::deposit_event(Event::SettlementFailed { channel, error }),
+			if let Err(error) =
+				with_storage_layer(|| Self::do_settle(who.clone(), channel, voucher, signature))
+			{
+				Self::deposit_event(Event::SettlementFailed { channel, error });
 			}
 		}
-		settled
 	}
 
 	pub(crate) fn do_request_close(who: T::AccountId, id: ChannelId) -> DispatchResult {
@@ -207,7 +200,10 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_finalize_close(id: ChannelId) -> DispatchResult {
 		let channel = Self::open_channel_record(id)?;
 		let now = frame_system::Pallet::<T>::block_number();
-		let closable = now >= channel.expires_at
+		// Expiry, like a close request, leaves the provider the whole challenge period to
+		// settle the last vouchers: a consumer cannot open a channel that expires at once, use
+		// it and take the deposit back before the provider could settle.
+		let closable = now >= channel.expires_at.saturating_add(T::ChallengePeriod::get())
 			|| channel.closes_at.is_some_and(|closes_at| now >= closes_at);
 		ensure!(closable, Error::<T>::ChannelStillOpen);
 		Self::close(id, channel);
@@ -234,7 +230,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The record of an open channel; a known id without a record was finalized.
-	fn open_channel_record(id: ChannelId) -> Result<Channel<T>, DispatchError> {
+	pub(crate) fn open_channel_record(id: ChannelId) -> Result<Channel<T>, DispatchError> {
 		Channels::<T>::get(id).ok_or_else(|| {
 			if id < NextChannelId::<T>::get() {
 				Error::<T>::ChannelFinalized.into()

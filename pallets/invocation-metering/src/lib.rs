@@ -34,13 +34,19 @@ extern crate alloc;
 
 pub use pallet::*;
 
+mod api;
 mod channels;
 mod dispatchables;
+#[cfg(any(feature = "try-runtime", feature = "std"))]
+mod invariants;
+mod payment;
 pub mod runtime_api;
 pub mod traits;
 pub mod types;
 pub mod weights;
 
+#[cfg(test)]
+mod attacks;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 #[cfg(test)]
@@ -54,7 +60,8 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 // FRAME's storage, error and pallet macros expand to code that calls `expect`; the pallet's own
-// logic lives in `dispatchables.rs`, where the workspace's no-panic lints apply in full.
+// logic lives in `dispatchables.rs`, `channels.rs`, `payment.rs`, `api.rs` and `invariants.rs`,
+// where the workspace's no-panic lints apply in full.
 #[allow(clippy::expect_used, clippy::unwrap_used)]
 #[frame_support::pallet]
 pub mod pallet {
@@ -64,12 +71,11 @@ pub mod pallet {
 		traits::fungible::{Inspect, Mutate, MutateHold},
 	};
 	use frame_system::pallet_prelude::*;
-	use pallet_model_registry::RouteProvider;
-	use pallet_royalty_distribution::RoyaltySink;
 	use sp_runtime::{
 		traits::{IdentifyAccount, StaticLookup, Verify},
 		Permill,
 	};
+	use tributary_primitives::{ModelInvocation, RoyaltySink};
 
 	/// Lookup of an account from a call argument.
 	pub type AccountIdLookupOf<T> = <<T as frame_system::Config>::Lookup as StaticLookup>::Source;
@@ -94,10 +100,6 @@ pub mod pallet {
 
 	#[pallet::config]
 	pub trait Config: frame_system::Config {
-		/// The overarching event type.
-		#[allow(deprecated)]
-		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
-
 		/// The currency invocations are paid and deposits held in.
 		type Currency: Inspect<Self::AccountId>
 			+ Mutate<Self::AccountId>
@@ -107,7 +109,7 @@ pub mod pallet {
 		type RuntimeHoldReason: From<HoldReason>;
 
 		/// Model versions: prices and whether they may be invoked.
-		type Routes: RouteProvider<Self::AccountId, BalanceOf<Self>>;
+		type Models: ModelInvocation<Self::AccountId, BalanceOf<Self>>;
 
 		/// Takes every payment into the royalty pot.
 		type Royalties: RoyaltySink<Self::AccountId, BalanceOf<Self>>;
@@ -166,7 +168,7 @@ pub mod pallet {
 	/// Usage of each model: invocations (a channel settlement counts as one), units and
 	/// revenue.
 	#[pallet::storage]
-	pub type Usage<T: Config> =
+	pub type ModelUsages<T: Config> =
 		StorageMap<_, Blake2_128Concat, ModelId, ModelUsage<BalanceOf<T>>, ValueQuery>;
 
 	/// The id the next channel receives.
@@ -182,61 +184,141 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// A provider offered to serve a model.
 		OfferRegistered {
+			/// The model served (every version of it).
 			model: ModelId,
+			/// The compute provider.
 			provider: T::AccountId,
+			/// The provider's fee per unit, paid on top of the model's price.
 			fee_per_unit: BalanceOf<T>,
+			/// Deposit held from the provider for the offer.
 			deposit: BalanceOf<T>,
 		},
 		/// A provider changed its offer.
-		OfferUpdated { model: ModelId, provider: T::AccountId, fee_per_unit: BalanceOf<T> },
+		OfferUpdated {
+			/// The model of the offer.
+			model: ModelId,
+			/// The compute provider.
+			provider: T::AccountId,
+			/// The new fee per unit, paid by invocations from now on.
+			fee_per_unit: BalanceOf<T>,
+		},
 		/// A provider withdrew its offer; its deposit was released.
-		OfferWithdrawn { model: ModelId, provider: T::AccountId },
+		OfferWithdrawn {
+			/// The model of the offer.
+			model: ModelId,
+			/// The compute provider.
+			provider: T::AccountId,
+		},
 		/// A model version was invoked and paid for.
 		Invoked {
+			/// Who paid.
 			payer: T::AccountId,
+			/// The model invoked.
 			model: ModelId,
+			/// The version invoked (the latest, when the call named none).
 			version: VersionNumber,
+			/// Units consumed and paid.
 			units: Units,
+			/// The compute provider that served it, if any.
 			provider: Option<T::AccountId>,
+			/// The part of the price owed along the version's royalty route.
 			royalty: BalanceOf<T>,
+			/// The part of the price owed to the treasury.
 			protocol_fee: BalanceOf<T>,
+			/// What the provider was paid (zero without a provider).
 			provider_fee: BalanceOf<T>,
+			/// Everything the payer paid: `royalty + protocol_fee + provider_fee`.
 			total: BalanceOf<T>,
 		},
 		/// A payment channel was opened and its deposit held.
 		ChannelOpened {
+			/// The new channel's id, which its vouchers name.
 			channel: ChannelId,
+			/// Who pays, and signs vouchers.
 			consumer: T::AccountId,
+			/// Who serves the calls and settles vouchers.
 			provider: T::AccountId,
+			/// The model served.
 			model: ModelId,
+			/// The version served, fixed for the channel's life.
 			version: VersionNumber,
+			/// The model's price per unit, fixed for the channel's life.
 			price_per_unit: BalanceOf<T>,
+			/// The provider's fee per unit, fixed for the channel's life.
 			fee_per_unit: BalanceOf<T>,
+			/// What the channel may pay out (held from the consumer, with the record deposit).
 			deposit: BalanceOf<T>,
+			/// From this block anyone may close the channel.
 			expires_at: BlockNumberFor<T>,
 		},
 		/// The consumer added to a channel's deposit.
-		ChannelToppedUp { channel: ChannelId, amount: BalanceOf<T>, deposit: BalanceOf<T> },
+		ChannelToppedUp {
+			/// The channel.
+			channel: ChannelId,
+			/// What was added and held.
+			amount: BalanceOf<T>,
+			/// What is left of the channel's deposit now.
+			deposit: BalanceOf<T>,
+		},
 		/// A voucher was settled: the units since the last settlement were paid from the
 		/// deposit, split as a direct invocation of them.
 		ChannelSettled {
+			/// The channel.
 			channel: ChannelId,
+			/// The model served.
 			model: ModelId,
+			/// The version served.
 			version: VersionNumber,
+			/// Units paid by this settlement: those since the last one, or as many of them as the
+			/// deposit covers (see `ChannelExhausted`).
 			units: Units,
+			/// The channel's settled units now: the voucher's cumulative units, or fewer when
+			/// the deposit did not cover them all.
 			cumulative_units: Units,
+			/// The part of the payment owed along the version's royalty route.
 			royalty: BalanceOf<T>,
+			/// The part of the payment owed to the treasury.
 			protocol_fee: BalanceOf<T>,
+			/// What the provider was paid.
 			provider_fee: BalanceOf<T>,
+			/// Everything paid from the deposit: `royalty + protocol_fee + provider_fee`.
 			total: BalanceOf<T>,
+			/// What is left of the channel's deposit.
 			remaining_deposit: BalanceOf<T>,
 		},
+		/// A voucher asked for more units than the channel's deposit covers: the deposit paid
+		/// what it covers, and the rest stays owed until the consumer tops up and the provider
+		/// settles the same voucher again.
+		ChannelExhausted {
+			/// The channel.
+			channel: ChannelId,
+			/// Units the voucher signed for that the deposit could not pay.
+			unpaid_units: Units,
+		},
 		/// A voucher of a batch could not be settled; it changed nothing.
-		SettlementFailed { channel: ChannelId, error: DispatchError },
+		SettlementFailed {
+			/// The channel the voucher was given for.
+			channel: ChannelId,
+			/// Why it could not be settled (what `settle` would have failed with).
+			error: DispatchError,
+		},
 		/// The consumer asked to close a channel; the provider may settle until `closes_at`.
-		ChannelCloseRequested { channel: ChannelId, closes_at: BlockNumberFor<T> },
+		ChannelCloseRequested {
+			/// The channel.
+			channel: ChannelId,
+			/// From this block anyone may finalize the close.
+			closes_at: BlockNumberFor<T>,
+		},
 		/// A channel was closed and what was left of its deposits released to the consumer.
-		ChannelClosed { channel: ChannelId, settled_units: Units, refunded: BalanceOf<T> },
+		ChannelClosed {
+			/// The channel; its id is never reused and its vouchers are void.
+			channel: ChannelId,
+			/// Units settled over the channel's life.
+			settled_units: Units,
+			/// What was released to the consumer: the rest of the deposit and the record
+			/// deposit.
+			refunded: BalanceOf<T>,
+		},
 	}
 
 	#[pallet::error]
@@ -251,7 +333,8 @@ pub mod pallet {
 		ZeroUnits,
 		/// The invocation costs more than the `max_total` the payer accepted.
 		AboveMaxTotal,
-		/// The payer cannot pay the total and stay alive, or the provider the deposit.
+		/// The payer cannot pay the total and stay alive, or the provider or consumer the
+		/// deposit.
 		InsufficientFunds,
 		/// An amount overflowed.
 		Overflow,
@@ -280,7 +363,7 @@ pub mod pallet {
 		/// The voucher's cumulative units are not above those already settled (a replay or an
 		/// older voucher).
 		StaleVoucher,
-		/// The units to pay cost more than what is left of the deposit.
+		/// What is left of the deposit does not pay for a single unit of the voucher.
 		VoucherExceedsDeposit,
 	}
 

@@ -1,5 +1,6 @@
-//! A mock runtime for the pallet's tests: in-memory model versions, and the real royalty
-//! distribution (with in-memory datasets) taking the payments.
+//! A mock runtime for the pallet's tests: the shared in-memory model versions, and a royalty
+//! sink that moves every payment into a pot account and records what it was told. The whole
+//! money path, with the real royalty distribution, is tested in the runtime.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::arithmetic_side_effects)]
 
@@ -8,15 +9,12 @@ use crate::{ModelId, VersionNumber};
 use frame_support::{
 	derive_impl,
 	traits::{ConstU128, ConstU32, ConstU64},
-	PalletId,
 };
-use pallet_data_contribution::{ContributorShares, DatasetId, Shares};
-use pallet_model_registry::{Beneficiary, InvocationTerms, RouteEntry, RouteProvider};
 use sp_runtime::{
 	testing::{TestSignature, UintAuthorityId},
-	BuildStorage, Perbill, Permill,
+	BuildStorage, Permill,
 };
-use std::{cell::RefCell, collections::BTreeMap};
+pub use tributary_primitives::test_utils::{self, MockModels, MockRoyaltySink};
 
 pub type AccountId = u64;
 pub type Balance = u128;
@@ -27,7 +25,6 @@ frame_support::construct_runtime!(
 	pub enum Test {
 		System: frame_system,
 		Balances: pallet_balances,
-		RoyaltyDistribution: pallet_royalty_distribution,
 		InvocationMetering: pallet_invocation_metering,
 	}
 );
@@ -52,32 +49,26 @@ pub const CHANNEL_DEPOSIT: Balance = 50;
 pub const CHALLENGE_PERIOD: u64 = 10;
 pub const MAX_CHANNEL_DURATION: u64 = 1_000;
 pub const TREASURY: AccountId = 99;
+/// Where the mock royalty sink keeps every payment.
+pub const POT: AccountId = 98;
 
 frame_support::parameter_types! {
-	pub const RoyaltyPotId: PalletId = PalletId(*b"py/rylty");
+	/// How many of the pallet's events `events_since_last_call` has returned so far.
+	storage MeteringEvents: u32 = 0;
 	pub const Treasury: AccountId = TREASURY;
+	pub const Pot: AccountId = POT;
 	pub const ProtocolFee: Permill = Permill::from_percent(5);
 }
 
-impl pallet_royalty_distribution::Config for Test {
-	type RuntimeEvent = RuntimeEvent;
-	type Currency = Balances;
-	type PalletId = RoyaltyPotId;
-	type Routes = MockModels;
-	type Datasets = NoDatasets;
-	type MaxRouteLength = ConstU32<64>;
-	type MaxClaimPools = ConstU32<4>;
-	type WeightInfo = ();
-	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = NoDatasets;
-}
+/// The royalty sink of these tests: payments really move into `POT`, and what the metering
+/// told the sink is recorded.
+pub type Royalties = MockRoyaltySink<Balances, Pot>;
 
 impl pallet_invocation_metering::Config for Test {
-	type RuntimeEvent = RuntimeEvent;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type Routes = MockModels;
-	type Royalties = RoyaltyDistribution;
+	type Models = MockModels;
+	type Royalties = Royalties;
 	type TreasuryAccount = Treasury;
 	type ProtocolFee = ProtocolFee;
 	type OfferDeposit = ConstU128<OFFER_DEPOSIT>;
@@ -93,60 +84,11 @@ impl pallet_invocation_metering::Config for Test {
 	type BenchmarkHelper = MockModels;
 }
 
-/// A model version: owner, price per unit, route.
-type MockVersion = (AccountId, Balance, Vec<RouteEntry<AccountId>>);
-
-std::thread_local! {
-	static MODELS: RefCell<BTreeMap<(ModelId, VersionNumber), MockVersion>> =
-		const { RefCell::new(BTreeMap::new()) };
-}
-
-/// In-memory model versions standing in for the model registry.
-pub struct MockModels;
-
-impl MockModels {
-	/// Adds version `version` of `model`, owned by `owner`, whose route pays `owner` 100%.
-	pub fn add(model: ModelId, version: VersionNumber, owner: AccountId, price: Balance) {
-		let route = vec![(Beneficiary::Account(owner), Perbill::one())];
-		MODELS.with(|models| models.borrow_mut().insert((model, version), (owner, price, route)));
-	}
-
-	fn latest(model: ModelId) -> Option<VersionNumber> {
-		MODELS.with(|models| {
-			models.borrow().keys().filter(|(m, _)| *m == model).map(|(_, v)| *v).max()
-		})
-	}
-}
-
-impl RouteProvider<AccountId, Balance> for MockModels {
-	fn invocation_terms(
-		model: ModelId,
-		version: Option<VersionNumber>,
-	) -> Option<InvocationTerms<AccountId, Balance>> {
-		let version = version.or_else(|| Self::latest(model))?;
-		MODELS.with(|models| {
-			models.borrow().get(&(model, version)).map(|(owner, price, _)| InvocationTerms {
-				version,
-				price_per_unit: *price,
-				owner: *owner,
-			})
-		})
-	}
-	fn route(model: ModelId, version: VersionNumber) -> Option<Vec<RouteEntry<AccountId>>> {
-		MODELS.with(|models| models.borrow().get(&(model, version)).map(|(_, _, r)| r.clone()))
-	}
-	fn owner(model: ModelId) -> Option<AccountId> {
-		Self::latest(model).and_then(|version| {
-			MODELS.with(|models| models.borrow().get(&(model, version)).map(|(owner, _, _)| *owner))
-		})
-	}
-}
-
 #[cfg(feature = "runtime-benchmarks")]
 impl crate::BenchmarkHelper<Balance, AccountId, TestSignature> for MockModels {
 	fn invocable_model(price_per_unit: Balance) -> ModelId {
-		let model = MODELS.with(|models| models.borrow().len() as ModelId);
-		Self::add(model, 1, OWNER, price_per_unit);
+		let model = MockModels::count();
+		MockModels::add(model, 1, OWNER, price_per_unit);
 		model
 	}
 	fn consumer_signing(payload: &[u8]) -> (AccountId, TestSignature) {
@@ -158,33 +100,31 @@ impl crate::BenchmarkHelper<Balance, AccountId, TestSignature> for MockModels {
 	}
 }
 
-/// No datasets: the routes of these tests pay accounts only.
-pub struct NoDatasets;
-
-impl ContributorShares<AccountId> for NoDatasets {
-	fn dataset_exists(_: DatasetId) -> bool {
-		false
-	}
-	fn min_model_share(_: DatasetId) -> Option<Perbill> {
-		None
-	}
-	fn curator(_: DatasetId) -> Option<AccountId> {
-		None
-	}
-	fn total_shares(_: DatasetId) -> Shares {
-		0
-	}
-	fn shares_of(_: DatasetId, _: &AccountId) -> Shares {
-		0
-	}
+/// What the sink recorded as owed along a version's route: the royalties accrued, in how many
+/// payments, for how many units.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revenue {
+	pub amount: Balance,
+	pub invocations: u64,
+	pub units: u128,
 }
 
-#[cfg(feature = "runtime-benchmarks")]
-impl pallet_royalty_distribution::BenchmarkHelper<AccountId> for NoDatasets {
-	fn version_routing_to_datasets(_: u32) -> (ModelId, VersionNumber, Vec<DatasetId>) {
-		unimplemented!("the royalty distribution is benchmarked in its own crate")
-	}
-	fn mint_shares(_: DatasetId, _: &AccountId, _: Shares) {}
+/// The revenue accrued for `version` of `model`, or `None` when nothing was.
+pub fn undistributed(model: ModelId, version: VersionNumber) -> Option<Revenue> {
+	let accruals: Vec<_> = Royalties::accruals()
+		.into_iter()
+		.filter(|a| a.model == model && a.version == version)
+		.collect();
+	(!accruals.is_empty()).then(|| Revenue {
+		amount: accruals.iter().map(|a| a.royalty).sum(),
+		invocations: accruals.len() as u64,
+		units: accruals.iter().map(|a| a.units as u128).sum(),
+	})
+}
+
+/// What `who` was credited (fees) in all, or `None` when nothing.
+pub fn credit(who: AccountId) -> Option<Balance> {
+	Some(Royalties::credited(who)).filter(|amount| *amount > 0)
 }
 
 pub const OWNER: AccountId = 1;
@@ -202,29 +142,45 @@ impl ExtBuilder {
 		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 		let mut balances: Vec<_> = (1..=4).map(|who| (who, INITIAL_BALANCE)).collect();
 		balances.push((POOR, 600));
+		// The pot exists from genesis, as the royalty distribution's does.
+		balances.push((POT, EXISTENTIAL_DEPOSIT));
 		pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
-			.assimilate_storage(&mut storage)
-			.unwrap();
-		pallet_royalty_distribution::GenesisConfig::<Test>::default()
 			.assimilate_storage(&mut storage)
 			.unwrap();
 		let mut ext: sp_io::TestExternalities = storage.into();
 		ext.execute_with(|| {
 			System::set_block_number(1);
-			MODELS.with(|models| models.borrow_mut().clear());
+			test_utils::reset();
 		});
 		ext
 	}
 
-	/// Runs the test, then checks both pallets' invariants and that no funds appeared or
+	/// Runs the test, then checks the pallet's invariants and that no funds appeared or
 	/// vanished.
 	pub fn build_and_execute(self, test: impl FnOnce()) {
 		self.build().execute_with(|| {
 			let issuance = pallet_balances::TotalIssuance::<Test>::get();
 			test();
 			InvocationMetering::do_try_state().expect("metering invariants hold");
-			RoyaltyDistribution::do_try_state().expect("royalty invariants hold");
 			assert_eq!(pallet_balances::TotalIssuance::<Test>::get(), issuance, "issuance");
 		});
 	}
+}
+
+/// The pallet's events deposited since the last call, oldest first.
+pub fn events_since_last_call() -> Vec<crate::Event<Test>> {
+	let events = System::events()
+		.into_iter()
+		.map(|record| record.event)
+		.filter_map(|e| {
+			if let RuntimeEvent::InvocationMetering(inner) = e {
+				Some(inner)
+			} else {
+				None
+			}
+		})
+		.collect::<Vec<_>>();
+	let already_seen = MeteringEvents::get();
+	MeteringEvents::set(&(events.len() as u32));
+	events.into_iter().skip(already_seen as usize).collect()
 }

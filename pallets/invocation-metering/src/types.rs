@@ -8,11 +8,9 @@ use frame_support::{
 use scale_info::TypeInfo;
 
 use crate::Config;
-pub use pallet_model_registry::{ModelId, VersionNumber};
-pub use pallet_royalty_distribution::Units;
+pub use tributary_primitives::{ChannelId, ModelId, Units, VersionNumber, Voucher, VOUCHER_DOMAIN};
 
-/// Block number type of the runtime.
-pub type BlockNumberOf<T> = frame_system::pallet_prelude::BlockNumberFor<T>;
+use frame_system::pallet_prelude::BlockNumberFor;
 
 /// Balance type of the configured currency.
 pub type BalanceOf<T> =
@@ -48,12 +46,17 @@ pub struct Offer<T: Config> {
 	TypeInfo,
 	MaxEncodedLen,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize))]
+#[cfg_attr(feature = "std", serde(bound(serialize = "Balance: core::fmt::Display")))]
 pub struct ModelUsage<Balance> {
 	/// Invocations paid.
+	#[cfg_attr(feature = "std", serde(serialize_with = "tributary_primitives::json::decimal"))]
 	pub invocations: u64,
 	/// Units paid.
+	#[cfg_attr(feature = "std", serde(serialize_with = "tributary_primitives::json::decimal"))]
 	pub units: u128,
 	/// What the model's price earned (royalties and protocol fee; provider fees excluded).
+	#[cfg_attr(feature = "std", serde(serialize_with = "tributary_primitives::json::decimal"))]
 	pub revenue: Balance,
 }
 
@@ -70,62 +73,22 @@ pub struct ModelUsage<Balance> {
 	TypeInfo,
 	MaxEncodedLen,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+#[cfg_attr(feature = "std", serde(bound(serialize = "Balance: core::fmt::Display")))]
 pub struct Quote<Balance> {
 	/// Model price × units, less the protocol fee: paid along the version's route.
+	#[cfg_attr(feature = "std", serde(serialize_with = "tributary_primitives::json::decimal"))]
 	pub royalty: Balance,
 	/// The protocol's part of the model price, owed to the treasury.
+	#[cfg_attr(feature = "std", serde(serialize_with = "tributary_primitives::json::decimal"))]
 	pub protocol_fee: Balance,
 	/// Provider fee × units.
+	#[cfg_attr(feature = "std", serde(serialize_with = "tributary_primitives::json::decimal"))]
 	pub provider_fee: Balance,
 	/// Everything the payer pays.
+	#[cfg_attr(feature = "std", serde(serialize_with = "tributary_primitives::json::decimal"))]
 	pub total: Balance,
-}
-
-/// Identifier of a payment channel. Ids are never reused.
-pub type ChannelId = u64;
-
-/// The domain tag that starts every signed voucher, so that a voucher signature can never be
-/// mistaken for a signature of anything else.
-pub const VOUCHER_DOMAIN: [u8; 20] = *b"tributary/voucher/v1";
-
-/// A consumer's promise to pay for `cumulative_units` units in total on a channel: the provider
-/// settles the latest one and is paid only for the units not settled before.
-#[derive(
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	TypeInfo,
-	MaxEncodedLen,
-)]
-pub struct Voucher<Hash> {
-	/// The genesis hash of the chain the voucher is for.
-	pub genesis_hash: Hash,
-	/// The channel.
-	pub channel: ChannelId,
-	/// Units consumed on the channel since it opened.
-	pub cumulative_units: Units,
-}
-
-impl<Hash: Encode> Voucher<Hash> {
-	/// The bytes the consumer signs: the SCALE encoding of `(VOUCHER_DOMAIN, genesis hash,
-	/// channel, cumulative units)`.
-	pub fn signing_payload(&self) -> alloc::vec::Vec<u8> {
-		(VOUCHER_DOMAIN, &self.genesis_hash, self.channel, self.cumulative_units).encode()
-	}
-
-	/// Whether `signature` is `signer`'s signature of this voucher.
-	pub fn is_signed_by<S: sp_runtime::traits::Verify>(
-		&self,
-		signature: &S,
-		signer: &<S::Signer as sp_runtime::traits::IdentifyAccount>::AccountId,
-	) -> bool {
-		signature.verify(&self.signing_payload()[..], signer)
-	}
 }
 
 /// A voucher to settle on a channel, with the consumer's signature: an item of `settle_batch`.
@@ -144,9 +107,9 @@ pub struct Channel<T: Config> {
 	pub consumer: AccountIdOf<T>,
 	/// Who serves the calls and settles vouchers.
 	pub provider: AccountIdOf<T>,
-	/// The model version served.
+	/// The model served.
 	pub model: ModelId,
-	/// The model version served.
+	/// The version of the model served, fixed at opening.
 	pub version: VersionNumber,
 	/// The model's price per unit, fixed at opening.
 	pub price_per_unit: BalanceOf<T>,
@@ -154,12 +117,16 @@ pub struct Channel<T: Config> {
 	pub fee_per_unit: BalanceOf<T>,
 	/// What is left of the consumer's deposit, held until paid out or released.
 	pub deposit: BalanceOf<T>,
+	/// Everything the consumer has put into the deposit: the opening deposit and every top-up.
+	/// What settlements paid out is this less `deposit`: the cost of `settled_units` at the
+	/// channel's terms, which the invariants check.
+	pub deposited: BalanceOf<T>,
 	/// Deposit held from the consumer for this record.
 	pub record_deposit: BalanceOf<T>,
 	/// Units settled so far (the cumulative units of the last settled voucher).
 	pub settled_units: Units,
 	/// From this block anyone may close the channel.
-	pub expires_at: BlockNumberOf<T>,
+	pub expires_at: BlockNumberFor<T>,
 	/// When the consumer asked to close: the end of the provider's last chance to settle.
-	pub closes_at: Option<BlockNumberOf<T>>,
+	pub closes_at: Option<BlockNumberFor<T>>,
 }

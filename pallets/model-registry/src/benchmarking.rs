@@ -36,7 +36,7 @@ fn max_bytes<S: Get<u32>>() -> BoundedVec<u8, S> {
 fn open_spec<T: Config>(
 	owner_share: Perbill,
 	datasets: Vec<(DatasetId, Perbill)>,
-	parents: Vec<(ModelRef, Perbill)>,
+	parents: Vec<(ModelVersionRef, Perbill)>,
 ) -> VersionSpec<T> {
 	VersionSpec {
 		label: max_bytes::<T::MaxVersionLabelLength>(),
@@ -66,8 +66,8 @@ fn register_as<T: Config>(owner: &T::AccountId, spec: VersionSpec<T>) -> ModelId
 	id
 }
 
-fn first(model: ModelId) -> ModelRef {
-	ModelRef { model, version: 1 }
+fn first(model: ModelId) -> ModelVersionRef {
+	ModelVersionRef { model, version: 1 }
 }
 
 /// The worst case of a new version: `MaxDatasets` datasets and `MaxParents` parents, each parent
@@ -179,7 +179,7 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn transfer_ownership() {
+	fn offer_ownership() {
 		let (owner, model) = simple_model::<T>();
 		let buyer = funded::<T>("buyer", 0);
 		#[extrinsic_call]
@@ -191,7 +191,7 @@ mod benchmarks {
 	fn accept_ownership() {
 		let (owner, model) = simple_model::<T>();
 		let buyer = funded::<T>("buyer", 0);
-		Pallet::<T>::transfer_ownership(
+		Pallet::<T>::offer_ownership(
 			RawOrigin::Signed(owner).into(),
 			model,
 			Some(T::Lookup::unlookup(buyer.clone())),

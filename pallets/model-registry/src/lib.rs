@@ -19,8 +19,9 @@
 //!   deprecates versions (no new derivatives; invocations continue) and hands the model over
 //!   (the new owner accepts and takes over the deposits).
 //!
-//! Every record is backed by a deposit held from the owner under [`HoldReason`]; routes are
-//! offered to the metering and distribution pallets through [`RouteProvider`].
+//! Every record is backed by a deposit held from the owner under [`HoldReason`]; prices are
+//! offered to the metering through the primitives' `ModelInvocation`, and routes to the
+//! distribution through `RouteProvider`.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -28,10 +29,13 @@ extern crate alloc;
 
 pub use pallet::*;
 
+mod api;
 mod dispatchables;
+#[cfg(any(feature = "try-runtime", feature = "std"))]
+mod invariants;
 pub mod route;
 pub mod runtime_api;
-pub mod traits;
+mod traits;
 pub mod types;
 pub mod weights;
 
@@ -44,12 +48,12 @@ mod tests;
 
 #[cfg(feature = "runtime-benchmarks")]
 pub use traits::BenchmarkHelper;
-pub use traits::RouteProvider;
 pub use types::*;
 pub use weights::WeightInfo;
 
 // FRAME's storage, error and pallet macros expand to code that calls `expect`; the pallet's own
-// logic lives in `dispatchables.rs` and `route.rs`, where the workspace's no-panic lints apply.
+// logic lives in `dispatchables.rs`, `route.rs`, `api.rs` and `invariants.rs`, where the
+// workspace's no-panic lints apply in full.
 #[allow(clippy::expect_used, clippy::unwrap_used)]
 #[frame_support::pallet]
 pub mod pallet {
@@ -59,8 +63,8 @@ pub mod pallet {
 		traits::fungible::{Inspect, Mutate, MutateHold},
 	};
 	use frame_system::pallet_prelude::*;
-	use pallet_data_contribution::ContributorShares;
 	use sp_runtime::traits::StaticLookup;
+	use tributary_primitives::DatasetInspect;
 
 	/// Lookup of an account from a call argument.
 	pub type AccountIdLookupOf<T> = <<T as frame_system::Config>::Lookup as StaticLookup>::Source;
@@ -82,10 +86,6 @@ pub mod pallet {
 
 	#[pallet::config]
 	pub trait Config: frame_system::Config {
-		/// The overarching event type.
-		#[allow(deprecated)]
-		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
-
 		/// The currency deposits are held in.
 		type Currency: Inspect<Self::AccountId>
 			+ Mutate<Self::AccountId>
@@ -95,7 +95,7 @@ pub mod pallet {
 		type RuntimeHoldReason: From<HoldReason>;
 
 		/// The datasets models are trained on, with their required shares.
-		type Datasets: ContributorShares<Self::AccountId>;
+		type Datasets: DatasetInspect;
 
 		/// Deposit held from an owner per model record.
 		#[pallet::constant]
@@ -164,25 +164,64 @@ pub mod pallet {
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
 		/// A model was registered; its first version is announced by `VersionPublished`.
-		ModelRegistered { model: ModelId, owner: T::AccountId, modality: Modality },
+		ModelRegistered {
+			/// The new model's id.
+			model: ModelId,
+			/// Its owner, from whom the deposits are held.
+			owner: T::AccountId,
+			/// What kind of data the model works on.
+			modality: Modality,
+		},
 		/// A version was published with its flattened route.
 		VersionPublished {
+			/// The model.
 			model: ModelId,
+			/// The new version's number (1 for a model's first version).
 			version: VersionNumber,
+			/// What an invocation of the version pays per unit, provider fees aside.
 			price_per_unit: BalanceOf<T>,
+			/// Entries in the version's flattened royalty route.
 			route_length: u32,
+			/// Deposit held from the owner for the version's record and route.
 			deposit: BalanceOf<T>,
 		},
 		/// A version's price changed.
-		PriceUpdated { model: ModelId, version: VersionNumber, price_per_unit: BalanceOf<T> },
+		PriceUpdated {
+			/// The model.
+			model: ModelId,
+			/// The version.
+			version: VersionNumber,
+			/// The new price per unit, paid by invocations from now on.
+			price_per_unit: BalanceOf<T>,
+		},
 		/// A model's metadata was replaced.
-		MetadataUpdated { model: ModelId },
+		MetadataUpdated {
+			/// The model.
+			model: ModelId,
+		},
 		/// A version stopped taking new derivatives.
-		VersionDeprecated { model: ModelId, version: VersionNumber },
+		VersionDeprecated {
+			/// The model.
+			model: ModelId,
+			/// The version deprecated; it can still be invoked.
+			version: VersionNumber,
+		},
 		/// The owner offered the model to another account (or withdrew the offer).
-		OwnershipOffered { model: ModelId, to: Option<T::AccountId> },
+		OwnershipOffered {
+			/// The model.
+			model: ModelId,
+			/// The account that may accept the model, or `None` when the offer was withdrawn.
+			to: Option<T::AccountId>,
+		},
 		/// The model and its deposits moved to a new owner.
-		OwnershipTransferred { model: ModelId, from: T::AccountId, to: T::AccountId },
+		OwnershipTransferred {
+			/// The model.
+			model: ModelId,
+			/// The previous owner, whose deposits were released.
+			from: T::AccountId,
+			/// The new owner, from whom the deposits are now held.
+			to: T::AccountId,
+		},
 	}
 
 	#[pallet::error]
@@ -338,14 +377,14 @@ pub mod pallet {
 		/// - `model`: the model.
 		/// - `new_owner`: the account offered the model, or `None`.
 		#[pallet::call_index(5)]
-		pub fn transfer_ownership(
+		pub fn offer_ownership(
 			origin: OriginFor<T>,
 			model: ModelId,
 			new_owner: Option<AccountIdLookupOf<T>>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let new_owner = new_owner.map(T::Lookup::lookup).transpose()?;
-			Self::do_transfer_ownership(who, model, new_owner)
+			Self::do_offer_ownership(who, model, new_owner)
 		}
 
 		/// Accept an offered model: the model's and its versions' deposits are held from the

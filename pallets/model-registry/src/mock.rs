@@ -1,4 +1,4 @@
-//! A mock runtime for the pallet's tests, with an in-memory dataset registry.
+//! A mock runtime for the pallet's tests, with the shared in-memory datasets.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::arithmetic_side_effects)]
 
@@ -8,9 +8,8 @@ use frame_support::{
 	derive_impl,
 	traits::{ConstU128, ConstU32},
 };
-use pallet_data_contribution::{ContributorShares, Shares};
 use sp_runtime::{BuildStorage, Perbill};
-use std::{cell::RefCell, collections::BTreeMap};
+use tributary_primitives::test_utils::{self, MockDatasets};
 
 pub type AccountId = u64;
 pub type Balance = u128;
@@ -39,6 +38,11 @@ impl pallet_balances::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 }
 
+frame_support::parameter_types! {
+	/// How many of the pallet's events `events_since_last_call` has returned so far.
+	storage RegistryEvents: u32 = 0;
+}
+
 pub const EXISTENTIAL_DEPOSIT: Balance = 10;
 pub const MODEL_DEPOSIT: Balance = 1_000;
 pub const VERSION_DEPOSIT_BASE: Balance = 100;
@@ -49,7 +53,6 @@ pub const MAX_ROUTE_LENGTH: u32 = 64;
 pub const MAX_VERSIONS: u32 = 3;
 
 impl pallet_model_registry::Config for Test {
-	type RuntimeEvent = RuntimeEvent;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Datasets = MockDatasets;
@@ -67,48 +70,15 @@ impl pallet_model_registry::Config for Test {
 	type BenchmarkHelper = MockDatasets;
 }
 
-std::thread_local! {
-	/// Datasets by id, with their `min_model_share`.
-	static DATASETS: RefCell<BTreeMap<DatasetId, Perbill>> = const { RefCell::new(BTreeMap::new()) };
-}
-
-/// An in-memory stand-in for the data-contribution pallet: only what the registry reads.
-pub struct MockDatasets;
-
-impl MockDatasets {
-	/// Adds a dataset requiring `min_model_share` and returns its id.
-	pub fn add(min_model_share: Perbill) -> DatasetId {
-		DATASETS.with(|datasets| {
-			let mut datasets = datasets.borrow_mut();
-			let id = datasets.keys().next_back().map_or(0, |last| last + 1);
-			datasets.insert(id, min_model_share);
-			id
-		})
-	}
-}
-
-impl ContributorShares<AccountId> for MockDatasets {
-	fn dataset_exists(dataset: DatasetId) -> bool {
-		DATASETS.with(|datasets| datasets.borrow().contains_key(&dataset))
-	}
-	fn min_model_share(dataset: DatasetId) -> Option<Perbill> {
-		DATASETS.with(|datasets| datasets.borrow().get(&dataset).copied())
-	}
-	fn curator(_: DatasetId) -> Option<AccountId> {
-		None
-	}
-	fn total_shares(_: DatasetId) -> Shares {
-		0
-	}
-	fn shares_of(_: DatasetId, _: &AccountId) -> Shares {
-		0
-	}
+/// Adds a dataset requiring `min_model_share` to the in-memory datasets; returns its id.
+pub fn add_dataset(min_model_share: Perbill) -> DatasetId {
+	MockDatasets::add(CURATOR, min_model_share)
 }
 
 #[cfg(feature = "runtime-benchmarks")]
 impl crate::BenchmarkHelper for MockDatasets {
 	fn create_dataset(min_model_share: Perbill) -> DatasetId {
-		Self::add(min_model_share)
+		add_dataset(min_model_share)
 	}
 }
 
@@ -118,6 +88,8 @@ pub const CHARLIE: AccountId = 3;
 pub const DAVE: AccountId = 4;
 pub const EVE: AccountId = 5;
 pub const POOR: AccountId = 7;
+/// Curates the in-memory datasets; the registry never pays it.
+pub const CURATOR: AccountId = 8;
 pub const INITIAL_BALANCE: Balance = 1_000_000;
 
 pub struct ExtBuilder {
@@ -148,7 +120,7 @@ impl ExtBuilder {
 		let mut ext: sp_io::TestExternalities = storage.into();
 		ext.execute_with(|| {
 			System::set_block_number(1);
-			DATASETS.with(|datasets| datasets.borrow_mut().clear());
+			test_utils::reset();
 		});
 		ext
 	}
@@ -166,4 +138,16 @@ impl ExtBuilder {
 			);
 		});
 	}
+}
+
+/// The pallet's events deposited since the last call, oldest first.
+pub fn events_since_last_call() -> Vec<crate::Event<Test>> {
+	let events = System::events()
+		.into_iter()
+		.map(|record| record.event)
+		.filter_map(|e| if let RuntimeEvent::ModelRegistry(inner) = e { Some(inner) } else { None })
+		.collect::<Vec<_>>();
+	let already_seen = RegistryEvents::get();
+	RegistryEvents::set(&(events.len() as u32));
+	events.into_iter().skip(already_seen as usize).collect()
 }

@@ -10,7 +10,7 @@
 	clippy::indexing_slicing
 )]
 
-use crate::{mock::*, pallet::*, route, types::*, RouteProvider};
+use crate::{mock::*, pallet::*, route, types::*};
 use codec::Encode;
 use frame_support::{
 	assert_noop, assert_ok,
@@ -19,6 +19,7 @@ use frame_support::{
 };
 use sp_runtime::{DispatchError, Perbill};
 use std::collections::BTreeMap;
+use tributary_primitives::{InvocationTerms, ModelInvocation, RouteProvider};
 
 type E = Error<Test>;
 
@@ -40,8 +41,8 @@ fn open_license(min_upstream_share: Perbill) -> License {
 	License { commercial_use: true, derivatives: Derivatives::Allowed { min_upstream_share } }
 }
 
-fn v(model: ModelId, version: VersionNumber) -> ModelRef {
-	ModelRef { model, version }
+fn v(model: ModelId, version: VersionNumber) -> ModelVersionRef {
+	ModelVersionRef { model, version }
 }
 
 fn acct(who: AccountId) -> Beneficiary<AccountId> {
@@ -55,7 +56,7 @@ fn ds(dataset: DatasetId) -> Beneficiary<AccountId> {
 fn spec(
 	owner_share: Perbill,
 	datasets: &[(DatasetId, Perbill)],
-	parents: &[(ModelRef, Perbill)],
+	parents: &[(ModelVersionRef, Perbill)],
 ) -> VersionSpec<Test> {
 	VersionSpec {
 		label: b"1.0.0".to_vec().try_into().unwrap(),
@@ -99,25 +100,29 @@ fn version_deposit(model: ModelId, version: VersionNumber) -> Balance {
 	VERSION_DEPOSIT_BASE + VERSION_DEPOSIT_PER_BYTE * bytes as Balance
 }
 
-fn last_events(n: usize) -> Vec<Event<Test>> {
-	let events: Vec<_> = System::events()
-		.into_iter()
-		.filter_map(|record| match record.event {
-			RuntimeEvent::ModelRegistry(event) => Some(event),
-			_ => None,
-		})
-		.collect();
-	events[events.len().saturating_sub(n)..].to_vec()
-}
-
 /// Alice's base model: dataset 0 (requires 10%) at 20%, dataset 1 (requires 5%) at 30%, Alice
-/// 50%. Its license asks derivatives for at least 25%.
+/// 50%. Its license asks derivatives for at least 25%. Checks the events registering it
+/// deposits: the model, then its first version with a route of three entries.
 fn base_model() -> ModelId {
-	let d0 = MockDatasets::add(pct(10));
-	let d1 = MockDatasets::add(pct(5));
+	let d0 = add_dataset(pct(10));
+	let d1 = add_dataset(pct(5));
 	let mut base = spec(pct(50), &[(d0, pct(20)), (d1, pct(30))], &[]);
 	base.license = open_license(pct(25));
-	register(ALICE, base).unwrap()
+	let model = register(ALICE, base).unwrap();
+	assert_eq!(
+		events_since_last_call(),
+		vec![
+			Event::ModelRegistered { model, owner: ALICE, modality: Modality::Text },
+			Event::VersionPublished {
+				model,
+				version: 1,
+				price_per_unit: 50,
+				route_length: 3,
+				deposit: version_deposit(model, 1),
+			},
+		]
+	);
+	model
 }
 
 // ------------------------------------------------------------------ register
@@ -155,19 +160,9 @@ fn register_stores_the_model_its_first_version_and_a_depth_one_route() {
 		// Deposits are held, exactly, and nothing else moved.
 		assert_eq!(held(ALICE), MODEL_DEPOSIT + deposit);
 		assert_eq!(Balances::balance(&ALICE), INITIAL_BALANCE - MODEL_DEPOSIT - deposit);
-		assert_eq!(
-			last_events(2),
-			vec![
-				Event::ModelRegistered { model, owner: ALICE, modality: Modality::Text },
-				Event::VersionPublished {
-					model,
-					version: 1,
-					price_per_unit: 50,
-					route_length: 3,
-					deposit
-				},
-			]
-		);
+		// `base_model` checked the events: `ModelRegistered`, then `VersionPublished` with this
+		// deposit; nothing else was deposited.
+		assert_eq!(events_since_last_call(), vec![]);
 	});
 }
 
@@ -207,7 +202,7 @@ fn a_fine_tune_routes_its_parents_route_scaled_by_the_parents_share() {
 fn a_derivative_may_also_name_datasets_of_its_own() {
 	ExtBuilder::default().build_and_execute(|| {
 		let base = base_model();
-		let d2 = MockDatasets::add(pct(10));
+		let d2 = add_dataset(pct(10));
 		let tune =
 			register(BOB, spec(pct(20), &[(d2, pct(20)), (0, pct(10))], &[(v(base, 1), pct(50))]))
 				.unwrap();
@@ -228,8 +223,8 @@ fn a_derivative_may_also_name_datasets_of_its_own() {
 #[test]
 fn the_rounding_remainder_goes_to_the_owner() {
 	ExtBuilder::default().build_and_execute(|| {
-		let d0 = MockDatasets::add(Perbill::zero());
-		let d1 = MockDatasets::add(Perbill::zero());
+		let d0 = add_dataset(Perbill::zero());
+		let d1 = add_dataset(Perbill::zero());
 		let mut third =
 			spec(parts(333_333_334), &[(d0, parts(333_333_333)), (d1, parts(333_333_333))], &[]);
 		third.license = open_license(Perbill::zero());
@@ -267,8 +262,8 @@ fn an_owner_deriving_from_its_own_model_gets_one_merged_entry() {
 #[test]
 fn entries_rounded_to_nothing_and_zero_shares_are_left_out() {
 	ExtBuilder::default().build_and_execute(|| {
-		let free = MockDatasets::add(Perbill::zero());
-		let tiny = MockDatasets::add(Perbill::zero());
+		let free = add_dataset(Perbill::zero());
+		let tiny = add_dataset(Perbill::zero());
 		let mut base = spec(parts(ONE - 1), &[(tiny, parts(1)), (free, Perbill::zero())], &[]);
 		base.license = open_license(Perbill::zero());
 		let base = register(ALICE, base).unwrap();
@@ -303,7 +298,7 @@ fn chain_route_by_hand(depth: u32) -> Vec<(Beneficiary<AccountId>, u32)> {
 }
 
 fn register_chain(depth: u32) -> ModelId {
-	let d0 = MockDatasets::add(pct(10));
+	let d0 = add_dataset(pct(10));
 	let mut base = spec(pct(80), &[(d0, pct(20))], &[]);
 	base.license = open_license(pct(90));
 	let mut model = register(1000, base).unwrap();
@@ -347,7 +342,7 @@ fn a_chain_of_fine_tunes_matches_the_hand_computation_at_depth_1_2_and_50() {
 #[test]
 fn a_composition_merges_the_entries_of_a_common_ancestor() {
 	ExtBuilder::default().build_and_execute(|| {
-		let d0 = MockDatasets::add(pct(10));
+		let d0 = add_dataset(pct(10));
 		let mut base = spec(pct(80), &[(d0, pct(20))], &[]);
 		base.license = open_license(pct(20));
 		let a = register(ALICE, base).unwrap();
@@ -381,7 +376,7 @@ fn a_composition_merges_the_entries_of_a_common_ancestor() {
 #[test]
 fn shares_must_add_up_to_exactly_one_hundred_percent() {
 	ExtBuilder::default().build_and_execute(|| {
-		let d0 = MockDatasets::add(pct(10));
+		let d0 = add_dataset(pct(10));
 		assert_noop!(register(ALICE, spec(pct(79), &[(d0, pct(20))], &[])), E::SharesNotWhole);
 		assert_noop!(register(ALICE, spec(pct(81), &[(d0, pct(20))], &[])), E::SharesNotWhole);
 		assert_noop!(
@@ -395,7 +390,7 @@ fn shares_must_add_up_to_exactly_one_hundred_percent() {
 #[test]
 fn a_dataset_must_exist_appear_once_and_get_its_minimum() {
 	ExtBuilder::default().build_and_execute(|| {
-		let d0 = MockDatasets::add(pct(10));
+		let d0 = add_dataset(pct(10));
 		assert_noop!(register(ALICE, spec(pct(80), &[(9, pct(20))], &[])), E::UnknownDataset);
 		assert_noop!(
 			register(ALICE, spec(pct(60), &[(d0, pct(20)), (d0, pct(20))], &[])),
@@ -506,7 +501,7 @@ fn a_new_version_has_new_terms_and_the_old_one_keeps_its_route() {
 		let tune = register(BOB, spec(pct(40), &[], &[(v(base, 1), pct(60))])).unwrap();
 		let first_route = route_of(tune, 1);
 		let before = Balances::balance(&BOB);
-		let d2 = MockDatasets::add(pct(5));
+		let d2 = add_dataset(pct(5));
 		let mut second = spec(pct(70), &[(d2, pct(5))], &[(v(base, 1), pct(25))]);
 		second.label = b"2.0.0".to_vec().try_into().unwrap();
 		second.price_per_unit = 80;
@@ -529,14 +524,24 @@ fn a_new_version_has_new_terms_and_the_old_one_keeps_its_route() {
 		assert_eq!(record.versions_deposit, version_deposit(tune, 1) + deposit);
 		assert_eq!(Balances::balance(&BOB), before - deposit);
 		assert_eq!(
-			last_events(1),
-			vec![Event::VersionPublished {
-				model: tune,
-				version: 2,
-				price_per_unit: 80,
-				route_length: 5,
-				deposit
-			}]
+			events_since_last_call(),
+			vec![
+				Event::ModelRegistered { model: tune, owner: BOB, modality: Modality::Text },
+				Event::VersionPublished {
+					model: tune,
+					version: 1,
+					price_per_unit: 50,
+					route_length: 4,
+					deposit: version_deposit(tune, 1)
+				},
+				Event::VersionPublished {
+					model: tune,
+					version: 2,
+					price_per_unit: 80,
+					route_length: 5,
+					deposit
+				},
+			]
 		);
 	});
 }
@@ -598,13 +603,13 @@ fn set_price_changes_what_invocations_pay() {
 		assert_ok!(ModelRegistry::set_price(origin(ALICE), base, 1, 7));
 		assert_eq!(Versions::<Test>::get(base, 1).unwrap().price_per_unit, 7);
 		assert_eq!(
-			<ModelRegistry as RouteProvider<_, _>>::invocation_terms(base, None)
+			<ModelRegistry as ModelInvocation<_, _>>::invocation_terms(base, None)
 				.unwrap()
 				.price_per_unit,
 			7
 		);
 		assert_eq!(
-			last_events(1),
+			events_since_last_call(),
 			vec![Event::PriceUpdated { model: base, version: 1, price_per_unit: 7 }]
 		);
 	});
@@ -631,7 +636,7 @@ fn update_metadata_replaces_name_and_modality() {
 		let metadata = Models::<Test>::get(base).unwrap().metadata;
 		assert_eq!(metadata.name.to_vec(), b"whisper-tiny".to_vec());
 		assert_eq!(metadata.modality, Modality::Audio);
-		assert_eq!(last_events(1), vec![Event::MetadataUpdated { model: base }]);
+		assert_eq!(events_since_last_call(), vec![Event::MetadataUpdated { model: base }]);
 	});
 }
 
@@ -644,8 +649,11 @@ fn a_deprecated_version_can_still_be_invoked() {
 		assert_ok!(ModelRegistry::deprecate(origin(ALICE), base, 1));
 		assert_noop!(ModelRegistry::deprecate(origin(ALICE), base, 1), E::AlreadyDeprecated);
 		assert!(Versions::<Test>::get(base, 1).unwrap().deprecated);
-		assert!(<ModelRegistry as RouteProvider<_, _>>::is_invocable(base, 1));
-		assert_eq!(last_events(1), vec![Event::VersionDeprecated { model: base, version: 1 }]);
+		assert!(<ModelRegistry as ModelInvocation<_, _>>::invocation_terms(base, Some(1)).is_some());
+		assert_eq!(
+			events_since_last_call(),
+			vec![Event::VersionDeprecated { model: base, version: 1 }]
+		);
 	});
 }
 
@@ -656,18 +664,18 @@ fn ownership_moves_with_the_deposits_when_the_new_owner_accepts() {
 	ExtBuilder::default().build_and_execute(|| {
 		let base = base_model();
 		let total = MODEL_DEPOSIT + version_deposit(base, 1);
+		assert_noop!(ModelRegistry::offer_ownership(origin(BOB), base, Some(CHARLIE)), E::NotOwner);
 		assert_noop!(
-			ModelRegistry::transfer_ownership(origin(BOB), base, Some(CHARLIE)),
-			E::NotOwner
-		);
-		assert_noop!(
-			ModelRegistry::transfer_ownership(origin(ALICE), base, Some(ALICE)),
+			ModelRegistry::offer_ownership(origin(ALICE), base, Some(ALICE)),
 			E::AlreadyOwner
 		);
 		assert_noop!(ModelRegistry::accept_ownership(origin(BOB), base), E::NotPendingOwner);
 
-		assert_ok!(ModelRegistry::transfer_ownership(origin(ALICE), base, Some(BOB)));
-		assert_eq!(last_events(1), vec![Event::OwnershipOffered { model: base, to: Some(BOB) }]);
+		assert_ok!(ModelRegistry::offer_ownership(origin(ALICE), base, Some(BOB)));
+		assert_eq!(
+			events_since_last_call(),
+			vec![Event::OwnershipOffered { model: base, to: Some(BOB) }]
+		);
 		assert_noop!(ModelRegistry::accept_ownership(origin(CHARLIE), base), E::NotPendingOwner);
 		assert_ok!(ModelRegistry::accept_ownership(origin(BOB), base));
 
@@ -678,7 +686,7 @@ fn ownership_moves_with_the_deposits_when_the_new_owner_accepts() {
 		assert_eq!(held(BOB), total);
 		assert_eq!(Balances::balance(&BOB), INITIAL_BALANCE - total);
 		assert_eq!(
-			last_events(1),
+			events_since_last_call(),
 			vec![Event::OwnershipTransferred { model: base, from: ALICE, to: BOB }]
 		);
 		// The new owner controls the model; the published route still pays the accounts it names.
@@ -698,12 +706,18 @@ fn ownership_moves_with_the_deposits_when_the_new_owner_accepts() {
 fn an_offer_can_be_withdrawn_and_an_unfunded_acceptance_changes_nothing() {
 	ExtBuilder::default().build_and_execute(|| {
 		let base = base_model();
-		assert_ok!(ModelRegistry::transfer_ownership(origin(ALICE), base, Some(BOB)));
-		assert_ok!(ModelRegistry::transfer_ownership(origin(ALICE), base, None));
-		assert_eq!(last_events(1), vec![Event::OwnershipOffered { model: base, to: None }]);
+		assert_ok!(ModelRegistry::offer_ownership(origin(ALICE), base, Some(BOB)));
+		assert_ok!(ModelRegistry::offer_ownership(origin(ALICE), base, None));
+		assert_eq!(
+			events_since_last_call(),
+			vec![
+				Event::OwnershipOffered { model: base, to: Some(BOB) },
+				Event::OwnershipOffered { model: base, to: None },
+			]
+		);
 		assert_noop!(ModelRegistry::accept_ownership(origin(BOB), base), E::NotPendingOwner);
 
-		assert_ok!(ModelRegistry::transfer_ownership(origin(ALICE), base, Some(POOR)));
+		assert_ok!(ModelRegistry::offer_ownership(origin(ALICE), base, Some(POOR)));
 		assert_noop!(ModelRegistry::accept_ownership(origin(POOR), base), E::InsufficientFunds);
 		assert_noop!(ModelRegistry::accept_ownership(origin(POOR), 9), E::UnknownModel);
 	});
@@ -722,21 +736,21 @@ fn the_route_provider_reads_terms_routes_and_owners() {
 			spec(pct(50), &[(0, pct(20)), (1, pct(30))], &[])
 		));
 		assert_ok!(ModelRegistry::set_price(origin(ALICE), base, 2, 70));
-		let latest = <Routes as RouteProvider<_, _>>::invocation_terms(base, None).unwrap();
+		let latest = <Routes as ModelInvocation<_, _>>::invocation_terms(base, None).unwrap();
 		assert_eq!(latest, InvocationTerms { version: 2, price_per_unit: 70, owner: ALICE });
-		let first = <Routes as RouteProvider<_, _>>::invocation_terms(base, Some(1)).unwrap();
+		let first = <Routes as ModelInvocation<_, _>>::invocation_terms(base, Some(1)).unwrap();
 		assert_eq!(first.version, 1);
 		assert_eq!(first.price_per_unit, 50);
-		assert_eq!(<Routes as RouteProvider<_, _>>::invocation_terms(base, Some(3)), None);
-		assert_eq!(<Routes as RouteProvider<_, _>>::invocation_terms(9, None), None);
-		assert!(!<Routes as RouteProvider<_, _>>::is_invocable(base, 3));
+		assert_eq!(<Routes as ModelInvocation<_, _>>::invocation_terms(base, Some(3)), None);
+		assert_eq!(<Routes as ModelInvocation<_, _>>::invocation_terms(9, None), None);
+		assert!(<Routes as ModelInvocation<_, _>>::invocation_terms(base, Some(3)).is_none());
 		assert_eq!(
-			<Routes as RouteProvider<_, _>>::route(base, 1).unwrap(),
+			<Routes as RouteProvider<_>>::route(base, 1).unwrap(),
 			vec![(acct(ALICE), pct(50)), (ds(0), pct(20)), (ds(1), pct(30))]
 		);
-		assert_eq!(<Routes as RouteProvider<_, _>>::route(base, 3), None);
-		assert_eq!(<Routes as RouteProvider<_, _>>::owner(base), Some(ALICE));
-		assert_eq!(<Routes as RouteProvider<_, _>>::owner(9), None);
+		assert_eq!(<Routes as RouteProvider<_>>::route(base, 3), None);
+		assert_eq!(<Routes as ModelInvocation<_, _>>::model_owner(base), Some(ALICE));
+		assert_eq!(<Routes as ModelInvocation<_, _>>::model_owner(9), None);
 	});
 }
 
@@ -854,7 +868,7 @@ proptest::proptest! {
 	) {
 		ExtBuilder::default().build_and_execute(|| {
 			for _ in 0..3 {
-				MockDatasets::add(Perbill::zero());
+				add_dataset(Perbill::zero());
 			}
 			for (index, model) in models.iter().enumerate() {
 				// Parents are any earlier models (a random DAG); the shares split 100% randomly.

@@ -1,28 +1,34 @@
-//! Interfaces this pallet offers to the rest of the runtime.
+//! How this pallet provides the primitives' traits, and what its benchmarks need.
 
-use crate::types::{InvocationTerms, ModelId, RouteEntry, VersionNumber};
+use crate::{pallet::*, types::*};
 use alloc::vec::Vec;
+use tributary_primitives::{InvocationTerms, ModelInvocation, RouteEntry, RouteProvider};
 
-/// Read access to model versions and their royalty routes, for the invocation metering and the
-/// royalty distribution.
-pub trait RouteProvider<AccountId, Balance> {
-	/// The terms an invocation of `version` of `model` (the latest version when `None`) is paid
-	/// on, or `None` when there is no such version to invoke.
+impl<T: Config> ModelInvocation<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	fn invocation_terms(
 		model: ModelId,
 		version: Option<VersionNumber>,
-	) -> Option<InvocationTerms<AccountId, Balance>>;
+	) -> Option<InvocationTerms<T::AccountId, BalanceOf<T>>> {
+		let record = Models::<T>::get(model)?;
+		let number = version.unwrap_or(record.latest_version);
+		let version = Versions::<T>::get(model, number)?;
+		Some(InvocationTerms {
+			version: number,
+			price_per_unit: version.price_per_unit,
+			owner: record.owner,
+		})
+	}
 
-	/// The version's flattened royalty route: parts summing to exactly 100%, no model entries.
-	fn route(model: ModelId, version: VersionNumber) -> Option<Vec<RouteEntry<AccountId>>>;
+	fn model_owner(model: ModelId) -> Option<T::AccountId> {
+		Models::<T>::get(model).map(|record| record.owner)
+	}
+}
 
-	/// The model's current owner.
-	fn owner(model: ModelId) -> Option<AccountId>;
+impl<T: Config> RouteProvider<T::AccountId> for Pallet<T> {
+	type MaxRouteLength = T::MaxRouteLength;
 
-	/// Whether the version may be invoked. Deprecated versions may: deprecation only stops new
-	/// derivatives.
-	fn is_invocable(model: ModelId, version: VersionNumber) -> bool {
-		Self::invocation_terms(model, Some(version)).is_some()
+	fn route(model: ModelId, version: VersionNumber) -> Option<Vec<RouteEntry<T::AccountId>>> {
+		Routes::<T>::get(model, version).map(|route| route.into_inner())
 	}
 }
 
@@ -30,5 +36,5 @@ pub trait RouteProvider<AccountId, Balance> {
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper {
 	/// Creates a dataset that requires `min_model_share` and returns its id.
-	fn create_dataset(min_model_share: sp_runtime::Perbill) -> crate::DatasetId;
+	fn create_dataset(min_model_share: sp_runtime::Perbill) -> DatasetId;
 }

@@ -9,20 +9,16 @@ use scale_info::TypeInfo;
 use sp_runtime::Perbill;
 
 use crate::Config;
-pub use pallet_data_contribution::{ContentHash, DatasetId};
-
-/// Identifier of a model.
-pub type ModelId = u32;
-/// Number of a model's version; the first version is 1.
-pub type VersionNumber = u32;
+pub use tributary_primitives::{
+	Beneficiary, ContentHash, DatasetId, ModelId, ModelVersionRef, RouteEntry, VersionNumber,
+};
 
 /// Balance type of the configured currency.
 pub type BalanceOf<T> =
 	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 /// Account type of the runtime.
 pub type AccountIdOf<T> = <T as frame_system::Config>::AccountId;
-/// Block number type of the runtime.
-pub type BlockNumberOf<T> = frame_system::pallet_prelude::BlockNumberFor<T>;
+use frame_system::pallet_prelude::BlockNumberFor;
 
 /// What kind of input and output a model works with.
 #[derive(
@@ -101,49 +97,6 @@ pub struct License {
 	pub derivatives: Derivatives,
 }
 
-/// Who receives a part of a model version's royalties.
-#[derive(
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	Clone,
-	PartialEq,
-	Eq,
-	PartialOrd,
-	Ord,
-	Debug,
-	TypeInfo,
-	MaxEncodedLen,
-)]
-pub enum Beneficiary<AccountId> {
-	/// An account (a model owner, upstream or this one).
-	Account(AccountId),
-	/// A dataset's contributor pool, shared by its share holders.
-	Dataset(DatasetId),
-}
-
-/// A model version, as a parent in another version's lineage.
-#[derive(
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	PartialOrd,
-	Ord,
-	Debug,
-	TypeInfo,
-	MaxEncodedLen,
-)]
-pub struct ModelRef {
-	/// The parent model.
-	pub model: ModelId,
-	/// The parent's version.
-	pub version: VersionNumber,
-}
-
 /// What a model version was built from, with the share of royalties each input receives.
 #[derive(
 	Encode,
@@ -164,7 +117,7 @@ pub struct Lineage<T: Config> {
 	pub datasets: BoundedVec<(DatasetId, Perbill), T::MaxDatasets>,
 	/// Parent versions (one for a fine-tune, several for a composition), each with its share
 	/// (at least the parent license's `min_upstream_share`).
-	pub parents: BoundedVec<(ModelRef, Perbill), T::MaxParents>,
+	pub parents: BoundedVec<(ModelVersionRef, Perbill), T::MaxParents>,
 }
 
 impl<T: Config> Default for Lineage<T> {
@@ -172,9 +125,6 @@ impl<T: Config> Default for Lineage<T> {
 		Self { datasets: BoundedVec::new(), parents: BoundedVec::new() }
 	}
 }
-
-/// A royalty route entry: a beneficiary and its part of every payment.
-pub type RouteEntry<AccountId> = (Beneficiary<AccountId>, Perbill);
 
 /// A flattened royalty route: no model entries, parts summing to exactly 100%, sorted by
 /// beneficiary, no beneficiary twice, no zero part.
@@ -234,7 +184,7 @@ pub struct ModelVersion<T: Config> {
 	/// A deprecated version takes no new derivatives but may still be invoked.
 	pub deprecated: bool,
 	/// The block the version was published in.
-	pub published_at: BlockNumberOf<T>,
+	pub published_at: BlockNumberFor<T>,
 	/// Deposit held from the model's owner for this record and the version's route.
 	pub deposit: BalanceOf<T>,
 }
@@ -279,15 +229,4 @@ pub struct Model<T: Config> {
 	pub deposit: BalanceOf<T>,
 	/// Sum of the deposits of the model's versions, also held from the owner.
 	pub versions_deposit: BalanceOf<T>,
-}
-
-/// What an invocation of a model version needs to know, read in one storage access.
-#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
-pub struct InvocationTerms<AccountId, Balance> {
-	/// The version invoked (the latest one when the caller named none).
-	pub version: VersionNumber,
-	/// Price of one unit.
-	pub price_per_unit: Balance,
-	/// The model's owner.
-	pub owner: AccountId,
 }

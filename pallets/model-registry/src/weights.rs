@@ -42,7 +42,7 @@ pub trait WeightInfo {
 	fn set_price() -> Weight;
 	fn update_metadata() -> Weight;
 	fn deprecate() -> Weight;
-	fn transfer_ownership() -> Weight;
+	fn offer_ownership() -> Weight;
 	fn accept_ownership() -> Weight;
 }
 
@@ -122,7 +122,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(188), added: 2663, mode: `MaxEncodedLen`)
-	fn transfer_ownership() -> Weight {
+	fn offer_ownership() -> Weight {
 		// Proof size: measured `295`, estimated `3653`.
 		// Minimum execution time: 466_801_000 picoseconds.
 		Weight::from_parts(663_557_000, 3653)
@@ -171,7 +171,7 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
-	fn transfer_ownership() -> Weight {
+	fn offer_ownership() -> Weight {
 		Weight::from_parts(663_557_000, 3653)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))

@@ -18,8 +18,8 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::RawOrigin;
-use sp_runtime::traits::Bounded;
-use sp_runtime::traits::Zero;
+use sp_runtime::traits::{Bounded, Zero};
+use tributary_primitives::RoyaltySink;
 
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let who: T::AccountId = account(name, index, 0);
@@ -62,7 +62,7 @@ mod benchmarks {
 	use super::*;
 
 	#[benchmark]
-	fn distribute(r: Linear<1, { T::MaxRouteLength::get() }>) {
+	fn distribute(r: Linear<1, { MaxRouteLengthOf::<T>::get() }>) {
 		let (model, version, _) = T::BenchmarkHelper::version_routing_to_datasets(r);
 		let provider = funded::<T>("provider", 0);
 		accrue::<T>(model, version, &provider);

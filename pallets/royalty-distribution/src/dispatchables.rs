@@ -1,7 +1,6 @@
-//! The logic behind every call, the accrual and shares hooks, and the invariants `try_state`
-//! checks.
+//! The logic behind every call, and the accrual and shares hooks the other pallets call.
 
-use crate::{pallet::*, types::*, OnSharesMinted, RoyaltySink};
+use crate::{pallet::*, types::*};
 use frame_support::{
 	defensive,
 	pallet_prelude::*,
@@ -10,12 +9,12 @@ use frame_support::{
 		tokens::{DepositConsequence, Preservation, Provenance},
 	},
 };
-use pallet_data_contribution::ContributorShares;
-use pallet_model_registry::RouteProvider;
 use sp_core::U256;
 use sp_runtime::traits::{AccountIdConversion, Saturating, UniqueSaturatedInto, Zero};
+use tributary_primitives::{OnSharesMinted, RouteProvider, RoyaltySink, SharePools};
 
-fn scaled<B: UniqueSaturatedInto<u128>>(amount: B) -> U256 {
+/// An amount in the fixed-point scale of reward-per-share values.
+pub(crate) fn scaled<B: UniqueSaturatedInto<u128>>(amount: B) -> U256 {
 	U256::from(amount.unique_saturated_into()).saturating_mul(U256::from(SCALE))
 }
 
@@ -102,7 +101,7 @@ impl<T: Config> Pallet<T> {
 				pool.balance = pool.balance.saturating_add(portion);
 			});
 		}
-		DatasetUsage::<T>::mutate(dataset, |usage| {
+		DatasetUsages::<T>::mutate(dataset, |usage| {
 			usage.invocations = usage.invocations.saturating_add(revenue.invocations);
 			usage.units = usage.units.saturating_add(revenue.units);
 			usage.revenue = usage.revenue.saturating_add(portion);
@@ -163,7 +162,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Adds what `shares` earned since the last settlement to the holder's pending earnings.
-	fn settle(settlement: &mut Settlement, pool: &Pool<BalanceOf<T>>, shares: Shares) {
+	pub(crate) fn settle(settlement: &mut Settlement, pool: &Pool<BalanceOf<T>>, shares: Shares) {
 		let growth = pool.reward_per_share.saturating_sub(settlement.paid_per_share);
 		let earned = U256::from(shares).saturating_mul(growth);
 		settlement.pending = settlement.pending.saturating_add(earned);
@@ -182,21 +181,6 @@ impl<T: Config> Pallet<T> {
 			.inspect_err(|error| {
 				defensive!("the pot holds every claim", error);
 			})
-	}
-
-	/// What `who` may claim now: its credits and, per dataset pool it earns in, whole units.
-	pub fn pending_royalties(
-		who: &T::AccountId,
-	) -> crate::runtime_api::PendingRoyalties<BalanceOf<T>> {
-		let credits = Self::claimable_credits(who);
-		let pools: alloc::vec::Vec<_> = Pools::<T>::iter_keys()
-			.filter_map(|dataset| {
-				let amount = Self::claimable_in_pool(dataset, who);
-				(!amount.is_zero()).then_some((dataset, amount))
-			})
-			.collect();
-		let total = pools.iter().fold(credits, |sum, (_, amount)| sum.saturating_add(*amount));
-		crate::runtime_api::PendingRoyalties { credits, pools, total }
 	}
 
 	/// What `who` may claim from its account credits.
@@ -262,81 +246,5 @@ impl<T: Config> OnSharesMinted<T::AccountId> for Pallet<T> {
 			});
 			Self::settle(settlement, &pool, current);
 		});
-	}
-}
-
-#[cfg(any(feature = "try-runtime", feature = "std"))]
-impl<T: Config> Pallet<T> {
-	/// What the pot owes: Σ credits + Σ undistributed revenue + Σ pool balances.
-	pub fn obligations() -> BalanceOf<T> {
-		let credits =
-			Credits::<T>::iter_values().fold(Zero::zero(), BalanceOf::<T>::saturating_add);
-		let revenue = Undistributed::<T>::iter_values()
-			.fold(BalanceOf::<T>::zero(), |sum, revenue| sum.saturating_add(revenue.amount));
-		let pools = Pools::<T>::iter_values()
-			.fold(BalanceOf::<T>::zero(), |sum, pool| sum.saturating_add(pool.balance));
-		credits.saturating_add(revenue).saturating_add(pools)
-	}
-
-	/// Checks every invariant of the pallet's storage:
-	/// - the pot holds its existential deposit plus everything it owes (anything more is a
-	///   donation);
-	/// - each pool's balance, scaled, equals exactly what its holders are owed (settled and
-	///   unsettled) plus its carried remainder, and the remainder is below its total shares;
-	/// - each pool's holders with a settlement hold all of the dataset's shares (no holder
-	///   escaped the shares hook);
-	/// - no zero credit or empty revenue record is stored.
-	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-		use alloc::collections::btree_map::BTreeMap;
-		use sp_runtime::TryRuntimeError;
-
-		fn check(condition: bool, message: &'static str) -> Result<(), TryRuntimeError> {
-			if condition {
-				Ok(())
-			} else {
-				Err(TryRuntimeError::Other(message))
-			}
-		}
-
-		let pot = T::Currency::balance(&Self::pot());
-		let owed = Self::obligations().saturating_add(T::Currency::minimum_balance());
-		check(pot >= owed, "the pot holds less than it owes")?;
-		check(Credits::<T>::iter_values().all(|c| !c.is_zero()), "a zero credit is stored")?;
-
-		let mut owed_by_pool: BTreeMap<DatasetId, U256> = BTreeMap::new();
-		let mut shares_by_pool: BTreeMap<DatasetId, Shares> = BTreeMap::new();
-		for (dataset, holder, settlement) in Settlements::<T>::iter() {
-			let pool = Pools::<T>::get(dataset).unwrap_or_default();
-			let shares = T::Datasets::shares_of(dataset, &holder);
-			let mut current = settlement.clone();
-			Self::settle(&mut current, &pool, shares);
-			check(
-				settlement.paid_per_share <= pool.reward_per_share,
-				"a holder was settled beyond its pool",
-			)?;
-			let owed = owed_by_pool.entry(dataset).or_default();
-			*owed = owed.saturating_add(current.pending);
-			let held = shares_by_pool.entry(dataset).or_default();
-			*held = held.saturating_add(shares);
-		}
-		for (dataset, pool) in Pools::<T>::iter() {
-			let total = T::Datasets::total_shares(dataset);
-			check(
-				pool.remainder < U256::from(total),
-				"a pool's remainder is not below its shares",
-			)?;
-			let owed = owed_by_pool.get(&dataset).copied().unwrap_or_default();
-			check(
-				scaled(pool.balance) == owed.saturating_add(pool.remainder),
-				"a pool's balance differs from what its holders are owed",
-			)?;
-		}
-		for (dataset, held) in shares_by_pool {
-			check(
-				held == T::Datasets::total_shares(dataset),
-				"a share holder escaped the shares hook",
-			)?;
-		}
-		Ok(())
 	}
 }

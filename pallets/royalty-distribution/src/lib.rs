@@ -6,7 +6,7 @@
 //! Paying upstream happens in two phases, so that an invocation costs the same whatever the
 //! lineage depth, the route length or the number of contributors:
 //!
-//! 1. **Accrue** ([`RoyaltySink::accrue`], called by the metering pallet), O(1): the payer's
+//! 1. **Accrue** (`RoyaltySink::accrue`, called by the metering pallet), O(1): the payer's
 //!    whole payment moves into the pot; the provider's and the protocol's fees are credited to
 //!    those accounts; the royalty is added to the model version's undistributed revenue.
 //! 2. **Distribute** (`distribute`, permissionless), O(route length): the undistributed
@@ -14,8 +14,9 @@
 //!    dataset entry raises the dataset pool's reward per share, in O(1) however many holders
 //!    the pool has. A pool without shares yet pays its curator, so nothing is stranded.
 //!
-//! Share holders are settled before their shares grow ([`OnSharesMinted`]), so each earns only
-//! from revenue distributed while it holds the shares. Claims are pull-based: `claim` pays the
+//! Share holders are settled before their shares grow (`OnSharesMinted`, the primitives' hook
+//! the data contribution calls), so each earns only from revenue distributed while it holds the
+//! shares. Claims are pull-based: `claim` pays the
 //! caller's account credits, `claim_pool` / `claim_pools` its earnings in dataset pools.
 //!
 //! **Nothing is rounded away.** Route parts are rounded down and what is left stays
@@ -35,7 +36,10 @@ extern crate alloc;
 
 pub use pallet::*;
 
+mod api;
 mod dispatchables;
+#[cfg(any(feature = "try-runtime", feature = "std"))]
+mod invariants;
 pub mod runtime_api;
 pub mod traits;
 pub mod types;
@@ -48,15 +52,14 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
-pub use pallet_data_contribution::OnSharesMinted;
 #[cfg(feature = "runtime-benchmarks")]
 pub use traits::BenchmarkHelper;
-pub use traits::RoyaltySink;
 pub use types::*;
 pub use weights::WeightInfo;
 
 // FRAME's storage, error and pallet macros expand to code that calls `expect`; the pallet's own
-// logic lives in `dispatchables.rs`, where the workspace's no-panic lints apply in full.
+// logic lives in `dispatchables.rs`, `api.rs` and `invariants.rs`, where the workspace's no-panic
+// lints apply in full.
 #[allow(clippy::expect_used, clippy::unwrap_used)]
 #[frame_support::pallet]
 pub mod pallet {
@@ -67,9 +70,8 @@ pub mod pallet {
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
-	use pallet_data_contribution::ContributorShares;
-	use pallet_model_registry::RouteProvider;
 	use sp_runtime::traits::{Saturating, Zero};
+	use tributary_primitives::{RouteProvider, SharePools};
 
 	/// The in-code storage version.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
@@ -80,10 +82,6 @@ pub mod pallet {
 
 	#[pallet::config]
 	pub trait Config: frame_system::Config {
-		/// The overarching event type.
-		#[allow(deprecated)]
-		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
-
 		/// The currency royalties are paid in.
 		type Currency: Inspect<Self::AccountId> + Mutate<Self::AccountId>;
 
@@ -92,14 +90,10 @@ pub mod pallet {
 		type PalletId: Get<PalletId>;
 
 		/// The routes of model versions.
-		type Routes: RouteProvider<Self::AccountId, BalanceOf<Self>>;
+		type Routes: RouteProvider<Self::AccountId>;
 
 		/// Dataset share pools: totals, holdings and curators.
-		type Datasets: ContributorShares<Self::AccountId>;
-
-		/// Longest route `distribute` may have to walk (the model registry's bound).
-		#[pallet::constant]
-		type MaxRouteLength: Get<u32>;
+		type Datasets: SharePools<Self::AccountId>;
 
 		/// Most pools one `claim_pools` call may claim from.
 		#[pallet::constant]
@@ -146,12 +140,14 @@ pub mod pallet {
 
 	/// Usage of each dataset through the models routing to it, counted at distribution.
 	#[pallet::storage]
-	pub type DatasetUsage<T: Config> =
-		StorageMap<_, Blake2_128Concat, DatasetId, Usage<BalanceOf<T>>, ValueQuery>;
+	pub type DatasetUsages<T: Config> =
+		StorageMap<_, Blake2_128Concat, DatasetId, DatasetUsage<BalanceOf<T>>, ValueQuery>;
 
+	/// Genesis has nothing to configure: it funds the pot with the existential deposit.
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
+		/// The runtime this genesis is for.
 		#[serde(skip)]
 		pub _config: core::marker::PhantomData<T>,
 	}
@@ -175,25 +171,47 @@ pub mod pallet {
 		/// A payment for a model version entered the pot: `royalty` awaits distribution along
 		/// the route, the rest was credited to fee recipients.
 		RevenueAccrued {
+			/// The model paid for.
 			model: ModelId,
+			/// The version paid for.
 			version: VersionNumber,
+			/// Who paid.
 			payer: T::AccountId,
+			/// The part awaiting distribution along the version's route.
 			royalty: BalanceOf<T>,
+			/// Everything the payer paid into the pot: the royalty and the credited fees.
 			total: BalanceOf<T>,
 		},
 		/// A version's undistributed revenue was pushed along its route; `carried` stays
 		/// undistributed (what rounding left, or a dataset pool that could not be paid).
 		RevenueDistributed {
+			/// The model.
 			model: ModelId,
+			/// The version.
 			version: VersionNumber,
+			/// What was credited to the route's accounts and paid into its dataset pools.
 			distributed: BalanceOf<T>,
+			/// What stays undistributed until the next distribution.
 			carried: BalanceOf<T>,
+			/// Entries in the route (what the call is charged for).
 			route_length: u32,
 		},
 		/// An account claimed its credits.
-		CreditsClaimed { who: T::AccountId, amount: BalanceOf<T> },
+		CreditsClaimed {
+			/// The account, paid from the pot.
+			who: T::AccountId,
+			/// Every credit it had, paid at once.
+			amount: BalanceOf<T>,
+		},
 		/// A share holder claimed its earnings in a dataset pool.
-		PoolClaimed { dataset: DatasetId, who: T::AccountId, amount: BalanceOf<T> },
+		PoolClaimed {
+			/// The dataset whose pool paid.
+			dataset: DatasetId,
+			/// The share holder, paid from the pot.
+			who: T::AccountId,
+			/// The whole units paid; fractions of a unit stay in the pool for later.
+			amount: BalanceOf<T>,
+		},
 	}
 
 	#[pallet::error]
@@ -236,7 +254,7 @@ pub mod pallet {
 		/// - `origin`: signed; anyone.
 		/// - `model`, `version`: the model version.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::distribute(T::MaxRouteLength::get()))]
+		#[pallet::weight(T::WeightInfo::distribute(MaxRouteLengthOf::<T>::get()))]
 		pub fn distribute(
 			origin: OriginFor<T>,
 			model: ModelId,

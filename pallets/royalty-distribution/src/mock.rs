@@ -1,18 +1,17 @@
-//! A mock runtime for the pallet's tests, with in-memory routes and dataset share pools.
+//! A mock runtime for the pallet's tests, with the shared in-memory routes and share pools.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::arithmetic_side_effects)]
 
 use crate as pallet_royalty_distribution;
-use crate::{DatasetId, ModelId, OnSharesMinted, Shares, VersionNumber};
+use crate::{DatasetId, ModelId, Shares, VersionNumber};
 use frame_support::{
 	derive_impl,
 	traits::{fungible::Inspect, ConstU128, ConstU32},
 	PalletId,
 };
-use pallet_data_contribution::ContributorShares;
-use pallet_model_registry::{InvocationTerms, RouteEntry, RouteProvider};
-use sp_runtime::BuildStorage;
-use std::{cell::RefCell, collections::BTreeMap};
+use sp_runtime::{BuildStorage, Perbill};
+use tributary_primitives::test_utils::{self, MockDatasets, MockModels};
+pub use tributary_primitives::test_utils::{even_route, Route};
 
 pub type AccountId = u64;
 pub type Balance = u128;
@@ -41,146 +40,54 @@ impl pallet_balances::Config for Test {
 }
 
 pub const EXISTENTIAL_DEPOSIT: Balance = 10;
-pub const MAX_ROUTE_LENGTH: u32 = 64;
 pub const MAX_CLAIM_POOLS: u32 = 4;
 
 frame_support::parameter_types! {
 	pub const RoyaltyPotId: PalletId = PalletId(*b"py/rylty");
+	/// How many of the pallet's events `events_since_last_call` has returned so far.
+	storage RoyaltyEvents: u32 = 0;
 }
 
 impl pallet_royalty_distribution::Config for Test {
-	type RuntimeEvent = RuntimeEvent;
 	type Currency = Balances;
 	type PalletId = RoyaltyPotId;
-	type Routes = MockRoutes;
+	type Routes = MockModels;
 	type Datasets = MockDatasets;
-	type MaxRouteLength = ConstU32<MAX_ROUTE_LENGTH>;
 	type MaxClaimPools = ConstU32<MAX_CLAIM_POOLS>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockDatasets;
 }
 
-type Route = Vec<RouteEntry<AccountId>>;
-/// A dataset's curator and its holders' shares.
-type MockDataset = (AccountId, BTreeMap<AccountId, Shares>);
-
-std::thread_local! {
-	static ROUTES: RefCell<BTreeMap<(ModelId, VersionNumber), Route>> =
-		const { RefCell::new(BTreeMap::new()) };
-	/// Datasets: curator and share holdings.
-	static DATASETS: RefCell<BTreeMap<DatasetId, MockDataset>> =
-		const { RefCell::new(BTreeMap::new()) };
+/// Gives `version` of `model` the route `route`.
+pub fn set_route(model: ModelId, version: VersionNumber, route: Route) {
+	MockModels::add_with_route(model, version, 0, 0, route);
 }
 
-/// In-memory model versions: only their routes.
-pub struct MockRoutes;
-
-impl MockRoutes {
-	pub fn set(model: ModelId, version: VersionNumber, route: Route) {
-		ROUTES.with(|routes| routes.borrow_mut().insert((model, version), route));
-	}
+/// Adds a dataset curated by `curator`; returns its id.
+pub fn add_dataset(curator: AccountId) -> DatasetId {
+	MockDatasets::add(curator, Perbill::zero())
 }
 
-impl RouteProvider<AccountId, Balance> for MockRoutes {
-	fn invocation_terms(
-		model: ModelId,
-		version: Option<VersionNumber>,
-	) -> Option<InvocationTerms<AccountId, Balance>> {
-		let version = version.unwrap_or(1);
-		ROUTES
-			.with(|routes| routes.borrow().contains_key(&(model, version)))
-			.then_some(InvocationTerms { version, price_per_unit: 0, owner: 0 })
-	}
-	fn route(model: ModelId, version: VersionNumber) -> Option<Route> {
-		ROUTES.with(|routes| routes.borrow().get(&(model, version)).cloned())
-	}
-	fn owner(_: ModelId) -> Option<AccountId> {
-		None
-	}
-}
-
-/// In-memory datasets standing in for the data-contribution pallet: minting calls the shares
-/// hook first, as the real pallet does.
-pub struct MockDatasets;
-
-impl MockDatasets {
-	pub fn add(curator: AccountId) -> DatasetId {
-		DATASETS.with(|datasets| {
-			let mut datasets = datasets.borrow_mut();
-			let id = datasets.keys().next_back().map_or(0, |last| last + 1);
-			datasets.insert(id, (curator, BTreeMap::new()));
-			id
-		})
-	}
-
-	pub fn mint(dataset: DatasetId, holder: AccountId, shares: Shares) {
-		let current = Self::shares_of(dataset, &holder);
-		let total = Self::total_shares(dataset);
-		RoyaltyDistribution::before_mint(dataset, &holder, current, total);
-		DATASETS.with(|datasets| {
-			let mut datasets = datasets.borrow_mut();
-			let holdings = &mut datasets.get_mut(&dataset).expect("a known dataset").1;
-			*holdings.entry(holder).or_default() += shares;
-		});
-	}
-}
-
-impl ContributorShares<AccountId> for MockDatasets {
-	fn dataset_exists(dataset: DatasetId) -> bool {
-		DATASETS.with(|datasets| datasets.borrow().contains_key(&dataset))
-	}
-	fn min_model_share(_: DatasetId) -> Option<sp_runtime::Perbill> {
-		None
-	}
-	fn curator(dataset: DatasetId) -> Option<AccountId> {
-		DATASETS.with(|datasets| datasets.borrow().get(&dataset).map(|(curator, _)| *curator))
-	}
-	fn total_shares(dataset: DatasetId) -> Shares {
-		DATASETS.with(|datasets| {
-			datasets.borrow().get(&dataset).map_or(0, |(_, holdings)| holdings.values().sum())
-		})
-	}
-	fn shares_of(dataset: DatasetId, holder: &AccountId) -> Shares {
-		DATASETS.with(|datasets| {
-			datasets
-				.borrow()
-				.get(&dataset)
-				.and_then(|(_, holdings)| holdings.get(holder).copied())
-				.unwrap_or(0)
-		})
-	}
+/// Mints shares as an accepted contribution does: the distribution's hook runs first.
+pub fn mint(dataset: DatasetId, holder: AccountId, shares: Shares) {
+	MockDatasets::mint::<RoyaltyDistribution>(dataset, holder, shares);
 }
 
 #[cfg(feature = "runtime-benchmarks")]
 impl crate::BenchmarkHelper<AccountId> for MockDatasets {
 	fn version_routing_to_datasets(length: u32) -> (ModelId, VersionNumber, Vec<DatasetId>) {
-		let datasets: Vec<DatasetId> = (0..length).map(|_| Self::add(CURATOR)).collect();
+		let datasets: Vec<DatasetId> = (0..length).map(|_| add_dataset(CURATOR)).collect();
 		for dataset in &datasets {
-			Self::mint(*dataset, 1_000, 1);
+			mint(*dataset, 1_000, 1);
 		}
-		let model = ROUTES.with(|routes| routes.borrow().len() as ModelId);
-		MockRoutes::set(model, 1, even_route(&datasets));
+		let model = MockModels::count();
+		set_route(model, 1, even_route(&datasets));
 		(model, 1, datasets)
 	}
 	fn mint_shares(dataset: DatasetId, holder: &AccountId, shares: Shares) {
-		Self::mint(dataset, *holder, shares);
+		mint(dataset, *holder, shares);
 	}
-}
-
-/// A route splitting 100% as evenly as possible among datasets, the first taking the rest.
-pub fn even_route(datasets: &[DatasetId]) -> Route {
-	use sp_runtime::Perbill;
-	let each = 1_000_000_000 / datasets.len() as u32;
-	let first = 1_000_000_000 - each * (datasets.len() as u32 - 1);
-	datasets
-		.iter()
-		.enumerate()
-		.map(|(i, d)| {
-			let part = if i == 0 { first } else { each };
-			(pallet_model_registry::Beneficiary::Dataset(*d), Perbill::from_parts(part))
-		})
-		.collect()
 }
 
 pub const ALICE: AccountId = 1;
@@ -210,8 +117,7 @@ impl ExtBuilder {
 		let mut ext: sp_io::TestExternalities = storage.into();
 		ext.execute_with(|| {
 			System::set_block_number(1);
-			ROUTES.with(|routes| routes.borrow_mut().clear());
-			DATASETS.with(|datasets| datasets.borrow_mut().clear());
+			test_utils::reset();
 		});
 		ext
 	}
@@ -236,4 +142,22 @@ pub fn check_conservation() {
 		EXISTENTIAL_DEPOSIT + RoyaltyDistribution::obligations(),
 		"the pot holds exactly its existential deposit and what it owes"
 	);
+}
+
+/// The pallet's events deposited since the last call, oldest first.
+pub fn events_since_last_call() -> Vec<crate::Event<Test>> {
+	let events = System::events()
+		.into_iter()
+		.map(|record| record.event)
+		.filter_map(|e| {
+			if let RuntimeEvent::RoyaltyDistribution(inner) = e {
+				Some(inner)
+			} else {
+				None
+			}
+		})
+		.collect::<Vec<_>>();
+	let already_seen = RoyaltyEvents::get();
+	RoyaltyEvents::set(&(events.len() as u32));
+	events.into_iter().skip(already_seen as usize).collect()
 }

@@ -10,11 +10,12 @@
 	clippy::indexing_slicing
 )]
 
-use crate::{mock::*, pallet::*, types::*, RoyaltySink};
+use crate::{mock::*, pallet::*, types::*};
 use frame_support::{
 	assert_noop, assert_ok, dispatch::PostDispatchInfo, traits::fungible::Inspect, BoundedVec,
 };
-use pallet_model_registry::Beneficiary;
+use tributary_primitives::RoyaltySink;
+
 use sp_runtime::{traits::AccountIdConversion, Perbill};
 
 type E = Error<Test>;
@@ -53,14 +54,14 @@ fn invoke(royalty: Balance) {
 	));
 }
 
-fn events() -> Vec<Event<Test>> {
-	System::events()
-		.into_iter()
-		.filter_map(|record| match record.event {
-			RuntimeEvent::RoyaltyDistribution(event) => Some(event),
-			_ => None,
-		})
-		.collect()
+/// The event of `invoke(royalty)`.
+fn accrued(royalty: Balance) -> Event<Test> {
+	Event::RevenueAccrued { model: 0, version: 1, payer: PAYER, royalty, total: royalty + 37 }
+}
+
+/// The event of distributing model 0 version 1's revenue along a route of `route_length`.
+fn distributed(distributed: Balance, carried: Balance, route_length: u32) -> Event<Test> {
+	Event::RevenueDistributed { model: 0, version: 1, distributed, carried, route_length }
 }
 
 #[test]
@@ -75,7 +76,7 @@ fn the_pot_is_its_own_account_and_starts_with_the_existential_deposit() {
 #[test]
 fn accrual_moves_the_whole_payment_once_and_credits_the_fees() {
 	ExtBuilder.build_and_execute(|| {
-		MockRoutes::set(0, 1, vec![(acct(ALICE), Perbill::one())]);
+		set_route(0, 1, vec![(acct(ALICE), Perbill::one())]);
 		invoke(1_000);
 		assert_eq!(balance(PAYER), INITIAL_BALANCE - 1_037);
 		assert_eq!(balance(RoyaltyDistribution::pot()), EXISTENTIAL_DEPOSIT + 1_037);
@@ -92,14 +93,17 @@ fn accrual_moves_the_whole_payment_once_and_credits_the_fees() {
 			Some(Revenue { amount: 1_500, invocations: 2, units: 10 })
 		);
 		assert_eq!(
-			events().last(),
-			Some(&Event::RevenueAccrued {
-				model: 0,
-				version: 1,
-				payer: PAYER,
-				royalty: 500,
-				total: 537
-			})
+			events_since_last_call(),
+			vec![
+				accrued(1_000),
+				Event::RevenueAccrued {
+					model: 0,
+					version: 1,
+					payer: PAYER,
+					royalty: 500,
+					total: 537
+				},
+			]
 		);
 	});
 }
@@ -126,10 +130,10 @@ fn an_accrual_the_payer_cannot_afford_changes_nothing() {
 #[test]
 fn distribution_credits_accounts_and_raises_pool_rewards() {
 	ExtBuilder.build_and_execute(|| {
-		let data = MockDatasets::add(CURATOR);
-		MockDatasets::mint(data, BOB, 1);
-		MockDatasets::mint(data, CHARLIE, 3);
-		MockRoutes::set(0, 1, vec![(acct(ALICE), pct(60)), (ds(data), pct(40))]);
+		let data = add_dataset(CURATOR);
+		mint(data, BOB, 1);
+		mint(data, CHARLIE, 3);
+		set_route(0, 1, vec![(acct(ALICE), pct(60)), (ds(data), pct(40))]);
 		invoke(1_000);
 
 		let info = RoyaltyDistribution::distribute(origin(DAVE), 0, 1).unwrap();
@@ -148,18 +152,21 @@ fn distribution_credits_accounts_and_raises_pool_rewards() {
 		assert_eq!(RoyaltyDistribution::claimable_in_pool(data, &BOB), 100);
 		assert_eq!(RoyaltyDistribution::claimable_in_pool(data, &CHARLIE), 300);
 		assert_eq!(
-			DatasetUsage::<Test>::get(data),
-			Usage { invocations: 1, units: 5, revenue: 400 }
+			DatasetUsages::<Test>::get(data),
+			DatasetUsage { invocations: 1, units: 5, revenue: 400 }
 		);
 		assert_eq!(
-			events().last(),
-			Some(&Event::RevenueDistributed {
-				model: 0,
-				version: 1,
-				distributed: 1_000,
-				carried: 0,
-				route_length: 2
-			})
+			events_since_last_call(),
+			vec![
+				accrued(1_000),
+				Event::RevenueDistributed {
+					model: 0,
+					version: 1,
+					distributed: 1_000,
+					carried: 0,
+					route_length: 2
+				},
+			]
 		);
 	});
 }
@@ -168,7 +175,7 @@ fn distribution_credits_accounts_and_raises_pool_rewards() {
 fn what_route_parts_cannot_split_is_carried_to_the_next_distribution() {
 	ExtBuilder.build_and_execute(|| {
 		let third = Perbill::from_parts(333_333_333);
-		MockRoutes::set(
+		set_route(
 			0,
 			1,
 			vec![
@@ -198,13 +205,13 @@ fn what_route_parts_cannot_split_is_carried_to_the_next_distribution() {
 #[test]
 fn a_pool_without_shares_pays_its_curator() {
 	ExtBuilder.build_and_execute(|| {
-		let data = MockDatasets::add(CURATOR);
-		MockRoutes::set(0, 1, vec![(ds(data), Perbill::one())]);
+		let data = add_dataset(CURATOR);
+		set_route(0, 1, vec![(ds(data), Perbill::one())]);
 		invoke(800);
 		assert_ok!(RoyaltyDistribution::distribute(origin(DAVE), 0, 1));
 		assert_eq!(Credits::<Test>::get(CURATOR), Some(800));
 		assert_eq!(Pools::<Test>::get(data), None);
-		assert_eq!(DatasetUsage::<Test>::get(data).revenue, 800);
+		assert_eq!(DatasetUsages::<Test>::get(data).revenue, 800);
 	});
 }
 
@@ -212,7 +219,7 @@ fn a_pool_without_shares_pays_its_curator() {
 fn distribute_errors_change_nothing() {
 	ExtBuilder.build_and_execute(|| {
 		assert_noop!(RoyaltyDistribution::distribute(origin(DAVE), 0, 1), E::UnknownVersion);
-		MockRoutes::set(0, 1, vec![(acct(ALICE), Perbill::one())]);
+		set_route(0, 1, vec![(acct(ALICE), Perbill::one())]);
 		assert_noop!(RoyaltyDistribution::distribute(origin(DAVE), 0, 1), E::NothingToDistribute);
 		assert_noop!(
 			RoyaltyDistribution::distribute(RuntimeOrigin::none(), 0, 1),
@@ -224,20 +231,20 @@ fn distribute_errors_change_nothing() {
 #[test]
 fn a_holder_earns_only_from_revenue_distributed_while_it_holds_shares() {
 	ExtBuilder.build_and_execute(|| {
-		let data = MockDatasets::add(CURATOR);
-		MockDatasets::mint(data, BOB, 100);
-		MockRoutes::set(0, 1, vec![(ds(data), Perbill::one())]);
+		let data = add_dataset(CURATOR);
+		mint(data, BOB, 100);
+		set_route(0, 1, vec![(ds(data), Perbill::one())]);
 		invoke(1_000);
 		assert_ok!(RoyaltyDistribution::distribute(origin(DAVE), 0, 1));
 		// Charlie joins with as many shares as Bob after the first 1,000 was distributed.
-		MockDatasets::mint(data, CHARLIE, 100);
+		mint(data, CHARLIE, 100);
 		assert_eq!(RoyaltyDistribution::claimable_in_pool(data, &CHARLIE), 0);
 		invoke(600);
 		assert_ok!(RoyaltyDistribution::distribute(origin(DAVE), 0, 1));
 		assert_eq!(RoyaltyDistribution::claimable_in_pool(data, &BOB), 1_300);
 		assert_eq!(RoyaltyDistribution::claimable_in_pool(data, &CHARLIE), 300);
 		// Bob grows his stake: what he earned so far is settled first, not re-priced.
-		MockDatasets::mint(data, BOB, 200);
+		mint(data, BOB, 200);
 		assert_eq!(RoyaltyDistribution::claimable_in_pool(data, &BOB), 1_300);
 		invoke(400);
 		assert_ok!(RoyaltyDistribution::distribute(origin(DAVE), 0, 1));
@@ -249,8 +256,16 @@ fn a_holder_earns_only_from_revenue_distributed_while_it_holds_shares() {
 		assert_eq!(balance(BOB), before + 1_600);
 		assert_eq!(RoyaltyDistribution::claimable_in_pool(data, &BOB), 0);
 		assert_eq!(
-			events().last(),
-			Some(&Event::PoolClaimed { dataset: data, who: BOB, amount: 1_600 })
+			events_since_last_call(),
+			vec![
+				accrued(1_000),
+				distributed(1_000, 0, 1),
+				accrued(600),
+				distributed(600, 0, 1),
+				accrued(400),
+				distributed(400, 0, 1),
+				Event::PoolClaimed { dataset: data, who: BOB, amount: 1_600 },
+			]
 		);
 		assert_noop!(RoyaltyDistribution::claim_pool(origin(BOB), data), E::NothingToClaim);
 	});
@@ -259,11 +274,11 @@ fn a_holder_earns_only_from_revenue_distributed_while_it_holds_shares() {
 #[test]
 fn fractions_of_a_unit_carry_over_until_they_are_whole() {
 	ExtBuilder.build_and_execute(|| {
-		let data = MockDatasets::add(CURATOR);
+		let data = add_dataset(CURATOR);
 		for holder in [ALICE, BOB, CHARLIE] {
-			MockDatasets::mint(data, holder, 1);
+			mint(data, holder, 1);
 		}
-		MockRoutes::set(0, 1, vec![(ds(data), Perbill::one())]);
+		set_route(0, 1, vec![(ds(data), Perbill::one())]);
 		invoke(10);
 		assert_ok!(RoyaltyDistribution::distribute(origin(DAVE), 0, 1));
 		// 10 / 3 = 3.33… each; whole units only are paid, the third is kept.
@@ -286,17 +301,20 @@ fn fractions_of_a_unit_carry_over_until_they_are_whole() {
 #[test]
 fn claiming_credits_pays_them_all_at_once() {
 	ExtBuilder.build_and_execute(|| {
-		MockRoutes::set(0, 1, vec![(acct(ALICE), Perbill::one())]);
+		set_route(0, 1, vec![(acct(ALICE), Perbill::one())]);
 		for _ in 0..100 {
 			invoke(1_000);
 		}
 		assert_ok!(RoyaltyDistribution::distribute(origin(DAVE), 0, 1));
+		let mut paid_in = vec![accrued(1_000); 100];
+		paid_in.push(distributed(100_000, 0, 1));
+		assert_eq!(events_since_last_call(), paid_in);
 		for (who, amount) in [(ALICE, 100_000), (PROVIDER, 3_000), (TREASURY, 700)] {
 			let before = balance(who);
 			assert_ok!(RoyaltyDistribution::claim(origin(who)));
 			assert_eq!(balance(who), before + amount);
 			assert_eq!(Credits::<Test>::get(who), None);
-			assert_eq!(events().last(), Some(&Event::CreditsClaimed { who, amount }));
+			assert_eq!(events_since_last_call(), vec![Event::CreditsClaimed { who, amount }]);
 		}
 		assert_noop!(RoyaltyDistribution::claim(origin(ALICE)), E::NothingToClaim);
 		assert_eq!(balance(RoyaltyDistribution::pot()), EXISTENTIAL_DEPOSIT);
@@ -306,7 +324,7 @@ fn claiming_credits_pays_them_all_at_once() {
 #[test]
 fn a_claim_below_the_existential_deposit_waits_until_it_can_be_paid() {
 	ExtBuilder.build_and_execute(|| {
-		MockRoutes::set(0, 1, vec![(acct(NOBODY), Perbill::one())]);
+		set_route(0, 1, vec![(acct(NOBODY), Perbill::one())]);
 		RoyaltyDistribution::accrue(&PAYER, 0, 1, 1, 6, &[]).unwrap();
 		assert_ok!(RoyaltyDistribution::distribute(origin(DAVE), 0, 1));
 		assert_noop!(RoyaltyDistribution::claim(origin(NOBODY)), E::BelowExistentialDeposit);
@@ -326,23 +344,28 @@ fn a_claim_below_the_existential_deposit_waits_until_it_can_be_paid() {
 #[test]
 fn claim_pools_pays_several_pools_in_one_transfer() {
 	ExtBuilder.build_and_execute(|| {
-		let pools: Vec<_> = (0..3).map(|_| MockDatasets::add(CURATOR)).collect();
+		let pools: Vec<_> = (0..3).map(|_| add_dataset(CURATOR)).collect();
 		for pool in &pools {
-			MockDatasets::mint(*pool, BOB, 1);
-			MockDatasets::mint(*pool, CHARLIE, 1);
+			mint(*pool, BOB, 1);
+			mint(*pool, CHARLIE, 1);
 		}
-		MockRoutes::set(0, 1, even_route(&pools[..2]));
+		set_route(0, 1, even_route(&pools[..2]));
 		invoke(1_000);
 		assert_ok!(RoyaltyDistribution::distribute(origin(DAVE), 0, 1));
+		assert_eq!(events_since_last_call(), vec![accrued(1_000), distributed(1_000, 0, 2)]);
 		let before = balance(BOB);
 		let list: BoundedVec<_, _> =
 			vec![pools[0], pools[1], pools[2], pools[0]].try_into().unwrap();
 		assert_ok!(RoyaltyDistribution::claim_pools(origin(BOB), list.clone()));
 		// Pool 2 had nothing and the repeated pool 0 is claimed once.
 		assert_eq!(balance(BOB), before + 250 + 250);
-		let claimed: Vec<_> =
-			events().into_iter().filter(|e| matches!(e, Event::PoolClaimed { .. })).collect();
-		assert_eq!(claimed.len(), 2);
+		assert_eq!(
+			events_since_last_call(),
+			vec![
+				Event::PoolClaimed { dataset: pools[0], who: BOB, amount: 250 },
+				Event::PoolClaimed { dataset: pools[1], who: BOB, amount: 250 },
+			]
+		);
 		assert_noop!(RoyaltyDistribution::claim_pools(origin(BOB), list), E::NothingToClaim);
 		assert_noop!(RoyaltyDistribution::claim_pool(origin(DAVE), pools[0]), E::NothingToClaim);
 	});
@@ -351,9 +374,9 @@ fn claim_pools_pays_several_pools_in_one_transfer() {
 #[test]
 fn try_state_catches_a_pool_out_of_balance_and_a_holder_that_escaped_the_hook() {
 	ExtBuilder.build().execute_with(|| {
-		let data = MockDatasets::add(CURATOR);
-		MockDatasets::mint(data, BOB, 1);
-		MockRoutes::set(0, 1, vec![(ds(data), Perbill::one())]);
+		let data = add_dataset(CURATOR);
+		mint(data, BOB, 1);
+		set_route(0, 1, vec![(ds(data), Perbill::one())]);
 		invoke(100);
 		assert_ok!(RoyaltyDistribution::distribute(origin(DAVE), 0, 1));
 		assert_ok!(RoyaltyDistribution::do_try_state());
@@ -399,12 +422,12 @@ proptest::proptest! {
 	#[test]
 	fn funds_are_conserved_after_every_step(steps in proptest::collection::vec(step(), 1..200)) {
 		ExtBuilder.build_and_execute(|| {
-			let datasets: Vec<_> = (0..3).map(|_| MockDatasets::add(CURATOR)).collect();
+			let datasets: Vec<_> = (0..3).map(|_| add_dataset(CURATOR)).collect();
 			let holders = [ALICE, BOB, CHARLIE, DAVE, NOBODY, 50];
 			// Three models: all datasets, one dataset and an account, accounts only.
-			MockRoutes::set(0, 1, even_route(&datasets));
-			MockRoutes::set(1, 1, vec![(acct(ALICE), pct(30)), (ds(datasets[1]), pct(70))]);
-			MockRoutes::set(2, 1, vec![(acct(BOB), pct(50)), (acct(NOBODY), pct(50))]);
+			set_route(0, 1, even_route(&datasets));
+			set_route(1, 1, vec![(acct(ALICE), pct(30)), (ds(datasets[1]), pct(70))]);
+			set_route(2, 1, vec![(acct(BOB), pct(50)), (acct(NOBODY), pct(50))]);
 			let claimants: Vec<AccountId> =
 				holders.iter().chain([PROVIDER, CURATOR].iter()).copied().collect();
 			let start: Vec<Balance> = claimants.iter().map(|who| balance(*who)).collect();
@@ -417,7 +440,7 @@ proptest::proptest! {
 							.unwrap();
 						paid_in += royalty + 3;
 					},
-					Step::Mint { dataset, holder, shares } => MockDatasets::mint(
+					Step::Mint { dataset, holder, shares } => mint(
 						datasets[*dataset as usize],
 						holders[*holder as usize],
 						*shares as u128,

@@ -6,17 +6,16 @@ use scale_info::TypeInfo;
 use sp_core::U256;
 
 use crate::Config;
-pub use pallet_data_contribution::{DatasetId, Shares};
-pub use pallet_model_registry::{Beneficiary, ModelId, VersionNumber};
-
-/// Units of invocation (e.g. thousands of tokens), as metered.
-pub type Units = u64;
+pub use tributary_primitives::{Beneficiary, DatasetId, ModelId, Shares, Units, VersionNumber};
 
 /// Balance type of the configured currency.
 pub type BalanceOf<T> =
 	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 /// Account type of the runtime.
 pub type AccountIdOf<T> = <T as frame_system::Config>::AccountId;
+/// The longest route a version may have, as the route provider declares it.
+pub type MaxRouteLengthOf<T> =
+	<<T as Config>::Routes as tributary_primitives::RouteProvider<AccountIdOf<T>>>::MaxRouteLength;
 
 /// Fixed-point scale of reward-per-share values: one unit of balance per share is `SCALE`.
 pub const SCALE: u128 = 1_000_000_000_000_000_000;
@@ -105,7 +104,7 @@ pub struct Settlement {
 	TypeInfo,
 	MaxEncodedLen,
 )]
-pub struct Usage<Balance> {
+pub struct DatasetUsage<Balance> {
 	/// Invocations of models routing to the dataset.
 	pub invocations: u64,
 	/// Units of those invocations.

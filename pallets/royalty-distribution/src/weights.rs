@@ -54,8 +54,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(384), added: 2859, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Pools` (r:64 w:64)
 	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
-	/// Storage: `RoyaltyDistribution::DatasetUsage` (r:64 w:64)
-	/// Proof: `RoyaltyDistribution::DatasetUsage` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::DatasetUsages` (r:64 w:64)
+	/// Proof: `RoyaltyDistribution::DatasetUsages` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// The range of component `r` is `[1, 64]`.
 	fn distribute(r: u32, ) -> Weight {
 		// Proof size: measured `567 + r * (65 ±0)`, estimated `5867 + r * (2859 ±0)`.
@@ -83,8 +83,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RoyaltyDistribution::Settlements` (`max_values`: None, `max_size`: Some(132), added: 2607, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Pools` (r:1 w:1)
 	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Holdings` (r:1 w:0)
-	/// Proof: `DataContribution::Holdings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Shareholdings` (r:1 w:0)
+	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn claim_pool() -> Weight {
@@ -98,8 +98,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RoyaltyDistribution::Settlements` (`max_values`: None, `max_size`: Some(132), added: 2607, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Pools` (r:16 w:16)
 	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Holdings` (r:16 w:0)
-	/// Proof: `DataContribution::Holdings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Shareholdings` (r:16 w:0)
+	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 16]`.

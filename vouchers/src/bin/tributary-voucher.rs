@@ -7,46 +7,36 @@
 //! Prints the consumer account, the signed payload, and the signature as the SCALE encoding of
 //! a `MultiSignature` (what `settle` takes) and as raw bytes.
 
+use clap::Parser;
 use codec::Encode;
-use sp_core::{crypto::Ss58Codec, H256};
+use sp_core::{bytes::to_hex, crypto::Ss58Codec, H256};
 use std::process::ExitCode;
-use tributary_vouchers::{from_hex, to_hex, voucher, Scheme, VoucherSigner};
+use tributary_vouchers::{voucher, ChannelId, Scheme, Units, VoucherSigner};
 
-const USAGE: &str = "usage: tributary-voucher --suri <secret> --genesis <0x hash> --channel <id> \
-	--units <cumulative units> [--scheme sr25519|ed25519]";
+/// Signs a Tributary payment-channel voucher as the channel's consumer.
+#[derive(Parser, Debug)]
+#[command(name = "tributary-voucher", version)]
+struct Args {
+	/// The consumer's secret: a mnemonic, a hex seed, or a derivation such as `//Alice`.
+	#[arg(long)]
+	suri: String,
+	/// The genesis hash of the chain (0x-prefixed hex, 32 bytes).
+	#[arg(long)]
+	genesis: H256,
+	/// The channel id.
+	#[arg(long)]
+	channel: ChannelId,
+	/// Units consumed on the channel since it opened.
+	#[arg(long)]
+	units: Units,
+	/// The key's signature scheme: sr25519 or ed25519.
+	#[arg(long, default_value = "sr25519")]
+	scheme: Scheme,
+}
 
-fn run(args: &[String]) -> Result<String, String> {
-	let mut suri = None;
-	let mut genesis = None;
-	let mut channel = None;
-	let mut units = None;
-	let mut scheme = Scheme::Sr25519;
-	let mut rest = args.iter();
-	while let Some(flag) = rest.next() {
-		let value = rest.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
-		match flag.as_str() {
-			"--suri" => suri = Some(value.clone()),
-			"--genesis" => {
-				let bytes = from_hex(value)?;
-				let array: [u8; 32] =
-					bytes.try_into().map_err(|_| "the genesis hash has 32 bytes".to_string())?;
-				genesis = Some(H256::from(array));
-			}
-			"--channel" => {
-				channel = Some(value.parse::<u64>().map_err(|e| format!("--channel: {e}"))?)
-			}
-			"--units" => units = Some(value.parse::<u64>().map_err(|e| format!("--units: {e}"))?),
-			"--scheme" => scheme = value.parse()?,
-			other => return Err(format!("unknown option {other}\n{USAGE}")),
-		}
-	}
-	let missing = |name: &str| format!("missing {name}\n{USAGE}");
-	let signer = VoucherSigner::from_suri(scheme, &suri.ok_or_else(|| missing("--suri"))?)?;
-	let voucher = voucher(
-		genesis.ok_or_else(|| missing("--genesis"))?,
-		channel.ok_or_else(|| missing("--channel"))?,
-		units.ok_or_else(|| missing("--units"))?,
-	);
+fn run(args: Args) -> Result<String, String> {
+	let signer = VoucherSigner::from_suri(args.scheme, &args.suri)?;
+	let voucher = voucher(args.genesis, args.channel, args.units);
 	let signature = signer.sign(&voucher);
 	let raw: &[u8] = match &signature {
 		sp_runtime::MultiSignature::Sr25519(s) => s.as_ref(),
@@ -57,15 +47,14 @@ fn run(args: &[String]) -> Result<String, String> {
 	Ok(format!(
 		"consumer: {}\npayload: {}\nsignature (MultiSignature, SCALE): {}\nsignature (raw): {}\n",
 		signer.account().to_ss58check(),
-		to_hex(&voucher.signing_payload()),
-		to_hex(&signature.encode()),
-		to_hex(raw),
+		to_hex(&voucher.signing_payload(), false),
+		to_hex(&signature.encode(), false),
+		to_hex(raw, false),
 	))
 }
 
 fn main() -> ExitCode {
-	let args: Vec<String> = std::env::args().skip(1).collect();
-	match run(&args) {
+	match run(Args::parse()) {
 		Ok(output) => {
 			print!("{output}");
 			ExitCode::SUCCESS

@@ -1,0 +1,215 @@
+// What the end-to-end tests, the fault test and the demo share about the chain: its units, the
+// dev accounts, submitting extrinsics and reading their outcome, the `tributary_*` RPC, the pallet
+// accounts, and the calls' arguments more than one test builds (version specs, vouchers).
+import assert from 'node:assert/strict';
+import { Keyring } from '@polkadot/keyring';
+import { bnToU8a, stringToU8a, u8aConcat } from '@polkadot/util';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+
+// ------------------------------------------------------------------ units
+
+/** TRIB's decimals. */
+export const DECIMALS = 12;
+/** One TRIB in planck. */
+export const UNIT = 10n ** BigInt(DECIMALS);
+/** A thousandth of a TRIB in planck. */
+export const MILLI = UNIT / 1000n;
+/** 100% in Perbill parts. */
+export const PERBILL = 1_000_000_000;
+/** 1% in Perbill parts. */
+export const PERCENT = PERBILL / 100;
+
+/**
+ * An amount in planck as TRIB for people, exactly: every decimal it has, trailing zeros trimmed
+ * (`100 TRIB`, `67.5 TRIB`, `0.000000000001 TRIB`), so printed figures add up as printed.
+ */
+export function trib(amount) {
+  const sign = amount < 0n ? '-' : '';
+  const abs = amount < 0n ? -amount : amount;
+  const fraction = (abs % UNIT).toString().padStart(DECIMALS, '0').replace(/0+$/, '');
+  return `${sign}${abs / UNIT}${fraction ? `.${fraction}` : ''} TRIB`;
+}
+
+// ------------------------------------------------------------------ accounts
+
+/** The well-known dev accounts the genesis presets endow (each also with a `//stash`). */
+export const DEV_NAMES = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'];
+
+/** A keyring of sr25519 pairs with SS58 prefix 42, once the crypto is ready. */
+export async function devKeyring() {
+  await cryptoWaitReady();
+  return new Keyring({ type: 'sr25519', ss58Format: 42 });
+}
+
+/** The dev accounts `names` (all six unless given), by lower-case name: `{ alice, bob, … }`. */
+export async function devAccounts(names = DEV_NAMES) {
+  const keyring = await devKeyring();
+  return Object.fromEntries(names.map((name) => [name.toLowerCase(), keyring.addFromUri(`//${name}`)]));
+}
+
+/** The royalty pot's address: the `py/rylty` pallet account. */
+export function potAddress(api) {
+  return palletAccount(api, 'py/rylty');
+}
+
+/** The treasury's address: the `py/trsry` pallet account. */
+export function treasuryAddress(api) {
+  return palletAccount(api, 'py/trsry');
+}
+
+function palletAccount(api, id) {
+  const raw = new Uint8Array(32);
+  raw.set(stringToU8a('modl'), 0);
+  raw.set(stringToU8a(id), 4);
+  return api.createType('AccountId', raw).toString();
+}
+
+/** Free balance of an account at a block (the best block unless given), as a bigint. */
+export async function freeBalance(api, address, at) {
+  const source = at ? await api.at(at) : api;
+  const { data } = await source.query.system.account(address);
+  return data.free.toBigInt();
+}
+
+// ------------------------------------------------------------------ extrinsics
+
+/**
+ * Signs and sends `tx`, resolves once its block is finalized (or, with `until: 'inBlock'`,
+ * included) with the block hash, the extrinsic's events and its dispatch error, if any.
+ */
+export function submit(api, tx, signer, { until = 'finalized', timeoutMs = 120_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    let unsubscribe = () => {};
+    const timer = setTimeout(() => {
+      unsubscribe();
+      reject(new Error(`transaction not ${until} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    tx.signAndSend(signer, (result) => {
+      const { status, events, dispatchError } = result;
+      if (status.isInvalid || status.isDropped || status.isUsurped) {
+        clearTimeout(timer);
+        unsubscribe();
+        reject(new Error(`transaction ${status.type}`));
+        return;
+      }
+      const done = until === 'finalized' ? status.isFinalized : status.isInBlock || status.isFinalized;
+      if (!done) return;
+      clearTimeout(timer);
+      unsubscribe();
+      const blockHash = status.isFinalized ? status.asFinalized : status.asInBlock;
+      resolve({ blockHash, events, dispatchError: dispatchError ? describeError(api, dispatchError) : null });
+    })
+      .then((u) => {
+        unsubscribe = u;
+      })
+      .catch((error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+  });
+}
+
+/** Turns a DispatchError into `pallet.Error` for module errors, `Kind.Detail` otherwise. */
+export function describeError(api, dispatchError) {
+  if (dispatchError.isModule) {
+    const { section, name } = api.registry.findMetaError(dispatchError.asModule);
+    return `${section}.${name}`;
+  }
+  if (dispatchError.isToken) return `Token.${dispatchError.asToken.type}`;
+  if (dispatchError.isArithmetic) return `Arithmetic.${dispatchError.asArithmetic.type}`;
+  return dispatchError.type;
+}
+
+/** The fee the extrinsic paid, from its `TransactionPayment.TransactionFeePaid` event. */
+export function feePaid(events) {
+  const record = events.find(({ event }) => event.section === 'transactionPayment' && event.method === 'TransactionFeePaid');
+  if (!record) throw new Error('no TransactionFeePaid event');
+  const [, actualFee, tip] = record.event.data;
+  return actualFee.toBigInt() + tip.toBigInt();
+}
+
+/** Sends a call that may fail; returns its events, the fee it paid and its dispatch error. */
+export async function send(api, tx, signer) {
+  const { events, dispatchError } = await submit(api, tx, signer);
+  return { fee: feePaid(events), events, dispatchError };
+}
+
+/** Sends a call, asserts it succeeded, and returns its events and the fee it paid. */
+export async function expectOk(api, tx, signer) {
+  const { events, dispatchError } = await submit(api, tx, signer);
+  assert.equal(dispatchError, null, `${tx.method.section}.${tx.method.method} failed: ${dispatchError}`);
+  return { fee: feePaid(events), events };
+}
+
+/** The data of the extrinsic's `section.method` event; throws when there is none. */
+export function eventOf(events, section, method) {
+  const record = events.find(({ event }) => event.section === section && event.method === method);
+  if (!record) throw new Error(`no ${section}.${method} event`);
+  return record.event.data;
+}
+
+// ------------------------------------------------------------------ the tributary_* RPC
+
+/** Calls the node's `tributary_<method>` RPC method; resolves to its JSON result. */
+export function rpc(api, method, params) {
+  return api._rpcCore.provider.send(`tributary_${method}`, params);
+}
+
+/** The message of the error `tributary_<method>` answers; fails the test when it succeeds. */
+export async function rpcError(api, method, params) {
+  try {
+    await rpc(api, method, params);
+  } catch (error) {
+    return error.message;
+  }
+  assert.fail(`tributary_${method} succeeded`);
+}
+
+// ------------------------------------------------------------------ call arguments
+
+/**
+ * A version spec as `register` and `publishVersion` take it: datasets as `{ id, share }`, parents
+ * as `{ model, version = 1, share }`; derivatives are allowed if they route at least
+ * `minUpstreamShare` (20%) upstream, or `derivatives: 'Forbidden'`.
+ */
+export function versionSpec({
+  ownerShare,
+  datasets = [],
+  parents = [],
+  price,
+  minUpstreamShare = 20 * PERCENT,
+  derivatives = { Allowed: { minUpstreamShare } },
+  artifactHash = '0x' + 'ab'.repeat(32),
+}) {
+  return {
+    label: '1.0.0',
+    artifactHash,
+    pricePerUnit: price,
+    license: { commercialUse: true, derivatives },
+    ownerShare,
+    lineage: {
+      datasets: datasets.map(({ id, share }) => [id, share]),
+      parents: parents.map(({ model, version = 1, share }) => [{ model, version }, share]),
+    },
+  };
+}
+
+/** The domain tag a voucher's signed payload starts with. */
+export const VOUCHER_DOMAIN = 'tributary/voucher/v1';
+
+/**
+ * The voucher for `units` cumulative units on `channel`, and `pair`'s signature of it: sr25519
+ * over the SCALE encoding of (domain tag, genesis hash, channel u64, units u64).
+ */
+export function signVoucher(api, pair, channel, units) {
+  const payload = u8aConcat(
+    stringToU8a(VOUCHER_DOMAIN),
+    api.genesisHash.toU8a(),
+    bnToU8a(channel, { bitLength: 64, isLe: true }),
+    bnToU8a(units, { bitLength: 64, isLe: true }),
+  );
+  return {
+    voucher: { genesisHash: api.genesisHash.toHex(), channel, cumulativeUnits: units },
+    signature: { Sr25519: pair.sign(payload) },
+  };
+}

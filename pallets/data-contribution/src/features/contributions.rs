@@ -1,0 +1,248 @@
+//! Contributions: batches of items submitted to a dataset, decided by its curator or by a
+//! quorum of the reviewers it admitted. Acceptance mints `shares_per_item` per item to the
+//! contributor and `ReviewerShare` of that to each approving reviewer; rejection forfeits the
+//! contributor's stake; a contribution nobody decides expires without a verdict.
+
+use crate::{pallet::*, types::*};
+use frame_support::{
+	pallet_prelude::*,
+	traits::{
+		fungible::MutateHold,
+		tokens::{Fortitude, Precision, Restriction},
+	},
+};
+use sp_runtime::traits::{CheckedAdd, CheckedMul, Saturating, Zero};
+
+/// How a pending contribution ends.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ending {
+	/// The curator or a reviewer quorum decided.
+	Decided(Verdict),
+	/// The contributor took it back.
+	Withdrawn,
+	/// Nobody decided within `ContributionTimeout`.
+	Expired,
+}
+
+impl<T: Config> Pallet<T> {
+	pub(crate) fn do_submit_contribution(
+		who: T::AccountId,
+		dataset: DatasetId,
+		content_hash: ContentHash,
+		item_count: u32,
+	) -> DispatchResult {
+		ensure!(item_count > 0, Error::<T>::ZeroItems);
+		ensure!(item_count <= T::MaxItemsPerContribution::get(), Error::<T>::TooManyItems);
+		let mut record = Datasets::<T>::get(dataset).ok_or(Error::<T>::UnknownDataset)?;
+		ensure!(item_count <= record.rules.max_contribution_items, Error::<T>::TooManyItems);
+		ensure!(!record.frozen, Error::<T>::DatasetFrozen);
+		ensure!(
+			record.pending_contributions < T::MaxPendingContributions::get(),
+			Error::<T>::TooManyPendingContributions
+		);
+		// Reject a shares overflow now rather than when the contribution is accepted.
+		Self::shares_for(&record.terms, item_count)?;
+		let id = NextContributionId::<T>::get();
+		let next = id.checked_add(1).ok_or(Error::<T>::CounterOverflow)?;
+
+		let deposit = T::ContributionDeposit::get();
+		let stake = T::ContributionStakePerItem::get()
+			.checked_mul(&item_count.into())
+			.ok_or(Error::<T>::BountyOverflow)?;
+		let held = deposit.checked_add(&stake).ok_or(Error::<T>::BountyOverflow)?;
+		Self::hold(HoldReason::ContributionDeposit, &who, held)?;
+		Self::open_pending(dataset, &mut record, &who)?;
+		Self::count_daily_work(
+			dataset,
+			&who,
+			item_count,
+			record.rules.contribution_items_per_day,
+			true,
+		)?;
+		record.pending_contributions = record.pending_contributions.saturating_add(1);
+		Datasets::<T>::insert(dataset, record);
+		Contributions::<T>::insert(
+			id,
+			Contribution {
+				dataset,
+				contributor: who.clone(),
+				content_hash,
+				item_count,
+				ballot: Ballot::default(),
+				deposit,
+				stake,
+				submitted_at: frame_system::Pallet::<T>::block_number(),
+			},
+		);
+		NextContributionId::<T>::put(next);
+		Self::deposit_event(Event::ContributionSubmitted {
+			contribution: id,
+			dataset,
+			contributor: who,
+			content_hash,
+			item_count,
+		});
+		Ok(())
+	}
+
+	pub(crate) fn do_decide_contribution(
+		who: T::AccountId,
+		id: ContributionId,
+		accept: bool,
+	) -> DispatchResult {
+		let contribution = Contributions::<T>::get(id).ok_or(Error::<T>::UnknownContribution)?;
+		let record = Datasets::<T>::get(contribution.dataset).ok_or(Error::<T>::UnknownDataset)?;
+		ensure!(record.curator == who, Error::<T>::NotCurator);
+		let verdict = if accept { Verdict::Accepted } else { Verdict::Rejected };
+		Self::settle_contribution(id, contribution, record, Ending::Decided(verdict))
+	}
+
+	pub(crate) fn do_review_contribution(
+		who: T::AccountId,
+		id: ContributionId,
+		approve: bool,
+	) -> DispatchResult {
+		let mut contribution =
+			Contributions::<T>::get(id).ok_or(Error::<T>::UnknownContribution)?;
+		ensure!(contribution.contributor != who, Error::<T>::SelfReview);
+		ensure!(!contribution.ballot.has_voted(&who), Error::<T>::AlreadyVoted);
+		let mut record =
+			Datasets::<T>::get(contribution.dataset).ok_or(Error::<T>::UnknownDataset)?;
+		ensure!(
+			Self::is_member(contribution.dataset, &who, Role::Reviewer),
+			Error::<T>::NotDatasetReviewer
+		);
+		let mut reviewer = Self::active_reviewer(&who)?;
+
+		let verdict = contribution
+			.ballot
+			.cast(who.clone(), approve, record.terms.contribution_quorum)
+			.map_err(|_| Error::<T>::AlreadyVoted)?;
+		Self::open_pending(contribution.dataset, &mut record, &who)?;
+		reviewer.open_votes = reviewer.open_votes.saturating_add(1);
+		Reviewers::<T>::insert(&who, reviewer);
+		Self::deposit_event(Event::ContributionReviewed {
+			contribution: id,
+			reviewer: who,
+			approve,
+		});
+
+		match verdict {
+			Some(verdict) => {
+				Self::settle_contribution(id, contribution, record, Ending::Decided(verdict))
+			}
+			None => {
+				Datasets::<T>::insert(contribution.dataset, record);
+				Contributions::<T>::insert(id, contribution);
+				Ok(())
+			}
+		}
+	}
+
+	pub(crate) fn do_withdraw_contribution(
+		who: T::AccountId,
+		id: ContributionId,
+	) -> DispatchResult {
+		let contribution = Contributions::<T>::get(id).ok_or(Error::<T>::UnknownContribution)?;
+		ensure!(contribution.contributor == who, Error::<T>::NotContributor);
+		let record = Datasets::<T>::get(contribution.dataset).ok_or(Error::<T>::UnknownDataset)?;
+		Self::settle_contribution(id, contribution, record, Ending::Withdrawn)
+	}
+
+	pub(crate) fn do_expire_contribution(id: ContributionId) -> DispatchResult {
+		let contribution = Contributions::<T>::get(id).ok_or(Error::<T>::UnknownContribution)?;
+		ensure!(
+			frame_system::Pallet::<T>::block_number()
+				>= contribution.submitted_at.saturating_add(T::ContributionTimeout::get()),
+			Error::<T>::ContributionNotExpired
+		);
+		let record = Datasets::<T>::get(contribution.dataset).ok_or(Error::<T>::UnknownDataset)?;
+		Self::settle_contribution(id, contribution, record, Ending::Expired)
+	}
+
+	/// Ends a contribution: decided, withdrawn or expired. Mints the shares of an accepted
+	/// one, forfeits the stake of a rejected one, returns the rest, closes every voter's
+	/// pending vote and judges the voters when there is a verdict.
+	fn settle_contribution(
+		id: ContributionId,
+		contribution: Contribution<T>,
+		mut record: Dataset<T>,
+		ending: Ending,
+	) -> DispatchResult {
+		let dataset = contribution.dataset;
+		let contributor = contribution.contributor.clone();
+		let verdict = match ending {
+			Ending::Decided(verdict) => Some(verdict),
+			Ending::Withdrawn | Ending::Expired => None,
+		};
+		if verdict == Some(Verdict::Accepted) {
+			let shares = Self::shares_for(&record.terms, contribution.item_count)?;
+			Self::mint(dataset, &mut record, &contributor, shares)?;
+			// Validators of data earn from its later use, as reviewers of task items do.
+			let reviewer_shares = T::ReviewerShare::get().mul_floor(shares);
+			for approver in contribution.ballot.approvals.iter() {
+				Self::mint(dataset, &mut record, approver, reviewer_shares)?;
+			}
+			Self::deposit_event(Event::ContributionAccepted {
+				contribution: id,
+				dataset,
+				contributor: contributor.clone(),
+				shares,
+			});
+		}
+		Self::close_pending(dataset, &contributor);
+		Self::close_ballot(dataset, &contribution.ballot, verdict);
+		record.pending_contributions = record.pending_contributions.saturating_sub(1);
+		let forfeited = if verdict == Some(Verdict::Rejected) {
+			Self::forfeit_stake(&contributor, contribution.stake)?
+		} else {
+			Self::release(HoldReason::ContributionDeposit, &contributor, contribution.stake);
+			Zero::zero()
+		};
+		Self::release(HoldReason::ContributionDeposit, &contributor, contribution.deposit);
+		Datasets::<T>::insert(dataset, record);
+		Contributions::<T>::remove(id);
+		match ending {
+			Ending::Decided(Verdict::Accepted) => {}
+			Ending::Decided(Verdict::Rejected) => {
+				Self::deposit_event(Event::ContributionRejected {
+					contribution: id,
+					dataset,
+					contributor,
+					forfeited,
+				})
+			}
+			Ending::Withdrawn => Self::deposit_event(Event::ContributionWithdrawn {
+				contribution: id,
+				dataset,
+				contributor,
+			}),
+			Ending::Expired => Self::deposit_event(Event::ContributionExpired {
+				contribution: id,
+				dataset,
+				contributor,
+			}),
+		}
+		Ok(())
+	}
+
+	/// Moves a rejected contribution's stake from the contributor's hold to the treasury.
+	fn forfeit_stake(
+		contributor: &T::AccountId,
+		stake: BalanceOf<T>,
+	) -> Result<BalanceOf<T>, DispatchError> {
+		if stake.is_zero() {
+			return Ok(stake);
+		}
+		let moved = T::Currency::transfer_on_hold(
+			&HoldReason::ContributionDeposit.into(),
+			contributor,
+			&T::TreasuryAccount::get(),
+			stake,
+			Precision::Exact,
+			Restriction::Free,
+			Fortitude::Force,
+		)?;
+		Ok(moved)
+	}
+}

@@ -1,0 +1,105 @@
+//! Datasets: creation with fixed terms, metadata, curatorship handed over by offer and
+//! acceptance, and freezing.
+
+use crate::{pallet::*, types::*};
+use frame_support::pallet_prelude::*;
+
+impl<T: Config> Pallet<T> {
+	pub(crate) fn do_create_dataset(
+		curator: T::AccountId,
+		metadata: DatasetMetadata<T>,
+		terms: DatasetTerms,
+	) -> DispatchResult {
+		ensure!(terms.shares_per_item > 0, Error::<T>::ZeroSharesPerItem);
+		Self::ensure_quorum(terms.contribution_quorum)?;
+		let id = NextDatasetId::<T>::get();
+		let next = id.checked_add(1).ok_or(Error::<T>::CounterOverflow)?;
+		let deposit = T::DatasetDeposit::get();
+		Self::hold(HoldReason::DatasetDeposit, &curator, deposit)?;
+		Datasets::<T>::insert(
+			id,
+			Dataset {
+				curator: curator.clone(),
+				pending_curator: None,
+				metadata,
+				terms,
+				total_shares: 0,
+				holders: 0,
+				pending_contributions: 0,
+				open_tasks: 0,
+				members: 0,
+				rules: Self::default_rules(),
+				frozen: false,
+				deposit,
+			},
+		);
+		NextDatasetId::<T>::put(next);
+		Self::deposit_event(Event::DatasetCreated { dataset: id, curator, terms });
+		Ok(())
+	}
+
+	pub(crate) fn do_update_dataset_metadata(
+		who: T::AccountId,
+		dataset: DatasetId,
+		metadata: DatasetMetadata<T>,
+	) -> DispatchResult {
+		Self::mutate_as_curator(&who, dataset, |record| {
+			record.metadata = metadata;
+			Ok(())
+		})?;
+		Self::deposit_event(Event::DatasetMetadataUpdated { dataset });
+		Ok(())
+	}
+
+	pub(crate) fn do_offer_curatorship(
+		who: T::AccountId,
+		dataset: DatasetId,
+		to: Option<T::AccountId>,
+	) -> DispatchResult {
+		Self::mutate_as_curator(&who, dataset, |record| {
+			record.pending_curator = to.clone();
+			Ok(())
+		})?;
+		Self::deposit_event(Event::CuratorshipOffered { dataset, to });
+		Ok(())
+	}
+
+	pub(crate) fn do_accept_curatorship(who: T::AccountId, dataset: DatasetId) -> DispatchResult {
+		let mut record = Datasets::<T>::get(dataset).ok_or(Error::<T>::UnknownDataset)?;
+		ensure!(record.pending_curator.as_ref() == Some(&who), Error::<T>::NotPendingCurator);
+		let previous = record.curator.clone();
+		// Hold from the new curator first: if it cannot pay, nothing changes.
+		let deposit = T::DatasetDeposit::get();
+		Self::hold(HoldReason::DatasetDeposit, &who, deposit)?;
+		Self::release(HoldReason::DatasetDeposit, &previous, record.deposit);
+		record.curator = who.clone();
+		record.pending_curator = None;
+		record.deposit = deposit;
+		Datasets::<T>::insert(dataset, record);
+		Self::deposit_event(Event::CuratorshipTransferred { dataset, from: previous, to: who });
+		Ok(())
+	}
+
+	pub(crate) fn do_freeze_dataset(who: T::AccountId, dataset: DatasetId) -> DispatchResult {
+		Self::mutate_as_curator(&who, dataset, |record| {
+			ensure!(!record.frozen, Error::<T>::AlreadyFrozen);
+			record.frozen = true;
+			Ok(())
+		})?;
+		Self::deposit_event(Event::DatasetFrozen { dataset });
+		Ok(())
+	}
+
+	/// Changes a dataset on behalf of its curator; any error leaves it untouched.
+	pub(crate) fn mutate_as_curator(
+		who: &T::AccountId,
+		dataset: DatasetId,
+		change: impl FnOnce(&mut Dataset<T>) -> DispatchResult,
+	) -> DispatchResult {
+		Datasets::<T>::try_mutate(dataset, |maybe| {
+			let record = maybe.as_mut().ok_or(Error::<T>::UnknownDataset)?;
+			ensure!(record.curator == *who, Error::<T>::NotCurator);
+			change(record)
+		})
+	}
+}

@@ -1,0 +1,17 @@
+//! The logic behind every call, one file per feature, as `pallet-nfts` lays out its own. Each
+//! call in `lib.rs` checks its origin and forwards to a `do_*` function here; the steps several
+//! features share (holds, share records, ballots) are in `crate::common`.
+//!
+//! - [`datasets`]: creating datasets, their metadata, curatorship and freezing.
+//! - [`contributions`]: batches of items decided by the curator or a reviewer quorum.
+//! - [`tasks`]: annotation tasks, their item slots, reviews, payouts and closing.
+//! - [`reviewers`]: bonds, leaving, and slashing reviewers below the reputation floor.
+//! - [`shareholdings`]: closing an empty share record.
+//! - [`governance`]: the curator's members (reviewers, requesters) and rules.
+
+pub(crate) mod contributions;
+pub(crate) mod datasets;
+pub(crate) mod governance;
+pub(crate) mod reviewers;
+pub(crate) mod shareholdings;
+pub(crate) mod tasks;

@@ -1,0 +1,100 @@
+//! How a consumer or a provider could try to get a payment channel to pay less or more than it
+//! owes, each a test named after its scenario: written against the pallet before the fix (each
+//! failed then) and passing since. Balances are checked exactly.
+
+#![allow(
+	clippy::unwrap_used,
+	clippy::expect_used,
+	clippy::panic,
+	clippy::arithmetic_side_effects,
+	clippy::indexing_slicing
+)]
+
+use crate::{mock::*, pallet::*, types::*};
+use frame_support::{assert_noop, assert_ok, traits::fungible::Inspect};
+use sp_runtime::testing::TestSignature;
+use sp_runtime::DispatchError;
+
+type E = Error<Test>;
+const PRICE: Balance = 100;
+const FEE: Balance = 20;
+const PER_UNIT: Balance = PRICE + FEE;
+
+fn origin(who: AccountId) -> RuntimeOrigin {
+	RuntimeOrigin::signed(who)
+}
+
+fn served_model() {
+	MockModels::add(0, 1, OWNER, PRICE);
+	assert_ok!(InvocationMetering::register_offer(
+		origin(PROVIDER),
+		0,
+		FEE,
+		b"https://p".to_vec().try_into().unwrap()
+	));
+}
+
+fn settle(channel: ChannelId, units: Units) -> sp_runtime::DispatchResult {
+	let voucher = Voucher {
+		genesis_hash: InvocationMetering::genesis_hash(),
+		channel,
+		cumulative_units: units,
+	};
+	let signature = TestSignature(PAYER, voucher.signing_payload());
+	InvocationMetering::settle(origin(PROVIDER), channel, voucher, signature)
+}
+
+/// A consumer opens a channel expiring at the next block, uses the API, and finalizes the close
+/// at expiry before the provider can settle: the provider always has the full challenge period
+/// after expiry.
+#[test]
+fn channel_expiry_leaves_the_provider_the_challenge_period() {
+	ExtBuilder.build_and_execute(|| {
+		served_model();
+		let channel = NextChannelId::<Test>::get();
+		assert_ok!(InvocationMetering::open_channel(origin(PAYER), PROVIDER, 0, None, 10_000, 2));
+		System::set_block_number(2);
+		assert_noop!(
+			InvocationMetering::finalize_close(origin(PAYER), channel),
+			E::ChannelStillOpen
+		);
+		System::set_block_number(2 + CHALLENGE_PERIOD - 1);
+		assert_noop!(
+			InvocationMetering::finalize_close(origin(PAYER), channel),
+			E::ChannelStillOpen
+		);
+		assert_ok!(settle(channel, 10));
+		System::set_block_number(2 + CHALLENGE_PERIOD);
+		assert_ok!(InvocationMetering::finalize_close(origin(PAYER), channel));
+		assert_eq!(Balances::balance(&PAYER), INITIAL_BALANCE - 10 * PER_UNIT);
+	});
+}
+
+/// A consumer signs a voucher for more than its deposit covers: today that voucher pays
+/// nothing at all. It pays what the deposit covers, and the channel is marked exhausted.
+#[test]
+fn a_voucher_beyond_the_deposit_pays_what_the_deposit_covers() {
+	ExtBuilder.build_and_execute(|| {
+		served_model();
+		let channel = NextChannelId::<Test>::get();
+		// 1,000 covers 8 units of 120 (960), not 9.
+		assert_ok!(InvocationMetering::open_channel(origin(PAYER), PROVIDER, 0, None, 1_000, 500));
+		assert_ok!(settle(channel, 50));
+		let record = Channels::<Test>::get(channel).unwrap();
+		assert_eq!((record.settled_units, record.deposit), (8, 1_000 - 8 * PER_UNIT));
+		assert_eq!(Balances::balance(&POT), EXISTENTIAL_DEPOSIT + 8 * PER_UNIT);
+		assert!(System::events().iter().any(|r| r.event
+			== RuntimeEvent::InvocationMetering(Event::ChannelExhausted {
+				channel,
+				unpaid_units: 42
+			})));
+		// Never more than the deposit: the rest of the voucher pays nothing until a top-up.
+		let refused: DispatchError = E::VoucherExceedsDeposit.into();
+		assert_noop!(settle(channel, 50), refused);
+		assert_ok!(InvocationMetering::finalize_close(origin(PAYER), channel).or_else(|_| {
+			System::set_block_number(500 + CHALLENGE_PERIOD);
+			InvocationMetering::finalize_close(origin(PAYER), channel)
+		}));
+		assert_eq!(Balances::balance(&PAYER), INITIAL_BALANCE - 8 * PER_UNIT);
+	});
+}
