@@ -14,8 +14,8 @@ use sp_runtime::{
 	transaction_validity::{TransactionSource, TransactionValidity},
 	ApplyExtrinsicResult, DispatchError,
 };
-use tributary_primitives::{ChannelId, DatasetId, ModelId, Shares, Units, VersionNumber};
 use sp_version::RuntimeVersion;
+use tributary_primitives::{ChannelId, DatasetId, ModelId, Shares, Units, VersionNumber};
 
 use crate::{
 	genesis_config_presets, AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt,

@@ -440,7 +440,14 @@ fn an_invocation_touches_the_same_state_whatever_the_route_depth_or_contributors
 			pallet_data_contribution::Shareholdings::<Runtime>::insert(
 				big,
 				holder,
-				pallet_data_contribution::Shareholding { shares: 1, pending: 0, deposit: 0 },
+				pallet_data_contribution::Shareholding {
+					shares: 1,
+					pending: 0,
+					deposit: 0,
+					day: 0,
+					contributed_today: 0,
+					annotated_today: 0,
+				},
 			);
 		}
 		pallet_data_contribution::Datasets::<Runtime>::mutate(big, |d| {

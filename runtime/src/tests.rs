@@ -230,8 +230,8 @@ fn every_tributary_call_fits_a_quarter_of_a_block_at_its_worst_case() {
 	assert_eq!(listed, declared, "every call of the four pallets is listed once");
 	for (call, weight) in calls {
 		assert!(
-			weight.ref_time().saturating_mul(4) <= max_extrinsic.ref_time() &&
-				weight.proof_size().saturating_mul(4) <= max_extrinsic.proof_size(),
+			weight.ref_time().saturating_mul(4) <= max_extrinsic.ref_time()
+				&& weight.proof_size().saturating_mul(4) <= max_extrinsic.proof_size(),
 			"{call} ({weight:?}) takes more than a quarter of {max_extrinsic:?}"
 		);
 	}

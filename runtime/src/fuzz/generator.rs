@@ -152,6 +152,11 @@ enum Target {
 	WithdrawReviewer,
 	SlashReviewer,
 	CloseShareholding,
+	AdmitMember,
+	DismissMember,
+	SetRules,
+	ExpireContribution,
+	RemoveIdleShareholding,
 	// ModelRegistry
 	Register,
 	PublishVersion,
@@ -210,6 +215,11 @@ const TARGETS: &[(Target, &str, &str, u64)] = &[
 	(WithdrawReviewer, "DataContribution", "withdraw_reviewer", 6),
 	(SlashReviewer, "DataContribution", "slash_reviewer", 8),
 	(CloseShareholding, "DataContribution", "close_shareholding", 6),
+	(AdmitMember, "DataContribution", "admit_member", 25),
+	(DismissMember, "DataContribution", "dismiss_member", 2),
+	(SetRules, "DataContribution", "set_rules", 3),
+	(ExpireContribution, "DataContribution", "expire_contribution", 4),
+	(RemoveIdleShareholding, "DataContribution", "remove_idle_shareholding", 3),
 	(Register, "ModelRegistry", "register", 20),
 	(PublishVersion, "ModelRegistry", "publish_version", 12),
 	(SetPrice, "ModelRegistry", "set_price", 8),
@@ -240,7 +250,7 @@ const TARGETS: &[(Target, &str, &str, u64)] = &[
 
 /// The calls that lead to a reviewer's reputation falling below the floor.
 const PATH_TO_SLASHING: &[Target] =
-	&[RegisterReviewer, SubmitContribution, ReviewContribution, DecideContribution];
+	&[RegisterReviewer, AdmitMember, SubmitContribution, ReviewContribution, DecideContribution];
 
 /// How much more often a Tributary call that has not succeeded yet in the run is tried.
 const UNCOVERED_BOOST: u64 = 8;
@@ -260,6 +270,11 @@ type Built = Option<(usize, RuntimeCall)>;
 
 fn now() -> BlockNumber {
 	frame_system::Pallet::<Runtime>::block_number()
+}
+
+/// Whether the dataset's curator admitted `who` to review its work.
+fn admitted_reviewer(dataset: u32, who: &AccountId) -> bool {
+	pallet_data_contribution::Members::<Runtime>::get(dataset, who).is_some_and(|m| m.reviewer)
 }
 
 fn bounded<S: frame_support::traits::Get<u32>>(bytes: Vec<u8>) -> BoundedVec<u8, S> {
@@ -537,7 +552,11 @@ impl Generator {
 			| DecideContribution
 			| ReviewContribution
 			| WithdrawContribution
-			| CloseShareholding => self.dataset_call(target),
+			| CloseShareholding
+			| SetRules
+			| ExpireContribution
+			| RemoveIdleShareholding => self.dataset_call(target),
+			AdmitMember | DismissMember => self.member_call(target),
 			OpenTask | ClaimSlot | SubmitResult | ReviewItem | ReclaimSlot | CloseTask => {
 				self.task_call(target)
 			}
@@ -675,6 +694,7 @@ impl Generator {
 								let who = &self.accounts[*i];
 								*who != contribution.contributor
 									&& !contribution.ballot.has_voted(who)
+									&& admitted_reviewer(contribution.dataset, who)
 									&& Reviewers::<Runtime>::get(who).is_some_and(|r| {
 										r.unbonding_at.is_none() && r.reputation >= 50
 									})
@@ -693,6 +713,50 @@ impl Generator {
 						(signer, Call::withdraw_contribution { contribution: id })
 					}
 				}
+			}
+			SetRules => {
+				let (id, record) = self.rng.pick(&datasets)?.clone();
+				let signer = self.as_or_anyone(&record.curator);
+				let max: u32 =
+					<Runtime as pallet_data_contribution::Config>::MaxItemsPerContribution::get();
+				let rules = pallet_data_contribution::DatasetRules {
+					max_contribution_items: match self.rng.below(100) {
+						0..=1 => 0,
+						2..=3 => max + 1,
+						_ => self.rng.range(1, 60) as u32,
+					},
+					contribution_items_per_day: self.rng.range(1, 200) as u32,
+					annotations_per_day: self.rng.range(1, 50) as u32,
+				};
+				(signer, Call::set_rules { dataset: id, rules })
+			}
+			ExpireContribution => {
+				let pending: Vec<_> = Contributions::<Runtime>::iter().collect();
+				let timeout: BlockNumber =
+					<Runtime as pallet_data_contribution::Config>::ContributionTimeout::get();
+				let now = now();
+				let old: Vec<_> =
+					pending.iter().filter(|(_, c)| now >= c.submitted_at + timeout).collect();
+				let id = match self.rng.pick(&old) {
+					Some((id, _)) => *id,
+					None => self.rng.pick(&pending)?.0,
+				};
+				(self.anyone(), Call::expire_contribution { contribution: id })
+			}
+			RemoveIdleShareholding => {
+				let holdings: Vec<_> = Shareholdings::<Runtime>::iter().collect();
+				let idle: Vec<_> =
+					holdings.iter().filter(|(_, _, h)| h.shares == 0 && h.pending == 0).collect();
+				let (dataset, holder, _) = match self.rng.pick(&idle) {
+					Some(found) if !self.rng.chance(100) => (*found).clone(),
+					_ => self.rng.pick(&holdings)?.clone(),
+				};
+				let curator = Datasets::<Runtime>::get(dataset)?.curator;
+				let signer = self.as_or_anyone(&curator);
+				(
+					signer,
+					Call::remove_idle_shareholding { dataset, holder: MultiAddress::Id(holder) },
+				)
 			}
 			_ => {
 				// CloseShareholding: an empty holding if there is one.
@@ -716,14 +780,28 @@ impl Generator {
 		let call = match target {
 			OpenTask => {
 				let open: Vec<_> = Datasets::<Runtime>::iter().filter(|(_, d)| !d.frozen).collect();
-				let (id, _) = self.rng.pick(&open)?.clone();
+				let (id, record) = self.rng.pick(&open)?.clone();
+				// The curator or a requester it admitted, now and then anyone (refused).
+				let requesters: Vec<usize> = (0..FUNDED)
+					.filter(|i| {
+						let who = &self.accounts[*i];
+						*who == record.curator
+							|| pallet_data_contribution::Members::<Runtime>::get(id, who)
+								.is_some_and(|m| m.requester)
+					})
+					.collect();
+				let requester = match self.rng.pick(&requesters) {
+					Some(index) if !self.rng.chance(100) => *index,
+					_ => self.anyone(),
+				};
+				let quorum = record.terms.contribution_quorum;
 				let deadline = match self.rng.below(100) {
 					0..=2 => now,
 					3..=4 => now + 31 * crate::DAYS,
 					_ => now + self.rng.range(1, 1500) as u32,
 				};
 				(
-					self.anyone(),
+					requester,
 					Call::open_task {
 						dataset: id,
 						item_count: match self.rng.below(100) {
@@ -736,8 +814,8 @@ impl Generator {
 						required_approvals: match self.rng.below(100) {
 							0..=1 => 0,
 							2..=3 => 6,
-							4..=9 => 3,
-							_ => self.rng.range(1, 2) as u32,
+							4..=9 => quorum.saturating_sub(1),
+							_ => quorum.max(self.rng.range(1, 2) as u32),
 						},
 						deadline,
 					},
@@ -788,8 +866,11 @@ impl Generator {
 							.filter(|i| {
 								let who = &self.accounts[*i];
 								*who != annotator
-									&& !ballot.has_voted(who) && Reviewers::<Runtime>::get(who)
-									.is_some_and(|r| r.unbonding_at.is_none() && r.reputation >= 50)
+									&& *who != task.requester && !ballot.has_voted(who)
+									&& admitted_reviewer(task.dataset, who)
+									&& Reviewers::<Runtime>::get(who).is_some_and(|r| {
+										r.unbonding_at.is_none() && r.reputation >= 50
+									})
 							})
 							.collect();
 						let signer = self.reviewer(&reviewers, task.required_approvals);
@@ -830,6 +911,42 @@ impl Generator {
 			}
 		};
 		Some((call.0, RuntimeCall::DataContribution(call.1)))
+	}
+
+	/// A curator admitting a registered reviewer (or anyone) to its dataset, mostly as a
+	/// reviewer, or dismissing a member.
+	fn member_call(&mut self, target: Target) -> Built {
+		use pallet_data_contribution::{Call, Datasets, Members, Reviewers, Role};
+		let datasets: Vec<_> = Datasets::<Runtime>::iter().collect();
+		let (id, record) = self.rng.pick(&datasets)?.clone();
+		let signer = self.as_or_anyone(&record.curator);
+		let role = if self.rng.chance(700) { Role::Reviewer } else { Role::Requester };
+		let call = match target {
+			AdmitMember => {
+				// Mostly a registered reviewer not admitted yet, so reviews can follow.
+				let candidates: Vec<usize> = (0..FUNDED)
+					.filter(|i| {
+						let who = &self.accounts[*i];
+						!Members::<Runtime>::get(id, who).is_some_and(|m| m.has(role))
+							&& (role == Role::Requester || Reviewers::<Runtime>::contains_key(who))
+					})
+					.collect();
+				let member = match self.rng.pick(&candidates) {
+					Some(index) if !self.rng.chance(100) => self.accounts[*index].clone(),
+					_ => self.account(),
+				};
+				Call::admit_member { dataset: id, member: MultiAddress::Id(member), role }
+			}
+			_ => {
+				let members: Vec<_> = Members::<Runtime>::iter_prefix(id).collect();
+				let member = match self.rng.pick(&members) {
+					Some((who, _)) => who.clone(),
+					None => self.account(),
+				};
+				Call::dismiss_member { dataset: id, member: MultiAddress::Id(member), role }
+			}
+		};
+		Some((signer, RuntimeCall::DataContribution(call)))
 	}
 
 	fn reviewer_call(&mut self, target: Target) -> Built {

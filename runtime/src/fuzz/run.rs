@@ -31,8 +31,9 @@ use std::collections::BTreeSet;
 
 /// The first block's slot: a realistic wall-clock time (late 2026) in six-second slots.
 const FIRST_SLOT: u64 = 1_800_000_000_000 / SLOT_DURATION;
-/// Longest jump ahead in one block (past the longest wait of any pallet: a reviewer's week).
-const MAX_GAP: BlockNumber = 120_000;
+/// Longest jump ahead in one block (past the longest wait of any pallet: an undecided
+/// contribution's 30 days before it may expire).
+const MAX_GAP: BlockNumber = 31 * crate::DAYS;
 
 /// An extrinsic that was applied (included in the block), with what its accounting needs.
 struct Applied {
@@ -124,14 +125,25 @@ impl Run {
 				waits.push(claimed_at + timeout + 1);
 			}
 		}
+		let review_window: BlockNumber =
+			<Runtime as pallet_data_contribution::Config>::ReviewWindow::get();
 		for (_, task) in pallet_data_contribution::Tasks::<Runtime>::iter() {
 			waits.push(task.deadline + 1);
+			waits.push(task.deadline + review_window + 1);
 		}
+		let contribution_timeout: BlockNumber =
+			<Runtime as pallet_data_contribution::Config>::ContributionTimeout::get();
+		for (_, contribution) in pallet_data_contribution::Contributions::<Runtime>::iter() {
+			waits.push(contribution.submitted_at + contribution_timeout);
+		}
+		let challenge: BlockNumber =
+			<Runtime as pallet_invocation_metering::Config>::ChallengePeriod::get();
 		for (_, reviewer) in pallet_data_contribution::Reviewers::<Runtime>::iter() {
 			waits.extend(reviewer.unbonding_at);
 		}
 		for (_, channel) in pallet_invocation_metering::Channels::<Runtime>::iter() {
 			waits.push(channel.expires_at);
+			waits.push(channel.expires_at + challenge);
 			waits.extend(channel.closes_at);
 		}
 		waits.retain(|at| *at > now && *at - now <= MAX_GAP);
