@@ -144,10 +144,12 @@ parameter_types! {
 	/// Covers the dataset record and every member record its curator may add (`MaxMembers`:
 	/// a 36-byte key each beyond the hashers, and the roles).
 	pub DatasetDeposit: Balance = deposit(
-		1 + MAX_DATASET_MEMBERS,
-		pallet_data_contribution::Dataset::<Runtime>::max_encoded_len() as u32
-			+ MAX_DATASET_MEMBERS
-				* (36 + pallet_data_contribution::Membership::max_encoded_len() as u32),
+		MAX_DATASET_MEMBERS.saturating_add(1),
+		(pallet_data_contribution::Dataset::<Runtime>::max_encoded_len() as u32).saturating_add(
+			MAX_DATASET_MEMBERS.saturating_mul(
+				(pallet_data_contribution::Membership::max_encoded_len() as u32).saturating_add(36),
+			),
+		),
 	);
 	/// Staked per contribution item: forfeited when the contribution is rejected.
 	pub const ContributionStakePerItem: Balance = 10 * MILLI_UNIT;
