@@ -311,9 +311,9 @@ where
 		let unknown = || error(UNKNOWN, format!("no dataset {dataset}"));
 		let total = api.total_shares(at, dataset).map_err(runtime_error)?.ok_or_else(unknown)?;
 		let holder = match holder {
-			Some(holder) => {
-				Some(api.shares_of(at, dataset, holder).map_err(runtime_error)?.ok_or_else(unknown)?)
-			}
+			Some(holder) => Some(
+				api.shares_of(at, dataset, holder).map_err(runtime_error)?.ok_or_else(unknown)?,
+			),
 			None => None,
 		};
 		Ok(SharesInfo { total, holder })

@@ -14,9 +14,9 @@
 //! assert!(tributary_vouchers::verify(&voucher, &signature, &consumer.account()));
 //! ```
 
-pub use tributary_primitives::{ChannelId, Units, Voucher, VOUCHER_DOMAIN};
 use sp_core::{ed25519, sr25519, Pair, H256};
 use sp_runtime::{traits::IdentifyAccount, AccountId32, MultiSignature, MultiSigner};
+pub use tributary_primitives::{ChannelId, Units, Voucher, VOUCHER_DOMAIN};
 
 /// The signature schemes a consumer's key may use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,10 +3,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use codec::Decode;
+use sp_core::bytes::from_hex;
 use sp_core::{crypto::Ss58Codec, H256};
 use sp_runtime::{AccountId32, MultiSignature};
 use std::process::Command;
-use sp_core::bytes::from_hex;
 use tributary_vouchers::{verify, voucher};
 
 fn field<'a>(output: &'a str, name: &str) -> &'a str {

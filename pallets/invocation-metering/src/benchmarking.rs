@@ -18,7 +18,7 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::RawOrigin;
-use sp_runtime::traits::{Bounded, StaticLookup};
+use sp_runtime::traits::{Bounded, Saturating, StaticLookup};
 
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let who: T::AccountId = account(name, index, 0);
@@ -177,8 +177,11 @@ mod benchmarks {
 	fn finalize_close() {
 		let (model, provider) = served::<T>();
 		let (channel, _, _) = channel_with_voucher::<T>(model, &provider, 1);
+		// Expiry leaves the provider the challenge period; then anyone may finalize.
 		let expires_at = Channels::<T>::get(channel).unwrap().expires_at;
-		frame_system::Pallet::<T>::set_block_number(expires_at);
+		frame_system::Pallet::<T>::set_block_number(
+			expires_at.saturating_add(T::ChallengePeriod::get()),
+		);
 		let anyone = funded::<T>("anyone", 0);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(anyone), channel);
