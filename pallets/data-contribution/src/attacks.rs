@@ -322,10 +322,41 @@ fn the_curator_clears_idle_share_records() {
 		let holders = Datasets::<Test>::get(data).unwrap().holders;
 		assert_ok!(DataContribution::remove_idle_shareholding(origin(CURATOR), data, BOB));
 		assert_eq!(Datasets::<Test>::get(data).unwrap().holders, holders - 1);
-		assert_eq!(Balances::balance(&BOB), INITIAL_BALANCE, "every deposit returned");
+		assert_eq!(
+			Balances::balance(&BOB),
+			INITIAL_BALANCE - STAKE_PER_ITEM,
+			"every deposit returned; the withdrawn item's stake forfeited"
+		);
 		assert_noop!(
 			DataContribution::remove_idle_shareholding(origin(CURATOR), data, BOB),
 			E::NoShareholding
 		);
+	});
+}
+
+/// A contributor of junk withdraws as soon as rejections appear (or the curator's rejection is
+/// in the pool): withdrawing forfeits the stake as a rejection does.
+#[test]
+fn withdrawing_junk_does_not_dodge_the_stake() {
+	ExtBuilder::default().build_and_execute(|| {
+		let data = dataset(2);
+		admitted_reviewer(data, CHARLIE);
+		let contribution = submit(OUTSIDER, data, 100);
+		assert_ok!(DataContribution::review_contribution(origin(CHARLIE), contribution, false));
+		let treasury = Balances::balance(&TREASURY);
+		assert_ok!(DataContribution::withdraw_contribution(origin(OUTSIDER), contribution));
+		assert_eq!(Balances::balance(&TREASURY), treasury + 100 * STAKE_PER_ITEM);
+		assert_eq!(Balances::total_balance(&OUTSIDER), INITIAL_BALANCE - 100 * STAKE_PER_ITEM);
+	});
+}
+
+/// A requester annotates its own task: it would pay itself the bounty and mint itself shares.
+#[test]
+fn a_requester_cannot_annotate_its_own_task() {
+	ExtBuilder::default().build_and_execute(|| {
+		let data = dataset(1);
+		let task = NextTaskId::<Test>::get();
+		assert_ok!(DataContribution::open_task(origin(CURATOR), data, 1, 1_000, 100, 1, 100));
+		assert_noop!(DataContribution::claim_slot(origin(CURATOR), task, 0), E::SelfReview);
 	});
 }

@@ -137,6 +137,9 @@ mod events_and_errors {
 			dataset: DatasetId,
 			/// Its contributor, whose contribution deposit was released.
 			contributor: T::AccountId,
+			/// The contributor's stake, forfeited to the treasury: withdrawing is not a way
+			/// out of a coming rejection.
+			forfeited: BalanceOf<T>,
 		},
 		/// An annotation task was opened and its bounty held.
 		TaskOpened {
@@ -351,7 +354,7 @@ mod events_and_errors {
 		ClaimNotExpired,
 		/// The reviewer already voted on this work.
 		AlreadyVoted,
-		/// Nobody may review their own work.
+		/// Nobody may review their own work, and a requester may not work on its own task.
 		SelfReview,
 		/// The reviewer's bond is below the minimum, its reputation below the floor, or it is
 		/// leaving.

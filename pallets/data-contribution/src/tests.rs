@@ -590,9 +590,16 @@ mod contributions {
 						reviewer: CHARLIE,
 						approve: false
 					},
-					Event::ContributionWithdrawn { contribution: c, dataset: id, contributor: BOB },
+					Event::ContributionWithdrawn {
+						contribution: c,
+						dataset: id,
+						contributor: BOB,
+						forfeited: STAKE_PER_ITEM,
+					},
 				]
 			);
+			// Withdrawing is no way out of a coming rejection: the stake went to the treasury.
+			assert_eq!(free(TREASURY), EXISTENTIAL_DEPOSIT + STAKE_PER_ITEM);
 		});
 	}
 }

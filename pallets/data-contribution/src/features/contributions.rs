@@ -1,7 +1,7 @@
 //! Contributions: batches of items submitted to a dataset, decided by its curator or by a
 //! quorum of the reviewers it admitted. Acceptance mints `shares_per_item` per item to the
-//! contributor and `ReviewerShare` of that to each approving reviewer; rejection forfeits the
-//! contributor's stake; a contribution nobody decides expires without a verdict.
+//! contributor and `ReviewerShare` of that to each approving reviewer; rejection or withdrawal
+//! forfeits the contributor's stake; a contribution nobody decides expires without a verdict.
 
 use crate::{pallet::*, types::*};
 use frame_support::{
@@ -193,7 +193,10 @@ impl<T: Config> Pallet<T> {
 		Self::close_pending(dataset, &contributor);
 		Self::close_ballot(dataset, &contribution.ballot, verdict);
 		record.pending_contributions = record.pending_contributions.saturating_sub(1);
-		let forfeited = if verdict == Some(Verdict::Rejected) {
+		// A rejected contribution forfeits its stake, and so does a withdrawn one: otherwise a
+		// submitter of junk would withdraw as soon as rejections (or the curator's decision)
+		// appear, and junk would cost nothing.
+		let forfeited = if verdict == Some(Verdict::Rejected) || ending == Ending::Withdrawn {
 			Self::forfeit_stake(&contributor, contribution.stake)?
 		} else {
 			Self::release(HoldReason::ContributionDeposit, &contributor, contribution.stake);
@@ -216,6 +219,7 @@ impl<T: Config> Pallet<T> {
 				contribution: id,
 				dataset,
 				contributor,
+				forfeited,
 			}),
 			Ending::Expired => Self::deposit_event(Event::ContributionExpired {
 				contribution: id,

@@ -100,6 +100,9 @@ impl<T: Config> Pallet<T> {
 		ensure!(now <= task.deadline, Error::<T>::DeadlinePassed);
 		ensure!(task.occupied < task.item_count, Error::<T>::TaskFull);
 		ensure!(!Slots::<T>::contains_key(id, item), Error::<T>::SlotTaken);
+		// A requester annotating its own task would pay itself the bounty and mint itself
+		// shares on work it also judges the close of.
+		ensure!(task.requester != who, Error::<T>::SelfReview);
 		let mut record = Datasets::<T>::get(task.dataset).ok_or(Error::<T>::UnknownDataset)?;
 
 		Self::open_pending(task.dataset, &mut record, &who)?;
