@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { submit } from '../lib/tx.mjs';
+import { submit } from '../lib/chain.mjs';
 
 const COMPOSE = JSON.parse(process.env.TESTNET_COMPOSE ?? '["docker-compose","-f","../docker/docker-compose.yml"]');
 const DOCKER = JSON.parse(process.env.TESTNET_DOCKER ?? '["docker"]');
