@@ -77,6 +77,25 @@ describe('the tributary_* RPC', () => {
 });
 
 // ------------------------------------------------------------------------------------------------
+// Oversized input: a text or list over its runtime bound is included and fails with the error
+// naming the bound (the fee is paid, nothing else changes), instead of being refused as
+// undecodable. Each bound has its own test in the pallets; these are the ones clients meet first.
+describe('oversized input', () => {
+  test('a 65-byte dataset name and a 257-byte endpoint fail with named errors', async () => {
+    const { alice, bob } = who;
+    const terms = { minModelShare: 0, sharesPerItem: 1, contributionQuorum: 1 };
+    const name = await send(api, api.tx.dataContribution.createDataset('n'.repeat(65), '0x' + '00'.repeat(32), 's', 'l', terms), alice);
+    assert.equal(name.dispatchError, 'dataContribution.NameTooLong');
+    const license = await send(api, api.tx.dataContribution.createDataset('n', '0x' + '00'.repeat(32), 's', 'l'.repeat(65), terms), alice);
+    assert.equal(license.dispatchError, 'dataContribution.LicenseTooLong');
+    const endpoint = await send(api, api.tx.invocationMetering.registerOffer(0, 1, 'e'.repeat(257)), bob);
+    assert.equal(endpoint.dispatchError, 'invocationMetering.EndpointTooLong');
+    const label = await send(api, api.tx.modelRegistry.register('m', 'Text', { ...versionSpec({ ownerShare: PERBILL, price: 1n }), label: 'l'.repeat(33) }), bob);
+    assert.equal(label.dispatchError, 'modelRegistry.LabelTooLong');
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
 // `--sealing instant`: a block is authored and finalized for each transaction, which is what
 // keeps this suite fast.
 describe('instant sealing', () => {

@@ -19,10 +19,10 @@ use crate::{
 	EXISTENTIAL_DEPOSIT, UNIT,
 };
 use codec::Encode;
-use frame_support::{assert_ok, traits::fungible::Inspect, BoundedVec};
+use frame_support::{assert_ok, traits::fungible::Inspect};
 use pallet_data_contribution::{ContentHash, DatasetTerms};
 use pallet_model_registry::{
-	Beneficiary, Derivatives, License, Lineage, Modality, ModelId, ModelVersionRef, VersionSpec,
+	Beneficiary, Derivatives, License, LineageSpec, Modality, ModelId, ModelVersionRef, VersionSpec,
 };
 use sp_keyring::Sr25519Keyring as Keyring;
 use sp_runtime::{MultiAddress, Perbill};
@@ -78,7 +78,7 @@ fn spec(
 	price_per_unit: Balance,
 ) -> VersionSpec<Runtime> {
 	VersionSpec {
-		label: b"1.0".to_vec().try_into().unwrap(),
+		label: b"1.0".to_vec(),
 		artifact_hash: ContentHash::repeat_byte(3),
 		price_per_unit,
 		license: License {
@@ -86,14 +86,12 @@ fn spec(
 			derivatives: Derivatives::Allowed { min_upstream_share: pct(20) },
 		},
 		owner_share,
-		lineage: Lineage {
-			datasets: datasets.to_vec().try_into().unwrap(),
+		lineage: LineageSpec {
+			datasets: datasets.to_vec(),
 			parents: parents
 				.iter()
 				.map(|(model, share)| (ModelVersionRef { model: *model, version: 1 }, *share))
-				.collect::<Vec<_>>()
-				.try_into()
-				.unwrap(),
+				.collect(),
 		},
 	}
 }
@@ -138,8 +136,7 @@ fn check_invariants() {
 fn claim_all(who: &AccountId, pools: &[u32]) -> Balance {
 	let before = free(who);
 	let _ = RoyaltyDistribution::claim(signed(who));
-	let pools: BoundedVec<_, _> = pools.to_vec().try_into().unwrap();
-	let _ = RoyaltyDistribution::claim_pools(signed(who), pools);
+	let _ = RoyaltyDistribution::claim_pools(signed(who), pools.to_vec());
 	free(who) - before
 }
 
@@ -574,16 +571,14 @@ fn vouchers_signed_off_chain_with_sr25519_and_ed25519_settle_in_the_runtime() {
 			);
 		}
 		// Both settled again in one batch, to 400 units each.
-		let batch: BoundedVec<_, _> = channels
+		let batch = channels
 			.iter()
 			.zip([&sr, &ed])
 			.map(|(channel, consumer)| {
 				let voucher = tributary_vouchers::voucher(genesis, *channel, 400);
 				(*channel, voucher, consumer.sign(&voucher))
 			})
-			.collect::<Vec<_>>()
-			.try_into()
-			.unwrap();
+			.collect();
 		assert_ok!(InvocationMetering::settle_batch(signed(&dave), batch));
 		let per_unit = 5 * UNIT + 100 * MILLI;
 		assert_eq!(free(&pot), pot_before + 2 * 400 * per_unit);

@@ -14,10 +14,7 @@ use crate::pallet::{
 };
 use alloc::vec;
 use frame_benchmarking::v2::*;
-use frame_support::{
-	traits::{fungible::Mutate, Get},
-	BoundedVec,
-};
+use frame_support::traits::{fungible::Mutate, Get};
 use frame_system::RawOrigin;
 use sp_runtime::{
 	traits::{Bounded, StaticLookup},
@@ -32,8 +29,8 @@ fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	who
 }
 
-fn max_bytes<S: Get<u32>>() -> BoundedVec<u8, S> {
-	vec![b'x'; S::get() as usize].try_into().unwrap()
+fn max_bytes<S: Get<u32>>() -> Vec<u8> {
+	vec![b'x'; S::get() as usize]
 }
 
 fn unit<T: Config>() -> BalanceOf<T> {

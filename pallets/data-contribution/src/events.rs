@@ -404,5 +404,11 @@ mod events_and_errors {
 		ItemsUnderReview,
 		/// The contribution has not been pending for `ContributionTimeout` blocks yet.
 		ContributionNotExpired,
+		/// The name is longer than `MaxNameLength` bytes.
+		NameTooLong,
+		/// The schema is longer than `MaxSchemaLength` bytes.
+		SchemaTooLong,
+		/// The license is longer than `MaxLicenseLength` bytes.
+		LicenseTooLong,
 	}
 }

@@ -88,6 +88,7 @@ pub use weights::WeightInfo;
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
+	use alloc::vec::Vec;
 	use frame_support::{
 		pallet_prelude::*,
 		traits::fungible::{Inspect, Mutate, MutateHold},
@@ -354,21 +355,23 @@ pub mod pallet {
 		/// Create a dataset, holding `DatasetDeposit` from the caller, who becomes its curator.
 		///
 		/// - `origin`: signed; the curator.
-		/// - `name`, `manifest_hash`, `schema`, `license`: descriptive metadata.
+		/// - `name`, `manifest_hash`, `schema`, `license`: descriptive metadata; each text at
+		///   most `MaxNameLength`, `MaxSchemaLength` and `MaxLicenseLength` bytes, or the call
+		///   fails with `NameTooLong`, `SchemaTooLong` or `LicenseTooLong`.
 		/// - `terms`: `min_model_share` owed by models trained on it, `shares_per_item` minted
 		///   per accepted item (> 0), `contribution_quorum` reviewer votes that decide a
 		///   contribution (1..=`MaxQuorum`). Terms never change.
 		#[pallet::call_index(0)]
 		pub fn create_dataset(
 			origin: OriginFor<T>,
-			name: BoundedVec<u8, T::MaxNameLength>,
+			name: Vec<u8>,
 			manifest_hash: ContentHash,
-			schema: BoundedVec<u8, T::MaxSchemaLength>,
-			license: BoundedVec<u8, T::MaxLicenseLength>,
+			schema: Vec<u8>,
+			license: Vec<u8>,
 			terms: DatasetTerms,
 		) -> DispatchResult {
 			let curator = ensure_signed(origin)?;
-			let metadata = DatasetMetadata { name, manifest_hash, schema, license };
+			let metadata = DatasetMetadata::bounded(name, manifest_hash, schema, license)?;
 			Self::do_create_dataset(curator, metadata, terms)
 		}
 
@@ -376,18 +379,19 @@ pub mod pallet {
 		///
 		/// - `origin`: signed; the curator.
 		/// - `dataset`: the dataset.
-		/// - `name`, `manifest_hash`, `schema`, `license`: the new metadata.
+		/// - `name`, `manifest_hash`, `schema`, `license`: the new metadata, bounded as in
+		///   `create_dataset`.
 		#[pallet::call_index(1)]
 		pub fn update_dataset_metadata(
 			origin: OriginFor<T>,
 			dataset: DatasetId,
-			name: BoundedVec<u8, T::MaxNameLength>,
+			name: Vec<u8>,
 			manifest_hash: ContentHash,
-			schema: BoundedVec<u8, T::MaxSchemaLength>,
-			license: BoundedVec<u8, T::MaxLicenseLength>,
+			schema: Vec<u8>,
+			license: Vec<u8>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let metadata = DatasetMetadata { name, manifest_hash, schema, license };
+			let metadata = DatasetMetadata::bounded(name, manifest_hash, schema, license)?;
 			Self::do_update_dataset_metadata(who, dataset, metadata)
 		}
 

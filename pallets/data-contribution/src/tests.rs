@@ -34,10 +34,6 @@ fn origin(who: AccountId) -> RuntimeOrigin {
 	RuntimeOrigin::signed(who)
 }
 
-fn bounded<S: frame_support::traits::Get<u32>>(bytes: &[u8]) -> frame_support::BoundedVec<u8, S> {
-	bytes.to_vec().try_into().unwrap()
-}
-
 fn terms() -> DatasetTerms {
 	DatasetTerms {
 		min_model_share: Perbill::from_percent(10),
@@ -53,10 +49,10 @@ fn create_dataset_with(
 	let id = NextDatasetId::<Test>::get();
 	DataContribution::create_dataset(
 		origin(curator),
-		bounded(b"speech-commands"),
+		b"speech-commands".to_vec(),
 		ContentHash::repeat_byte(1),
-		bounded(b"audio/wav"),
-		bounded(b"CC-BY-4.0"),
+		b"audio/wav".to_vec(),
+		b"CC-BY-4.0".to_vec(),
 		terms,
 	)?;
 	admit_every_test_account(id);
@@ -223,10 +219,10 @@ mod datasets {
 				DataContribution::update_dataset_metadata(
 					origin(who),
 					dataset,
-					bounded(b"speech-commands-v2"),
+					b"speech-commands-v2".to_vec(),
 					ContentHash::repeat_byte(2),
-					bounded(b"audio/flac"),
-					bounded(b"CC0"),
+					b"audio/flac".to_vec(),
+					b"CC0".to_vec(),
 				)
 			};
 			assert_noop!(update(BOB, id), E::NotCurator);
@@ -241,6 +237,49 @@ mod datasets {
 				events_since_last_call(),
 				vec![dataset_created(id, ALICE), Event::DatasetMetadataUpdated { dataset: id },]
 			);
+		});
+	}
+
+	/// A text one byte over its bound fails with the error naming that bound, in creation and
+	/// in an update, and changes nothing; texts exactly at their bounds are taken.
+	#[test]
+	fn oversized_texts_fail_with_the_bound_they_exceed() {
+		ExtBuilder::default().build_and_execute(|| {
+			use frame_support::traits::Get;
+			let at = |max: u32| vec![b'x'; max as usize];
+			let over = |max: u32| vec![b'x'; max as usize + 1];
+			let name: u32 = <Test as Config>::MaxNameLength::get();
+			let schema: u32 = <Test as Config>::MaxSchemaLength::get();
+			let license: u32 = <Test as Config>::MaxLicenseLength::get();
+			let create = |name, schema, license| {
+				DataContribution::create_dataset(
+					origin(ALICE),
+					name,
+					ContentHash::repeat_byte(1),
+					schema,
+					license,
+					terms(),
+				)
+			};
+			assert_noop!(create(over(name), at(schema), at(license)), E::NameTooLong);
+			assert_noop!(create(at(name), over(schema), at(license)), E::SchemaTooLong);
+			assert_noop!(create(at(name), at(schema), over(license)), E::LicenseTooLong);
+			let id = NextDatasetId::<Test>::get();
+			assert_ok!(create(at(name), at(schema), at(license)));
+			let update = |name, schema, license| {
+				DataContribution::update_dataset_metadata(
+					origin(ALICE),
+					id,
+					name,
+					ContentHash::repeat_byte(2),
+					schema,
+					license,
+				)
+			};
+			assert_noop!(update(over(name), at(schema), at(license)), E::NameTooLong);
+			assert_noop!(update(at(name), over(schema), at(license)), E::SchemaTooLong);
+			assert_noop!(update(at(name), at(schema), over(license)), E::LicenseTooLong);
+			assert_eq!(Datasets::<Test>::get(id).unwrap().metadata.name.len(), name as usize);
 		});
 	}
 
@@ -1219,10 +1258,10 @@ mod governance {
 			let id = NextDatasetId::<Test>::get();
 			assert_ok!(DataContribution::create_dataset(
 				origin(ALICE),
-				bounded(b"d"),
+				b"d".to_vec(),
 				ContentHash::zero(),
-				bounded(b"s"),
-				bounded(b"l"),
+				b"s".to_vec(),
+				b"l".to_vec(),
 				terms()
 			));
 			let admit = |who, role| DataContribution::admit_member(origin(ALICE), id, who, role);

@@ -13,10 +13,7 @@ use super::*;
 use crate::pallet::{Channels, ModelUsages, NextChannelId, Offers};
 use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
-use frame_support::{
-	traits::{fungible::Mutate, Get},
-	BoundedVec,
-};
+use frame_support::traits::{fungible::Mutate, Get};
 use frame_system::RawOrigin;
 use sp_runtime::traits::{Bounded, Saturating, StaticLookup};
 
@@ -26,8 +23,8 @@ fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	who
 }
 
-fn endpoint<T: Config>() -> BoundedVec<u8, T::MaxEndpointLength> {
-	vec![b'x'; T::MaxEndpointLength::get() as usize].try_into().unwrap()
+fn endpoint<T: Config>() -> Vec<u8> {
+	vec![b'x'; T::MaxEndpointLength::get() as usize]
 }
 
 /// A model served by a funded provider.
@@ -155,7 +152,6 @@ mod benchmarks {
 		let vouchers: Vec<_> =
 			(0..n).map(|_| channel_with_voucher::<T>(model, &provider, 1_000)).collect();
 		let channels: Vec<ChannelId> = vouchers.iter().map(|(c, _, _)| *c).collect();
-		let vouchers: BoundedVec<_, _> = vouchers.try_into().unwrap();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(provider), vouchers);
 		for channel in channels {

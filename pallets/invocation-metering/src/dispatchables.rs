@@ -2,6 +2,7 @@
 //! the runtime API price an invocation with.
 
 use crate::{pallet::*, types::*};
+use alloc::vec::Vec;
 use frame_support::{
 	pallet_prelude::*,
 	traits::{
@@ -13,6 +14,15 @@ use sp_runtime::traits::Zero;
 use tributary_primitives::ModelInvocation;
 
 impl<T: Config> Pallet<T> {
+	/// An endpoint from a call argument. Calls take it unbounded (the block length and the
+	/// length fee bound it) so that one too long fails with `EndpointTooLong` instead of being
+	/// undecodable.
+	pub(crate) fn bounded_endpoint(
+		endpoint: Vec<u8>,
+	) -> Result<BoundedVec<u8, T::MaxEndpointLength>, Error<T>> {
+		endpoint.try_into().map_err(|_| Error::<T>::EndpointTooLong)
+	}
+
 	pub(crate) fn do_register_offer(
 		provider: T::AccountId,
 		model: ModelId,

@@ -66,6 +66,7 @@ pub use weights::WeightInfo;
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
+	use alloc::vec::Vec;
 	use frame_support::{
 		pallet_prelude::*,
 		traits::fungible::{Inspect, Mutate, MutateHold},
@@ -365,6 +366,10 @@ pub mod pallet {
 		StaleVoucher,
 		/// What is left of the deposit does not pay for a single unit of the voucher.
 		VoucherExceedsDeposit,
+		/// The endpoint is longer than `MaxEndpointLength` bytes.
+		EndpointTooLong,
+		/// More than `MaxSettleBatch` vouchers in one batch.
+		TooManyVouchers,
 	}
 
 	#[pallet::hooks]
@@ -382,15 +387,17 @@ pub mod pallet {
 		/// - `origin`: signed; the compute provider.
 		/// - `model`: the model served (every version of it).
 		/// - `fee_per_unit`: the provider's fee per unit, on top of the model's price.
-		/// - `endpoint`: how clients reach the provider.
+		/// - `endpoint`: how clients reach the provider, at most `MaxEndpointLength` bytes
+		///   (`EndpointTooLong`).
 		#[pallet::call_index(0)]
 		pub fn register_offer(
 			origin: OriginFor<T>,
 			model: ModelId,
 			fee_per_unit: BalanceOf<T>,
-			endpoint: BoundedVec<u8, T::MaxEndpointLength>,
+			endpoint: Vec<u8>,
 		) -> DispatchResult {
 			let provider = ensure_signed(origin)?;
+			let endpoint = Self::bounded_endpoint(endpoint)?;
 			Self::do_register_offer(provider, model, fee_per_unit, endpoint)
 		}
 
@@ -398,15 +405,16 @@ pub mod pallet {
 		///
 		/// - `origin`: signed; the provider.
 		/// - `model`: the model of the offer.
-		/// - `fee_per_unit`, `endpoint`: the new terms.
+		/// - `fee_per_unit`, `endpoint`: the new terms, bounded as in `register_offer`.
 		#[pallet::call_index(1)]
 		pub fn update_offer(
 			origin: OriginFor<T>,
 			model: ModelId,
 			fee_per_unit: BalanceOf<T>,
-			endpoint: BoundedVec<u8, T::MaxEndpointLength>,
+			endpoint: Vec<u8>,
 		) -> DispatchResult {
 			let provider = ensure_signed(origin)?;
+			let endpoint = Self::bounded_endpoint(endpoint)?;
 			Self::do_update_offer(provider, model, fee_per_unit, endpoint)
 		}
 
@@ -507,15 +515,22 @@ pub mod pallet {
 		/// Charged for every voucher given.
 		///
 		/// - `origin`: signed; the provider of every channel.
-		/// - `vouchers`: `(channel, voucher, signature)` triples.
+		/// - `vouchers`: `(channel, voucher, signature)` triples, at most `MaxSettleBatch`
+		///   (`TooManyVouchers`; such a batch is charged as a full one).
 		#[pallet::call_index(7)]
-		#[pallet::weight(T::WeightInfo::settle_batch(vouchers.len() as u32))]
+		#[pallet::weight(T::WeightInfo::settle_batch(
+			u32::try_from(vouchers.len()).unwrap_or(u32::MAX).min(T::MaxSettleBatch::get())
+		))]
 		pub fn settle_batch(
 			origin: OriginFor<T>,
-			vouchers: BoundedVec<SignedVoucher<T>, T::MaxSettleBatch>,
+			vouchers: Vec<SignedVoucher<T>>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_settle_batch(who, vouchers.into_inner());
+			ensure!(
+				vouchers.len() <= T::MaxSettleBatch::get() as usize,
+				Error::<T>::TooManyVouchers
+			);
+			Self::do_settle_batch(who, vouchers);
 			Ok(())
 		}
 

@@ -26,7 +26,11 @@ fn origin(who: AccountId) -> RuntimeOrigin {
 	RuntimeOrigin::signed(who)
 }
 
-fn endpoint(url: &[u8]) -> BoundedVec<u8, <Test as Config>::MaxEndpointLength> {
+fn endpoint(url: &[u8]) -> Vec<u8> {
+	url.to_vec()
+}
+
+fn bounded(url: &[u8]) -> BoundedVec<u8, <Test as Config>::MaxEndpointLength> {
 	url.to_vec().try_into().unwrap()
 }
 
@@ -56,7 +60,7 @@ fn a_provider_offers_updates_and_withdraws_with_its_deposit() {
 		assert_ok!(InvocationMetering::register_offer(origin(PROVIDER), 0, 20, endpoint(b"a")));
 		assert_eq!(
 			Offers::<Test>::get(0, PROVIDER).unwrap(),
-			Offer { fee_per_unit: 20, endpoint: endpoint(b"a"), deposit: OFFER_DEPOSIT }
+			Offer { fee_per_unit: 20, endpoint: bounded(b"a"), deposit: OFFER_DEPOSIT }
 		);
 		assert_eq!(
 			Balances::balance_on_hold(&HoldReason::OfferDeposit.into(), &PROVIDER),
@@ -75,7 +79,7 @@ fn a_provider_offers_updates_and_withdraws_with_its_deposit() {
 
 		assert_ok!(InvocationMetering::update_offer(origin(PROVIDER), 0, 25, endpoint(b"b")));
 		let offer = Offers::<Test>::get(0, PROVIDER).unwrap();
-		assert_eq!((offer.fee_per_unit, offer.endpoint), (25, endpoint(b"b")));
+		assert_eq!((offer.fee_per_unit, offer.endpoint), (25, bounded(b"b")));
 		assert_eq!(
 			events_since_last_call(),
 			vec![Event::OfferUpdated { model: 0, provider: PROVIDER, fee_per_unit: 25 }]
@@ -534,13 +538,11 @@ fn a_batch_settles_each_voucher_on_its_own() {
 		let good_a = voucher(a, 10);
 		let stale_b = voucher(b, 50);
 		let good_c = voucher(c, 30);
-		let batch: BoundedVec<_, _> = vec![
+		let batch = vec![
 			(a, good_a, signed_by(PAYER, &good_a)),
 			(b, stale_b, signed_by(PAYER, &stale_b)),
 			(c, good_c, signed_by(PAYER, &good_c)),
-		]
-		.try_into()
-		.unwrap();
+		];
 		assert_ok!(InvocationMetering::settle_batch(origin(PROVIDER), batch));
 		assert_eq!(Channels::<Test>::get(a).unwrap().settled_units, 10);
 		assert_eq!(Channels::<Test>::get(b).unwrap().settled_units, 50);
@@ -906,4 +908,42 @@ proptest::proptest! {
 			}
 		});
 	}
+}
+
+/// An endpoint one byte over `MaxEndpointLength`, or a batch one voucher over
+/// `MaxSettleBatch`, fails with the error naming that bound and changes nothing.
+#[test]
+fn oversized_arguments_fail_with_the_bound_they_exceed() {
+	ExtBuilder.build_and_execute(|| {
+		use frame_support::traits::Get;
+		served_model();
+		let max: u32 = <Test as Config>::MaxEndpointLength::get();
+		let max = max as usize;
+		assert_noop!(
+			InvocationMetering::register_offer(origin(OTHER_PROVIDER), 0, 20, vec![b'e'; max + 1]),
+			E::EndpointTooLong
+		);
+		assert_noop!(
+			InvocationMetering::update_offer(origin(PROVIDER), 0, 20, vec![b'e'; max + 1]),
+			E::EndpointTooLong
+		);
+		assert_ok!(InvocationMetering::update_offer(origin(PROVIDER), 0, 20, vec![b'e'; max]));
+
+		let batch_max: u32 = <Test as Config>::MaxSettleBatch::get();
+		let batch: Vec<_> = (0..=batch_max)
+			.map(|_| {
+				let channel = open();
+				let voucher = voucher(channel, 1);
+				(channel, voucher, signed_by(PAYER, &voucher))
+			})
+			.collect();
+		assert_noop!(
+			InvocationMetering::settle_batch(origin(PROVIDER), batch.clone()),
+			E::TooManyVouchers
+		);
+		assert_ok!(InvocationMetering::settle_batch(
+			origin(PROVIDER),
+			batch[..batch_max as usize].to_vec()
+		));
+	});
 }

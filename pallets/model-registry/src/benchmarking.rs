@@ -13,10 +13,7 @@ use super::*;
 use crate::pallet::{Models, NextModelId, Routes, Versions};
 use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
-use frame_support::{
-	traits::{fungible::Mutate, Get},
-	BoundedVec,
-};
+use frame_support::traits::{fungible::Mutate, Get};
 use frame_system::RawOrigin;
 use sp_runtime::{
 	traits::{Bounded, StaticLookup},
@@ -29,8 +26,8 @@ fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	who
 }
 
-fn max_bytes<S: Get<u32>>() -> BoundedVec<u8, S> {
-	vec![b'x'; S::get() as usize].try_into().unwrap()
+fn max_bytes<S: Get<u32>>() -> Vec<u8> {
+	vec![b'x'; S::get() as usize]
 }
 
 fn open_spec<T: Config>(
@@ -47,10 +44,7 @@ fn open_spec<T: Config>(
 			derivatives: Derivatives::Allowed { min_upstream_share: Perbill::zero() },
 		},
 		owner_share,
-		lineage: Lineage {
-			datasets: datasets.try_into().unwrap(),
-			parents: parents.try_into().unwrap(),
-		},
+		lineage: LineageSpec { datasets, parents },
 	}
 }
 

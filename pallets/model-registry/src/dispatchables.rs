@@ -14,6 +14,15 @@ use frame_support::{
 use sp_runtime::traits::{Saturating, Zero};
 use tributary_primitives::DatasetInspect;
 
+impl<T: Config> ModelMetadata<T> {
+	/// The metadata from call arguments. Calls take the name unbounded (the block length and
+	/// the length fee bound it) so that one too long fails with `NameTooLong` instead of being
+	/// undecodable.
+	pub(crate) fn bounded(name: Vec<u8>, modality: Modality) -> Result<Self, Error<T>> {
+		Ok(Self { name: name.try_into().map_err(|_| Error::<T>::NameTooLong)?, modality })
+	}
+}
+
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_register(
 		owner: T::AccountId,
@@ -141,6 +150,12 @@ impl<T: Config> Pallet<T> {
 	) -> Result<(ModelVersion<T>, Route<T>), DispatchError> {
 		let VersionSpec { label, artifact_hash, price_per_unit, license, owner_share, lineage } =
 			spec;
+		let label: BoundedVec<u8, T::MaxVersionLabelLength> =
+			label.try_into().map_err(|_| Error::<T>::LabelTooLong)?;
+		let lineage = Lineage::<T> {
+			datasets: lineage.datasets.try_into().map_err(|_| Error::<T>::TooManyDatasets)?,
+			parents: lineage.parents.try_into().map_err(|_| Error::<T>::TooManyParents)?,
+		};
 
 		let mut seen_datasets = Vec::with_capacity(lineage.datasets.len());
 		for (dataset, share) in lineage.datasets.iter() {

@@ -58,6 +58,7 @@ pub use weights::WeightInfo;
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
+	use alloc::vec::Vec;
 	use frame_support::{
 		pallet_prelude::*,
 		traits::fungible::{Inspect, Mutate, MutateHold},
@@ -268,6 +269,14 @@ pub mod pallet {
 		InsufficientFunds,
 		/// A counter that cannot be exhausted in practice was exhausted.
 		CounterOverflow,
+		/// The name is longer than `MaxNameLength` bytes.
+		NameTooLong,
+		/// The version label is longer than `MaxVersionLabelLength` bytes.
+		LabelTooLong,
+		/// The lineage names more than `MaxDatasets` datasets.
+		TooManyDatasets,
+		/// The lineage names more than `MaxParents` parents.
+		TooManyParents,
 	}
 
 	#[pallet::hooks]
@@ -290,20 +299,23 @@ pub mod pallet {
 		/// parent's license allows derivatives, or the call fails.
 		///
 		/// - `origin`: signed; the owner.
-		/// - `name`, `modality`: descriptive metadata.
+		/// - `name`, `modality`: descriptive metadata; `name` at most `MaxNameLength` bytes
+		///   (`NameTooLong`).
 		/// - `spec`: the first version: label, artifact hash, price per unit, license, owner's
 		///   share and lineage (datasets and parent versions with their shares). The shares add
 		///   up to exactly 100%; each dataset gets at least its `min_model_share`, each parent at
-		///   least its `min_upstream_share`.
+		///   least its `min_upstream_share`. At most `MaxVersionLabelLength` bytes of label
+		///   (`LabelTooLong`), `MaxDatasets` datasets (`TooManyDatasets`) and `MaxParents` parents
+		///   (`TooManyParents`).
 		#[pallet::call_index(0)]
 		pub fn register(
 			origin: OriginFor<T>,
-			name: BoundedVec<u8, T::MaxNameLength>,
+			name: Vec<u8>,
 			modality: Modality,
 			spec: VersionSpec<T>,
 		) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
-			Self::do_register(owner, ModelMetadata { name, modality }, spec)
+			Self::do_register(owner, ModelMetadata::bounded(name, modality)?, spec)
 		}
 
 		/// Publish a new version of a model: new terms and lineage, going forward. Earlier
@@ -343,16 +355,17 @@ pub mod pallet {
 		///
 		/// - `origin`: signed; the owner.
 		/// - `model`: the model.
-		/// - `name`, `modality`: the new metadata.
+		/// - `name`, `modality`: the new metadata; `name` at most `MaxNameLength` bytes
+		///   (`NameTooLong`).
 		#[pallet::call_index(3)]
 		pub fn update_metadata(
 			origin: OriginFor<T>,
 			model: ModelId,
-			name: BoundedVec<u8, T::MaxNameLength>,
+			name: Vec<u8>,
 			modality: Modality,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_update_metadata(who, model, ModelMetadata { name, modality })
+			Self::do_update_metadata(who, model, ModelMetadata::bounded(name, modality)?)
 		}
 
 		/// Deprecate a version for good: no new derivatives may name it as a parent. It can

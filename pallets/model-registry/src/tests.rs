@@ -15,7 +15,6 @@ use codec::Encode;
 use frame_support::{
 	assert_noop, assert_ok,
 	traits::fungible::{Inspect, InspectHold},
-	BoundedVec,
 };
 use sp_runtime::{DispatchError, Perbill};
 use std::collections::BTreeMap;
@@ -59,20 +58,17 @@ fn spec(
 	parents: &[(ModelVersionRef, Perbill)],
 ) -> VersionSpec<Test> {
 	VersionSpec {
-		label: b"1.0.0".to_vec().try_into().unwrap(),
+		label: b"1.0.0".to_vec(),
 		artifact_hash: ContentHash::repeat_byte(7),
 		price_per_unit: 50,
 		license: open_license(pct(10)),
 		owner_share,
-		lineage: Lineage {
-			datasets: datasets.to_vec().try_into().unwrap(),
-			parents: parents.to_vec().try_into().unwrap(),
-		},
+		lineage: LineageSpec { datasets: datasets.to_vec(), parents: parents.to_vec() },
 	}
 }
 
-fn name(bytes: &[u8]) -> BoundedVec<u8, <Test as Config>::MaxNameLength> {
-	bytes.to_vec().try_into().unwrap()
+fn name(bytes: &[u8]) -> Vec<u8> {
+	bytes.to_vec()
 }
 
 fn register(owner: AccountId, spec: VersionSpec<Test>) -> Result<ModelId, DispatchError> {
@@ -912,4 +908,66 @@ proptest::proptest! {
 			}
 		});
 	}
+}
+
+/// Every bounded argument of `register`, `publish_version` and `update_metadata`, one step
+/// over its bound, fails with the error naming that bound and changes nothing; at the bound
+/// it is taken.
+#[test]
+fn oversized_arguments_fail_with_the_bound_they_exceed() {
+	ExtBuilder::default().build_and_execute(|| {
+		use frame_support::traits::Get;
+		let name_max: u32 = <Test as Config>::MaxNameLength::get();
+		let label_max: u32 = <Test as Config>::MaxVersionLabelLength::get();
+		let (name_max, label_max) = (name_max as usize, label_max as usize);
+		let datasets: Vec<_> = (0..=MAX_DATASETS).map(|_| add_dataset(pct(1))).collect();
+		let model = register(ALICE, spec(pct(100), &[], &[])).unwrap();
+		let parent = v(model, 1);
+
+		let register_named =
+			|name: Vec<u8>, spec| ModelRegistry::register(origin(BOB), name, Modality::Text, spec);
+		assert_noop!(
+			register_named(vec![b'n'; name_max + 1], spec(pct(100), &[], &[])),
+			E::NameTooLong
+		);
+		let mut long_label = spec(pct(100), &[], &[]);
+		long_label.label = vec![b'l'; label_max + 1];
+		assert_noop!(register_named(name(b"m"), long_label.clone()), E::LabelTooLong);
+		let too_many_datasets: Vec<_> = datasets.iter().map(|d| (*d, pct(10))).collect();
+		let spec_datasets = spec(pct(100 - 10 * (MAX_DATASETS + 1)), &too_many_datasets, &[]);
+		assert_noop!(register_named(name(b"m"), spec_datasets.clone()), E::TooManyDatasets);
+		let too_many_parents: Vec<_> =
+			(1..=MAX_PARENTS + 1).map(|version| (v(model, version), pct(10))).collect();
+		let spec_parents = spec(pct(100 - 10 * (MAX_PARENTS + 1)), &[], &too_many_parents);
+		assert_noop!(register_named(name(b"m"), spec_parents.clone()), E::TooManyParents);
+
+		assert_noop!(
+			ModelRegistry::publish_version(origin(ALICE), model, long_label),
+			E::LabelTooLong
+		);
+		assert_noop!(
+			ModelRegistry::publish_version(origin(ALICE), model, spec_datasets),
+			E::TooManyDatasets
+		);
+		assert_noop!(
+			ModelRegistry::publish_version(origin(ALICE), model, spec_parents),
+			E::TooManyParents
+		);
+		assert_noop!(
+			ModelRegistry::update_metadata(
+				origin(ALICE),
+				model,
+				vec![b'n'; name_max + 1],
+				Modality::Text
+			),
+			E::NameTooLong
+		);
+
+		let mut at_bounds =
+			spec(pct(100 - 10 * MAX_DATASETS), &too_many_datasets[..MAX_DATASETS as usize], &[]);
+		at_bounds.label = vec![b'l'; label_max];
+		assert_ok!(register_named(vec![b'n'; name_max], at_bounds));
+		let at_parents = spec(pct(90), &[], &[(parent, pct(10))]);
+		assert_ok!(register_named(name(b"child"), at_parents));
+	});
 }

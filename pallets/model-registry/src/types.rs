@@ -1,5 +1,6 @@
 //! Types stored by the pallet and taken by its calls.
 
+use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{
 	pallet_prelude::*, traits::fungible::Inspect, CloneNoBound, DebugNoBound, EqNoBound,
@@ -130,8 +131,20 @@ impl<T: Config> Default for Lineage<T> {
 /// beneficiary, no beneficiary twice, no zero part.
 pub type Route<T> = BoundedVec<RouteEntry<AccountIdOf<T>>, <T as Config>::MaxRouteLength>;
 
+/// The lineage as a call names it: like [`Lineage`], but unbounded, so that too many entries
+/// fail with an error naming the bound (`TooManyDatasets`, `TooManyParents`) rather than being
+/// undecodable. The block length and the length fee bound it.
+#[derive(Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, Default, TypeInfo)]
+pub struct LineageSpec {
+	/// Datasets the version was trained on, each with its share (at most `MaxDatasets`).
+	pub datasets: Vec<(DatasetId, Perbill)>,
+	/// Parent versions, each with its share (at most `MaxParents`).
+	pub parents: Vec<(ModelVersionRef, Perbill)>,
+}
+
 /// Everything that defines a new model version; the argument of `register` and
-/// `publish_version`.
+/// `publish_version`. Its texts and lists are unbounded here and checked against the
+/// runtime's bounds with named errors.
 #[derive(
 	Encode,
 	Decode,
@@ -141,13 +154,11 @@ pub type Route<T> = BoundedVec<RouteEntry<AccountIdOf<T>>, <T as Config>::MaxRou
 	EqNoBound,
 	DebugNoBound,
 	TypeInfo,
-	MaxEncodedLen,
 )]
 #[scale_info(skip_type_params(T))]
-#[codec(mel_bound())]
 pub struct VersionSpec<T: Config> {
-	/// Human-readable version label, e.g. `1.2.0`.
-	pub label: BoundedVec<u8, T::MaxVersionLabelLength>,
+	/// Human-readable version label, e.g. `1.2.0` (at most `MaxVersionLabelLength` bytes).
+	pub label: Vec<u8>,
 	/// Content hash of the model artifact (weights, stored off chain).
 	pub artifact_hash: ContentHash,
 	/// Price of one unit of invocation (e.g. a thousand tokens), paid along the route.
@@ -157,7 +168,7 @@ pub struct VersionSpec<T: Config> {
 	/// The owner's own share of the royalties, before rounding remainders.
 	pub owner_share: Perbill,
 	/// The datasets and parent versions the version was built from.
-	pub lineage: Lineage<T>,
+	pub lineage: LineageSpec,
 }
 
 /// A published model version. Its lineage and route never change.

@@ -13,10 +13,7 @@ use super::*;
 use crate::pallet::{Credits, Undistributed};
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
-use frame_support::{
-	traits::{fungible::Mutate, Get},
-	BoundedVec,
-};
+use frame_support::traits::{fungible::Mutate, Get};
 use frame_system::RawOrigin;
 use sp_runtime::traits::{Bounded, Zero};
 use tributary_primitives::RoyaltySink;
@@ -98,9 +95,8 @@ mod benchmarks {
 	fn claim_pools(n: Linear<1, { T::MaxClaimPools::get() }>) {
 		let holder = funded::<T>("holder", 0);
 		let datasets = pools_with_earnings::<T>(n, &holder);
-		let list: BoundedVec<_, _> = datasets.clone().try_into().unwrap();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(holder.clone()), list);
+		_(RawOrigin::Signed(holder.clone()), datasets.clone());
 		for dataset in datasets {
 			assert!(Pallet::<T>::claimable_in_pool(dataset, &holder).is_zero());
 		}

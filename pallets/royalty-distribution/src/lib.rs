@@ -64,6 +64,7 @@ pub use weights::WeightInfo;
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
+	use alloc::vec::Vec;
 	use frame_support::{
 		pallet_prelude::*,
 		traits::fungible::{Inspect, Mutate},
@@ -231,6 +232,8 @@ pub mod pallet {
 		InsufficientFunds,
 		/// An amount overflowed.
 		Overflow,
+		/// More than `MaxClaimPools` datasets in one claim.
+		TooManyPools,
 	}
 
 	#[pallet::hooks]
@@ -288,14 +291,15 @@ pub mod pallet {
 		/// with nothing owed are skipped.
 		///
 		/// - `origin`: signed; a share holder.
-		/// - `datasets`: the datasets, at most `MaxClaimPools`.
+		/// - `datasets`: the datasets, at most `MaxClaimPools` (`TooManyPools`; such a claim
+		///   is charged as a full one).
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::claim_pools(datasets.len() as u32))]
-		pub fn claim_pools(
-			origin: OriginFor<T>,
-			datasets: BoundedVec<DatasetId, T::MaxClaimPools>,
-		) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::claim_pools(
+			u32::try_from(datasets.len()).unwrap_or(u32::MAX).min(T::MaxClaimPools::get())
+		))]
+		pub fn claim_pools(origin: OriginFor<T>, datasets: Vec<DatasetId>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
+			ensure!(datasets.len() <= T::MaxClaimPools::get() as usize, Error::<T>::TooManyPools);
 			Self::do_claim_pools(who, &datasets)
 		}
 	}

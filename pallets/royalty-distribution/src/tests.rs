@@ -12,7 +12,7 @@
 
 use crate::{mock::*, pallet::*, types::*};
 use frame_support::{
-	assert_noop, assert_ok, dispatch::PostDispatchInfo, traits::fungible::Inspect, BoundedVec,
+	assert_noop, assert_ok, dispatch::PostDispatchInfo, traits::fungible::Inspect,
 };
 use tributary_primitives::RoyaltySink;
 
@@ -354,8 +354,7 @@ fn claim_pools_pays_several_pools_in_one_transfer() {
 		assert_ok!(RoyaltyDistribution::distribute(origin(DAVE), 0, 1));
 		assert_eq!(events_since_last_call(), vec![accrued(1_000), distributed(1_000, 0, 2)]);
 		let before = balance(BOB);
-		let list: BoundedVec<_, _> =
-			vec![pools[0], pools[1], pools[2], pools[0]].try_into().unwrap();
+		let list = vec![pools[0], pools[1], pools[2], pools[0]];
 		assert_ok!(RoyaltyDistribution::claim_pools(origin(BOB), list.clone()));
 		// Pool 2 had nothing and the repeated pool 0 is claimed once.
 		assert_eq!(balance(BOB), before + 250 + 250);
@@ -488,4 +487,26 @@ proptest::proptest! {
 			check_conservation();
 		});
 	}
+}
+
+/// A claim naming one dataset more than `MaxClaimPools` fails with `TooManyPools` and changes
+/// nothing, even when it would have paid.
+#[test]
+fn oversized_claims_fail_with_the_bound_they_exceed() {
+	ExtBuilder.build_and_execute(|| {
+		let pools: Vec<_> = (0..=MAX_CLAIM_POOLS).map(|_| add_dataset(CURATOR)).collect();
+		for pool in &pools {
+			mint(*pool, BOB, 1);
+		}
+		set_route(0, 1, even_route(&pools[..1]));
+		invoke(1_000);
+		assert_ok!(RoyaltyDistribution::distribute(origin(DAVE), 0, 1));
+		assert_noop!(RoyaltyDistribution::claim_pools(origin(BOB), pools.clone()), E::TooManyPools);
+		let before = balance(BOB);
+		assert_ok!(RoyaltyDistribution::claim_pools(
+			origin(BOB),
+			pools[..MAX_CLAIM_POOLS as usize].to_vec()
+		));
+		assert_eq!(balance(BOB), before + 1_000);
+	});
 }

@@ -9,13 +9,10 @@
 use super::rng::Rng;
 use crate::{AccountId, Balance, BlockNumber, Runtime, RuntimeCall, EXISTENTIAL_DEPOSIT, UNIT};
 use codec::{DecodeLimit, Encode};
-use frame_support::{
-	traits::{Get, GetCallMetadata, GetCallName},
-	BoundedVec,
-};
+use frame_support::traits::{Get, GetCallMetadata, GetCallName};
 use pallet_data_contribution::{DatasetTerms, Slot};
 use pallet_model_registry::{
-	Derivatives, License, Lineage, Modality, ModelVersionRef, VersionSpec,
+	Derivatives, License, LineageSpec, Modality, ModelVersionRef, VersionSpec,
 };
 use sp_core::{sr25519, H256};
 use sp_keyring::Sr25519Keyring as Keyring;
@@ -275,10 +272,6 @@ fn now() -> BlockNumber {
 /// Whether the dataset's curator admitted `who` to review its work.
 fn admitted_reviewer(dataset: u32, who: &AccountId) -> bool {
 	pallet_data_contribution::Members::<Runtime>::get(dataset, who).is_some_and(|m| m.reviewer)
-}
-
-fn bounded<S: frame_support::traits::Get<u32>>(bytes: Vec<u8>) -> BoundedVec<u8, S> {
-	BoundedVec::truncate_from(bytes)
 }
 
 impl Generator {
@@ -599,10 +592,10 @@ impl Generator {
 				return Some((
 					signer,
 					RuntimeCall::DataContribution(Call::create_dataset {
-						name: bounded(self.text(64)),
+						name: self.text(72),
 						manifest_hash: self.hash(),
-						schema: bounded(self.text(64)),
-						license: bounded(self.text(64)),
+						schema: self.text(72),
+						license: self.text(72),
 						terms,
 					}),
 				));
@@ -614,10 +607,10 @@ impl Generator {
 					signer,
 					Call::update_dataset_metadata {
 						dataset: id,
-						name: bounded(self.text(64)),
+						name: self.text(72),
 						manifest_hash: self.hash(),
-						schema: bounded(self.text(64)),
-						license: bounded(self.text(64)),
+						schema: self.text(72),
+						license: self.text(72),
 					},
 				)
 			}
@@ -1058,7 +1051,7 @@ impl Generator {
 			owner_share = Perbill::from_parts(remaining.saturating_sub(1));
 		}
 		VersionSpec {
-			label: bounded(self.text(32)),
+			label: self.text(36),
 			artifact_hash: self.hash(),
 			price_per_unit: self.amount(UNIT),
 			license: License {
@@ -1070,10 +1063,7 @@ impl Generator {
 				},
 			},
 			owner_share,
-			lineage: Lineage {
-				datasets: BoundedVec::truncate_from(datasets),
-				parents: BoundedVec::truncate_from(parents),
-			},
+			lineage: LineageSpec { datasets, parents },
 		}
 	}
 
@@ -1101,11 +1091,7 @@ impl Generator {
 				let spec = self.version_spec(None);
 				(
 					self.anyone(),
-					Call::register {
-						name: bounded(self.text(64)),
-						modality: self.modality(),
-						spec,
-					},
+					Call::register { name: self.text(72), modality: self.modality(), spec },
 				)
 			}
 			PublishVersion => {
@@ -1133,7 +1119,7 @@ impl Generator {
 					self.as_or_anyone(&model.owner),
 					Call::update_metadata {
 						model: id,
-						name: bounded(self.text(64)),
+						name: self.text(72),
 						modality: self.modality(),
 					},
 				)
@@ -1216,7 +1202,7 @@ impl Generator {
 						datasets.push(self.rng.below(64) as u32);
 						datasets.push(dataset);
 					}
-					(signer, Call::claim_pools { datasets: BoundedVec::truncate_from(datasets) })
+					(signer, Call::claim_pools { datasets })
 				}
 			}
 		};
@@ -1254,7 +1240,7 @@ impl Generator {
 					Call::register_offer {
 						model,
 						fee_per_unit: self.amount(UNIT / 10),
-						endpoint: bounded(self.text(256)),
+						endpoint: self.text(264),
 					},
 				)
 			}
@@ -1267,7 +1253,7 @@ impl Generator {
 						Call::update_offer {
 							model,
 							fee_per_unit: self.amount(UNIT / 10),
-							endpoint: bounded(self.text(256)),
+							endpoint: self.text(264),
 						},
 					)
 				} else {
@@ -1403,7 +1389,7 @@ impl Generator {
 					}
 				}
 				let signer = self.as_or_anyone(&provider);
-				(signer, Call::settle_batch { vouchers: BoundedVec::truncate_from(vouchers) })
+				(signer, Call::settle_batch { vouchers })
 			}
 			FinalizeClose => {
 				let closable: Vec<_> = channels

@@ -2,7 +2,27 @@
 //! acceptance, and freezing.
 
 use crate::{pallet::*, types::*};
+use alloc::vec::Vec;
 use frame_support::pallet_prelude::*;
+
+impl<T: Config> DatasetMetadata<T> {
+	/// The metadata from call arguments. Calls take the texts unbounded (the block length and
+	/// the length fee bound them) so that one too long fails with an error naming it instead
+	/// of being undecodable.
+	pub(crate) fn bounded(
+		name: Vec<u8>,
+		manifest_hash: ContentHash,
+		schema: Vec<u8>,
+		license: Vec<u8>,
+	) -> Result<Self, Error<T>> {
+		Ok(Self {
+			name: name.try_into().map_err(|_| Error::<T>::NameTooLong)?,
+			manifest_hash,
+			schema: schema.try_into().map_err(|_| Error::<T>::SchemaTooLong)?,
+			license: license.try_into().map_err(|_| Error::<T>::LicenseTooLong)?,
+		})
+	}
+}
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_create_dataset(
