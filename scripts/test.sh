@@ -34,6 +34,14 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo test"
 cargo test --workspace --locked
 
+step "try-runtime: the upgrade checks and every try_state on a lived-in chain"
+# The `try-runtime` feature changes FRAME itself, so this builds the runtime natively (no wasm)
+# in its own target subdirectory: the node's build above never carries the feature.
+SKIP_WASM_BUILD=1 CARGO_TARGET_DIR="$CARGO_TARGET_DIR/try-runtime" \
+	cargo clippy --locked -p tributary-runtime --features try-runtime --lib --tests -- -D warnings
+SKIP_WASM_BUILD=1 CARGO_TARGET_DIR="$CARGO_TARGET_DIR/try-runtime" \
+	cargo test --locked -p tributary-runtime --features try-runtime --lib upgrade_tests
+
 step "end-to-end tests (polkadot.js against a fresh dev node)"
 (cd "$ROOT/e2e" && NODE_BIN="$NODE_BIN" npm test)
 

@@ -29,37 +29,37 @@ use sp_runtime::{MultiAddress, Perbill};
 
 const MILLI: Balance = UNIT / 1_000;
 
-fn id(who: Keyring) -> AccountId {
+pub(crate) fn id(who: Keyring) -> AccountId {
 	who.to_account_id()
 }
 
-fn signed(who: &AccountId) -> RuntimeOrigin {
+pub(crate) fn signed(who: &AccountId) -> RuntimeOrigin {
 	RuntimeOrigin::signed(who.clone())
 }
 
-fn pct(percent: u32) -> Perbill {
+pub(crate) fn pct(percent: u32) -> Perbill {
 	Perbill::from_percent(percent)
 }
 
-fn free(who: &AccountId) -> Balance {
+pub(crate) fn free(who: &AccountId) -> Balance {
 	Balances::balance(who)
 }
 
-fn dataset(curator: &AccountId, min_model_share: Perbill, shares_per_item: u128) -> u32 {
+pub(crate) fn dataset(curator: &AccountId, min_model_share: Perbill, shares_per_item: u128) -> u32 {
 	let id = pallet_data_contribution::NextDatasetId::<Runtime>::get();
 	assert_ok!(DataContribution::create_dataset(
 		signed(curator),
-		b"dataset".to_vec().try_into().unwrap(),
+		b"dataset".to_vec(),
 		ContentHash::repeat_byte(1),
-		b"text/jsonl".to_vec().try_into().unwrap(),
-		b"CC-BY-4.0".to_vec().try_into().unwrap(),
+		b"text/jsonl".to_vec(),
+		b"CC-BY-4.0".to_vec(),
 		DatasetTerms { min_model_share, shares_per_item, contribution_quorum: 1 },
 	));
 	id
 }
 
 /// `contributor` adds `items` items to the dataset and its curator accepts them.
-fn contribute(dataset: u32, contributor: &AccountId, items: u32) {
+pub(crate) fn contribute(dataset: u32, contributor: &AccountId, items: u32) {
 	let curator = pallet_data_contribution::Datasets::<Runtime>::get(dataset).unwrap().curator;
 	let contribution = pallet_data_contribution::NextContributionId::<Runtime>::get();
 	assert_ok!(DataContribution::submit_contribution(
@@ -71,7 +71,7 @@ fn contribute(dataset: u32, contributor: &AccountId, items: u32) {
 	assert_ok!(DataContribution::decide_contribution(signed(&curator), contribution, true));
 }
 
-fn spec(
+pub(crate) fn spec(
 	owner_share: Perbill,
 	datasets: &[(u32, Perbill)],
 	parents: &[(ModelId, Perbill)],
@@ -96,18 +96,13 @@ fn spec(
 	}
 }
 
-fn register(owner: &AccountId, spec: VersionSpec<Runtime>) -> ModelId {
+pub(crate) fn register(owner: &AccountId, spec: VersionSpec<Runtime>) -> ModelId {
 	let model = pallet_model_registry::NextModelId::<Runtime>::get();
-	assert_ok!(ModelRegistry::register(
-		signed(owner),
-		b"model".to_vec().try_into().unwrap(),
-		Modality::Text,
-		spec
-	));
+	assert_ok!(ModelRegistry::register(signed(owner), b"model".to_vec(), Modality::Text, spec));
 	model
 }
 
-fn invoke(payer: &AccountId, model: ModelId, units: u64, provider: Option<&AccountId>) {
+pub(crate) fn invoke(payer: &AccountId, model: ModelId, units: u64, provider: Option<&AccountId>) {
 	assert_ok!(InvocationMetering::invoke(
 		signed(payer),
 		model,
@@ -120,7 +115,7 @@ fn invoke(payer: &AccountId, model: ModelId, units: u64, provider: Option<&Accou
 
 /// Every pallet's invariants, and the pot holding exactly its existential deposit plus what
 /// it owes.
-fn check_invariants() {
+pub(crate) fn check_invariants() {
 	DataContribution::do_try_state().expect("data-contribution invariants");
 	ModelRegistry::do_try_state().expect("model-registry invariants");
 	RoyaltyDistribution::do_try_state().expect("royalty-distribution invariants");
@@ -140,23 +135,23 @@ fn claim_all(who: &AccountId, pools: &[u32]) -> Balance {
 	free(who) - before
 }
 
-fn development() -> sp_io::TestExternalities {
+pub(crate) fn development() -> sp_io::TestExternalities {
 	let mut ext = preset_ext(crate::genesis_config_presets::DEVELOPMENT_PRESET);
 	ext.execute_with(|| frame_system::Pallet::<Runtime>::set_block_number(1));
 	ext
 }
 
-struct Lineage3 {
-	d0: u32,
-	d1: u32,
-	base: ModelId,
-	tune: ModelId,
-	composition: ModelId,
+pub(crate) struct Lineage3 {
+	pub d0: u32,
+	pub d1: u32,
+	pub base: ModelId,
+	pub tune: ModelId,
+	pub composition: ModelId,
 }
 
 /// Two datasets with several contributors; Alice's base model on both; Ferdie's fine-tune of
 /// it; Charlie's composition of the fine-tune and the base; Dave serves the composition.
-fn three_levels() -> Lineage3 {
+pub(crate) fn three_levels() -> Lineage3 {
 	let (alice, bob, charlie, dave, eve, ferdie) = (
 		id(Keyring::Alice),
 		id(Keyring::Bob),
@@ -180,7 +175,7 @@ fn three_levels() -> Lineage3 {
 		signed(&dave),
 		composition,
 		100 * MILLI,
-		b"https://dave.example/v1".to_vec().try_into().unwrap()
+		b"https://dave.example/v1".to_vec()
 	));
 	Lineage3 { d0, d1, base, tune, composition }
 }

@@ -30,6 +30,8 @@ mod economy_tests;
 mod fuzz;
 #[cfg(test)]
 mod tests;
+#[cfg(all(test, feature = "try-runtime"))]
+mod upgrade_tests;
 
 use sp_runtime::{
 	generic, impl_opaque_keys,
