@@ -70,18 +70,42 @@ impl_opaque_keys! {
 	}
 }
 
-/// The runtime's identity; `spec_version` rises with every change of behaviour.
-#[sp_version::runtime_version]
-pub const VERSION: RuntimeVersion = RuntimeVersion {
-	spec_name: alloc::borrow::Cow::Borrowed("tributary"),
-	impl_name: alloc::borrow::Cow::Borrowed("tributary"),
-	authoring_version: 1,
-	spec_version: 100,
-	impl_version: 1,
-	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
-	system_version: 1,
-};
+/// The runtime's `spec_version`, raised with every change of behaviour (and the literals below
+/// with it: a compile-time check holds them to this).
+const SPEC_VERSION: u32 = 100;
+
+/// Declares the runtime's identity. `runtime_version` reads `spec_version` from a literal (it
+/// writes the version into a wasm section at compile time), so the literal is passed in.
+macro_rules! runtime_version {
+	($spec_version:tt) => {
+		/// The runtime's identity.
+		#[sp_version::runtime_version]
+		pub const VERSION: RuntimeVersion = RuntimeVersion {
+			spec_name: alloc::borrow::Cow::Borrowed("tributary"),
+			impl_name: alloc::borrow::Cow::Borrowed("tributary"),
+			authoring_version: 1,
+			spec_version: $spec_version,
+			impl_version: 1,
+			apis: apis::RUNTIME_API_VERSIONS,
+			transaction_version: 1,
+			system_version: 1,
+		};
+	};
+}
+
+#[cfg(not(feature = "upgrade-test"))]
+runtime_version!(100);
+#[cfg(not(feature = "upgrade-test"))]
+const _: () = assert!(VERSION.spec_version == SPEC_VERSION, "runtime_version!(SPEC_VERSION)");
+
+// The same runtime as its own next version: the wasm the forkless-upgrade test installs.
+#[cfg(feature = "upgrade-test")]
+runtime_version!(101);
+#[cfg(feature = "upgrade-test")]
+const _: () = assert!(
+	matches!(SPEC_VERSION.checked_add(1), Some(next) if next == VERSION.spec_version),
+	"runtime_version!(SPEC_VERSION + 1)"
+);
 
 mod block_times {
 	/// Target block time. Slot duration follows it: aura authors one block per slot.
