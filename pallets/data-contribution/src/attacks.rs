@@ -360,3 +360,32 @@ fn a_requester_cannot_annotate_its_own_task() {
 		assert_noop!(DataContribution::claim_slot(origin(CURATOR), task, 0), E::SelfReview);
 	});
 }
+
+/// The curator offers the dataset, then admits a sybil reviewer before the offer is accepted.
+/// The taker names the state it accepts (the dataset's revision, which the offer's event gives);
+/// a dataset changed since is not handed over, and the taker may accept it as it now is,
+/// knowingly.
+#[test]
+fn accepting_a_curatorship_that_changed_after_the_offer_fails() {
+	funded_sybils().build_and_execute(|| {
+		let id = dataset(2);
+		assert_ok!(DataContribution::offer_curatorship(origin(CURATOR), id, Some(BOB)));
+		let offered = Datasets::<Test>::get(id).unwrap().revision;
+		assert_eq!(
+			events_since_last_call().last(),
+			Some(&Event::CuratorshipOffered { dataset: id, to: Some(BOB), revision: offered })
+		);
+		admit(id, SYBILS[0], Role::Reviewer);
+		assert_noop!(
+			DataContribution::accept_curatorship(origin(BOB), id, offered),
+			E::OfferChanged
+		);
+		let now = Datasets::<Test>::get(id).unwrap().revision;
+		assert_ok!(DataContribution::accept_curatorship(origin(BOB), id, now));
+		assert_eq!(Datasets::<Test>::get(id).unwrap().curator, BOB);
+		assert_eq!(held(HoldReason::DatasetDeposit, CURATOR), 0);
+		assert_eq!(held(HoldReason::DatasetDeposit, BOB), DATASET_DEPOSIT);
+		// The new curator dismisses the member it did not want.
+		assert_ok!(DataContribution::dismiss_member(origin(BOB), id, SYBILS[0], Role::Reviewer));
+	});
+}

@@ -220,8 +220,9 @@ mod benchmarks {
 			Some(T::Lookup::unlookup(next.clone())),
 		)
 		.unwrap();
+		let revision = Datasets::<T>::get(id).unwrap().revision;
 		#[extrinsic_call]
-		_(RawOrigin::Signed(next.clone()), id);
+		_(RawOrigin::Signed(next.clone()), id, revision);
 		assert_eq!(Datasets::<T>::get(id).unwrap().curator, next);
 	}
 

@@ -29,6 +29,8 @@ mod events_and_errors {
 			dataset: DatasetId,
 			/// The account that may now accept the curatorship; `None` withdraws the offer.
 			to: Option<T::AccountId>,
+			/// The dataset's revision, which `accept_curatorship` names.
+			revision: u32,
 		},
 		/// The curatorship and the dataset deposit moved to a new curator.
 		CuratorshipTransferred {
@@ -410,5 +412,7 @@ mod events_and_errors {
 		SchemaTooLong,
 		/// The license is longer than `MaxLicenseLength` bytes.
 		LicenseTooLong,
+		/// The dataset changed after the revision the caller accepts.
+		OfferChanged,
 	}
 }

@@ -415,12 +415,22 @@ pub mod pallet {
 		/// Accept an offered curatorship: the dataset deposit is held from the caller and the
 		/// previous curator's is released.
 		///
+		/// The members the previous curator admitted stay; the caller saw them when it chose
+		/// the revision to accept, and may dismiss them.
+		///
 		/// - `origin`: signed; the account offered the curatorship.
 		/// - `dataset`: the dataset.
+		/// - `revision`: the dataset's revision the caller accepts (`CuratorshipOffered` gives
+		///   it, and the dataset's record holds it); if the curator changed anything since, the
+		///   call fails with `OfferChanged`.
 		#[pallet::call_index(3)]
-		pub fn accept_curatorship(origin: OriginFor<T>, dataset: DatasetId) -> DispatchResult {
+		pub fn accept_curatorship(
+			origin: OriginFor<T>,
+			dataset: DatasetId,
+			revision: u32,
+		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_accept_curatorship(who, dataset)
+			Self::do_accept_curatorship(who, dataset, revision)
 		}
 
 		/// Freeze a dataset for good: no new contributions and no new tasks. Pending work is

@@ -34,6 +34,11 @@ fn origin(who: AccountId) -> RuntimeOrigin {
 	RuntimeOrigin::signed(who)
 }
 
+/// The dataset's current revision, which an acceptance names.
+fn revision(dataset: DatasetId) -> u32 {
+	Datasets::<Test>::get(dataset).map_or(0, |record| record.revision)
+}
+
 fn terms() -> DatasetTerms {
 	DatasetTerms {
 		min_model_share: Perbill::from_percent(10),
@@ -296,19 +301,22 @@ mod datasets {
 				E::UnknownDataset
 			);
 			assert_noop!(
-				DataContribution::accept_curatorship(origin(BOB), id),
+				DataContribution::accept_curatorship(origin(BOB), id, revision(id)),
 				E::NotPendingCurator
 			);
 
 			assert_ok!(DataContribution::offer_curatorship(origin(ALICE), id, Some(BOB)));
 			assert_eq!(Datasets::<Test>::get(id).unwrap().pending_curator, Some(BOB));
 			assert_noop!(
-				DataContribution::accept_curatorship(origin(CHARLIE), id),
+				DataContribution::accept_curatorship(origin(CHARLIE), id, revision(id)),
 				E::NotPendingCurator
 			);
-			assert_noop!(DataContribution::accept_curatorship(origin(BOB), 9), E::UnknownDataset);
+			assert_noop!(
+				DataContribution::accept_curatorship(origin(BOB), 9, 0),
+				E::UnknownDataset
+			);
 
-			assert_ok!(DataContribution::accept_curatorship(origin(BOB), id));
+			assert_ok!(DataContribution::accept_curatorship(origin(BOB), id, revision(id)));
 			let dataset = Datasets::<Test>::get(id).unwrap();
 			assert_eq!(dataset.curator, BOB);
 			assert_eq!(dataset.pending_curator, None);
@@ -320,7 +328,7 @@ mod datasets {
 				events_since_last_call(),
 				vec![
 					dataset_created(id, ALICE),
-					Event::CuratorshipOffered { dataset: id, to: Some(BOB) },
+					Event::CuratorshipOffered { dataset: id, to: Some(BOB), revision: 1 },
 					Event::CuratorshipTransferred { dataset: id, from: ALICE, to: BOB },
 				]
 			);
@@ -334,7 +342,7 @@ mod datasets {
 			let id = create_dataset(ALICE);
 			assert_ok!(DataContribution::offer_curatorship(origin(ALICE), id, Some(POOR)));
 			assert_noop!(
-				DataContribution::accept_curatorship(origin(POOR), id),
+				DataContribution::accept_curatorship(origin(POOR), id, revision(id)),
 				E::InsufficientFunds
 			);
 			assert_ok!(DataContribution::offer_curatorship(origin(ALICE), id, None));
@@ -342,12 +350,12 @@ mod datasets {
 				events_since_last_call(),
 				vec![
 					dataset_created(id, ALICE),
-					Event::CuratorshipOffered { dataset: id, to: Some(POOR) },
-					Event::CuratorshipOffered { dataset: id, to: None },
+					Event::CuratorshipOffered { dataset: id, to: Some(POOR), revision: 1 },
+					Event::CuratorshipOffered { dataset: id, to: None, revision: 2 },
 				]
 			);
 			assert_noop!(
-				DataContribution::accept_curatorship(origin(POOR), id),
+				DataContribution::accept_curatorship(origin(POOR), id, revision(id)),
 				E::NotPendingCurator
 			);
 		});

@@ -191,8 +191,9 @@ mod benchmarks {
 			Some(T::Lookup::unlookup(buyer.clone())),
 		)
 		.unwrap();
+		let revision = Models::<T>::get(model).unwrap().revision;
 		#[extrinsic_call]
-		_(RawOrigin::Signed(buyer.clone()), model);
+		_(RawOrigin::Signed(buyer.clone()), model, revision);
 		assert_eq!(Models::<T>::get(model).unwrap().owner, buyer);
 	}
 

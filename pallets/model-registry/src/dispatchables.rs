@@ -11,7 +11,10 @@ use frame_support::{
 	pallet_prelude::*,
 	traits::{fungible::MutateHold, tokens::Precision},
 };
-use sp_runtime::traits::{Saturating, Zero};
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	Perbill,
+};
 use tributary_primitives::DatasetInspect;
 
 impl<T: Config> ModelMetadata<T> {
@@ -45,6 +48,7 @@ impl<T: Config> Pallet<T> {
 				pending_owner: None,
 				deposit,
 				versions_deposit: version.deposit,
+				revision: 0,
 			},
 		);
 		NextModelId::<T>::put(next);
@@ -66,6 +70,7 @@ impl<T: Config> Pallet<T> {
 
 		record.latest_version = number;
 		record.versions_deposit = record.versions_deposit.saturating_add(version.deposit);
+		record.revise();
 		Models::<T>::insert(model, record);
 		Self::insert_version(model, number, version, route);
 		Ok(())
@@ -78,6 +83,10 @@ impl<T: Config> Pallet<T> {
 		price_per_unit: BalanceOf<T>,
 	) -> DispatchResult {
 		Self::mutate_owned_version(&who, model, version, |record| {
+			ensure!(
+				record.license.commercial_use || price_per_unit.is_zero(),
+				Error::<T>::NonCommercialPriced
+			);
 			record.price_per_unit = price_per_unit;
 			Ok(())
 		})?;
@@ -92,6 +101,7 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let mut record = Self::owned_model(&who, model)?;
 		record.metadata = metadata;
+		record.revise();
 		Models::<T>::insert(model, record);
 		Self::deposit_event(Event::MetadataUpdated { model });
 		Ok(())
@@ -119,14 +129,21 @@ impl<T: Config> Pallet<T> {
 		let mut record = Self::owned_model(&who, model)?;
 		ensure!(new_owner.as_ref() != Some(&who), Error::<T>::AlreadyOwner);
 		record.pending_owner = new_owner.clone();
+		record.revise();
+		let revision = record.revision;
 		Models::<T>::insert(model, record);
-		Self::deposit_event(Event::OwnershipOffered { model, to: new_owner });
+		Self::deposit_event(Event::OwnershipOffered { model, to: new_owner, revision });
 		Ok(())
 	}
 
-	pub(crate) fn do_accept_ownership(who: T::AccountId, model: ModelId) -> DispatchResult {
+	pub(crate) fn do_accept_ownership(
+		who: T::AccountId,
+		model: ModelId,
+		revision: u32,
+	) -> DispatchResult {
 		let mut record = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
 		ensure!(record.pending_owner.as_ref() == Some(&who), Error::<T>::NotPendingOwner);
+		ensure!(record.revision == revision, Error::<T>::OfferChanged);
 		let previous = record.owner.clone();
 		// Hold from the new owner first: if it cannot pay, nothing changes.
 		let deposit = record.deposit.saturating_add(record.versions_deposit);
@@ -134,6 +151,7 @@ impl<T: Config> Pallet<T> {
 		Self::release(&previous, deposit);
 		record.owner = who.clone();
 		record.pending_owner = None;
+		record.revise();
 		Models::<T>::insert(model, record);
 		Self::deposit_event(Event::OwnershipTransferred { model, from: previous, to: who });
 		Ok(())
@@ -157,6 +175,13 @@ impl<T: Config> Pallet<T> {
 			parents: lineage.parents.try_into().map_err(|_| Error::<T>::TooManyParents)?,
 		};
 
+		ensure!(
+			license.commercial_use || price_per_unit.is_zero(),
+			Error::<T>::NonCommercialPriced
+		);
+		// What the version's own upstream demands of it; its derivatives owe it at least that,
+		// so every minimum carries down each lineage (checked below).
+		let mut upstream_demand = Perbill::zero();
 		let mut seen_datasets = Vec::with_capacity(lineage.datasets.len());
 		for (dataset, share) in lineage.datasets.iter() {
 			ensure!(!seen_datasets.contains(dataset), Error::<T>::DuplicateDataset);
@@ -164,6 +189,7 @@ impl<T: Config> Pallet<T> {
 			let required =
 				T::Datasets::min_model_share(*dataset).ok_or(Error::<T>::UnknownDataset)?;
 			ensure!(*share >= required, Error::<T>::DatasetShareTooLow);
+			upstream_demand = upstream_demand.saturating_add(required);
 		}
 
 		let mut seen_parents = Vec::with_capacity(lineage.parents.len());
@@ -181,11 +207,16 @@ impl<T: Config> Pallet<T> {
 				return Err(Error::<T>::DerivativesForbidden.into());
 			};
 			ensure!(*share >= min_upstream_share, Error::<T>::ParentShareTooLow);
+			upstream_demand = upstream_demand.saturating_add(min_upstream_share);
 			ensure!(
 				record.license.commercial_use || !license.commercial_use,
 				Error::<T>::CommercialUseForbidden
 			);
 			parent_routes.push((*share, parent_route));
+		}
+
+		if let Derivatives::Allowed { min_upstream_share } = license.derivatives {
+			ensure!(min_upstream_share >= upstream_demand, Error::<T>::UpstreamShareBelowLineage);
 		}
 
 		let flat = route::flatten(
@@ -256,11 +287,14 @@ impl<T: Config> Pallet<T> {
 		version: VersionNumber,
 		change: impl FnOnce(&mut ModelVersion<T>) -> DispatchResult,
 	) -> DispatchResult {
-		Self::owned_model(who, model)?;
+		let mut model_record = Self::owned_model(who, model)?;
 		Versions::<T>::try_mutate(model, version, |record| {
 			let record = record.as_mut().ok_or(Error::<T>::UnknownVersion)?;
 			change(record)
-		})
+		})?;
+		model_record.revise();
+		Models::<T>::insert(model, model_record);
+		Ok(())
 	}
 
 	fn hold(who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
@@ -320,6 +354,7 @@ impl<T: Config> Pallet<T> {
 				pending_owner: None,
 				deposit: Zero::zero(),
 				versions_deposit: Zero::zero(),
+				revision: 0,
 			},
 		);
 		NextModelId::<T>::put(model.saturating_add(1));

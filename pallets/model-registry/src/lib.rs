@@ -39,6 +39,8 @@ mod traits;
 pub mod types;
 pub mod weights;
 
+#[cfg(test)]
+mod attacks;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 #[cfg(test)]
@@ -213,6 +215,8 @@ pub mod pallet {
 			model: ModelId,
 			/// The account that may accept the model, or `None` when the offer was withdrawn.
 			to: Option<T::AccountId>,
+			/// The model's revision, which `accept_ownership` names.
+			revision: u32,
 		},
 		/// The model and its deposits moved to a new owner.
 		OwnershipTransferred {
@@ -271,6 +275,13 @@ pub mod pallet {
 		CounterOverflow,
 		/// The name is longer than `MaxNameLength` bytes.
 		NameTooLong,
+		/// A license lets derivatives give the version less than its own upstream demands
+		/// (the datasets' `min_model_share` plus the parents' `min_upstream_share`).
+		UpstreamShareBelowLineage,
+		/// A version licensed for non-commercial use only cannot have a price.
+		NonCommercialPriced,
+		/// The model changed after the revision the caller accepts.
+		OfferChanged,
 		/// The version label is longer than `MaxVersionLabelLength` bytes.
 		LabelTooLong,
 		/// The lineage names more than `MaxDatasets` datasets.
@@ -407,10 +418,17 @@ pub mod pallet {
 		///
 		/// - `origin`: signed; the account offered the model.
 		/// - `model`: the model.
+		/// - `revision`: the model's revision the caller accepts (`OwnershipOffered` gives it,
+		///   and the model's record holds it); if the owner changed anything since, the call
+		///   fails with `OfferChanged`.
 		#[pallet::call_index(6)]
-		pub fn accept_ownership(origin: OriginFor<T>, model: ModelId) -> DispatchResult {
+		pub fn accept_ownership(
+			origin: OriginFor<T>,
+			model: ModelId,
+			revision: u32,
+		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_accept_ownership(who, model)
+			Self::do_accept_ownership(who, model, revision)
 		}
 	}
 }

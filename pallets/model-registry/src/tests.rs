@@ -24,11 +24,11 @@ type E = Error<Test>;
 
 const ONE: u32 = 1_000_000_000;
 
-fn origin(who: AccountId) -> RuntimeOrigin {
+pub(crate) fn origin(who: AccountId) -> RuntimeOrigin {
 	RuntimeOrigin::signed(who)
 }
 
-fn pct(percent: u32) -> Perbill {
+pub(crate) fn pct(percent: u32) -> Perbill {
 	Perbill::from_percent(percent)
 }
 
@@ -36,23 +36,42 @@ fn parts(parts: u32) -> Perbill {
 	Perbill::from_parts(parts)
 }
 
-fn open_license(min_upstream_share: Perbill) -> License {
+pub(crate) fn open_license(min_upstream_share: Perbill) -> License {
 	License { commercial_use: true, derivatives: Derivatives::Allowed { min_upstream_share } }
 }
 
-fn v(model: ModelId, version: VersionNumber) -> ModelVersionRef {
+pub(crate) fn v(model: ModelId, version: VersionNumber) -> ModelVersionRef {
 	ModelVersionRef { model, version }
 }
 
-fn acct(who: AccountId) -> Beneficiary<AccountId> {
+pub(crate) fn acct(who: AccountId) -> Beneficiary<AccountId> {
 	Beneficiary::Account(who)
 }
 
-fn ds(dataset: DatasetId) -> Beneficiary<AccountId> {
+pub(crate) fn ds(dataset: DatasetId) -> Beneficiary<AccountId> {
 	Beneficiary::Dataset(dataset)
 }
 
-fn spec(
+/// What a version with this lineage must at least demand of its own derivatives: its
+/// datasets' minimums plus its parents' (zero for unknown ones, which the call refuses anyway).
+fn upstream_demand(
+	datasets: &[(DatasetId, Perbill)],
+	parents: &[(ModelVersionRef, Perbill)],
+) -> Perbill {
+	use sp_runtime::Saturating;
+	use tributary_primitives::{test_utils::MockDatasets, DatasetInspect};
+	let datasets =
+		datasets.iter().map(|(d, _)| MockDatasets::min_model_share(*d).unwrap_or_default());
+	let parents = parents.iter().map(|(p, _)| {
+		match Versions::<Test>::get(p.model, p.version).map(|v| v.license.derivatives) {
+			Some(Derivatives::Allowed { min_upstream_share }) => min_upstream_share,
+			_ => Perbill::zero(),
+		}
+	});
+	datasets.chain(parents).fold(Perbill::zero(), |sum, share| sum.saturating_add(share))
+}
+
+pub(crate) fn spec(
 	owner_share: Perbill,
 	datasets: &[(DatasetId, Perbill)],
 	parents: &[(ModelVersionRef, Perbill)],
@@ -61,23 +80,29 @@ fn spec(
 		label: b"1.0.0".to_vec(),
 		artifact_hash: ContentHash::repeat_byte(7),
 		price_per_unit: 50,
-		license: open_license(pct(10)),
+		license: open_license(pct(10).max(upstream_demand(datasets, parents))),
 		owner_share,
 		lineage: LineageSpec { datasets: datasets.to_vec(), parents: parents.to_vec() },
 	}
 }
 
-fn name(bytes: &[u8]) -> Vec<u8> {
+pub(crate) fn name(bytes: &[u8]) -> Vec<u8> {
 	bytes.to_vec()
 }
 
-fn register(owner: AccountId, spec: VersionSpec<Test>) -> Result<ModelId, DispatchError> {
+pub(crate) fn register(
+	owner: AccountId,
+	spec: VersionSpec<Test>,
+) -> Result<ModelId, DispatchError> {
 	let id = NextModelId::<Test>::get();
 	ModelRegistry::register(origin(owner), name(b"model"), Modality::Text, spec)?;
 	Ok(id)
 }
 
-fn route_of(model: ModelId, version: VersionNumber) -> Vec<(Beneficiary<AccountId>, u32)> {
+pub(crate) fn route_of(
+	model: ModelId,
+	version: VersionNumber,
+) -> Vec<(Beneficiary<AccountId>, u32)> {
 	Routes::<Test>::get(model, version)
 		.unwrap()
 		.iter()
@@ -85,7 +110,12 @@ fn route_of(model: ModelId, version: VersionNumber) -> Vec<(Beneficiary<AccountI
 		.collect()
 }
 
-fn held(who: AccountId) -> Balance {
+/// The model's current revision, which an acceptance names.
+pub(crate) fn revision(model: ModelId) -> u32 {
+	Models::<Test>::get(model).map_or(0, |record| record.revision)
+}
+
+pub(crate) fn held(who: AccountId) -> Balance {
 	Balances::balance_on_hold(&HoldReason::ModelDeposit.into(), &who)
 }
 
@@ -436,6 +466,7 @@ fn a_non_commercial_parent_only_takes_non_commercial_derivatives() {
 	ExtBuilder::default().build_and_execute(|| {
 		let mut research = spec(pct(100), &[], &[]);
 		research.license.commercial_use = false;
+		research.price_per_unit = 0;
 		let research = register(ALICE, research).unwrap();
 		assert_noop!(
 			register(BOB, spec(pct(50), &[], &[(v(research, 1), pct(50))])),
@@ -443,6 +474,7 @@ fn a_non_commercial_parent_only_takes_non_commercial_derivatives() {
 		);
 		let mut derivative = spec(pct(50), &[], &[(v(research, 1), pct(50))]);
 		derivative.license.commercial_use = false;
+		derivative.price_per_unit = 0;
 		assert_ok!(register(BOB, derivative));
 	});
 }
@@ -665,15 +697,21 @@ fn ownership_moves_with_the_deposits_when_the_new_owner_accepts() {
 			ModelRegistry::offer_ownership(origin(ALICE), base, Some(ALICE)),
 			E::AlreadyOwner
 		);
-		assert_noop!(ModelRegistry::accept_ownership(origin(BOB), base), E::NotPendingOwner);
+		assert_noop!(
+			ModelRegistry::accept_ownership(origin(BOB), base, revision(base)),
+			E::NotPendingOwner
+		);
 
 		assert_ok!(ModelRegistry::offer_ownership(origin(ALICE), base, Some(BOB)));
 		assert_eq!(
 			events_since_last_call(),
-			vec![Event::OwnershipOffered { model: base, to: Some(BOB) }]
+			vec![Event::OwnershipOffered { model: base, to: Some(BOB), revision: 1 }]
 		);
-		assert_noop!(ModelRegistry::accept_ownership(origin(CHARLIE), base), E::NotPendingOwner);
-		assert_ok!(ModelRegistry::accept_ownership(origin(BOB), base));
+		assert_noop!(
+			ModelRegistry::accept_ownership(origin(CHARLIE), base, revision(base)),
+			E::NotPendingOwner
+		);
+		assert_ok!(ModelRegistry::accept_ownership(origin(BOB), base, revision(base)));
 
 		assert_eq!(Models::<Test>::get(base).unwrap().owner, BOB);
 		assert_eq!(Models::<Test>::get(base).unwrap().pending_owner, None);
@@ -707,15 +745,21 @@ fn an_offer_can_be_withdrawn_and_an_unfunded_acceptance_changes_nothing() {
 		assert_eq!(
 			events_since_last_call(),
 			vec![
-				Event::OwnershipOffered { model: base, to: Some(BOB) },
-				Event::OwnershipOffered { model: base, to: None },
+				Event::OwnershipOffered { model: base, to: Some(BOB), revision: 1 },
+				Event::OwnershipOffered { model: base, to: None, revision: 2 },
 			]
 		);
-		assert_noop!(ModelRegistry::accept_ownership(origin(BOB), base), E::NotPendingOwner);
+		assert_noop!(
+			ModelRegistry::accept_ownership(origin(BOB), base, revision(base)),
+			E::NotPendingOwner
+		);
 
 		assert_ok!(ModelRegistry::offer_ownership(origin(ALICE), base, Some(POOR)));
-		assert_noop!(ModelRegistry::accept_ownership(origin(POOR), base), E::InsufficientFunds);
-		assert_noop!(ModelRegistry::accept_ownership(origin(POOR), 9), E::UnknownModel);
+		assert_noop!(
+			ModelRegistry::accept_ownership(origin(POOR), base, revision(base)),
+			E::InsufficientFunds
+		);
+		assert_noop!(ModelRegistry::accept_ownership(origin(POOR), 9, 0), E::UnknownModel);
 	});
 }
 

@@ -240,4 +240,16 @@ pub struct Model<T: Config> {
 	pub deposit: BalanceOf<T>,
 	/// Sum of the deposits of the model's versions, also held from the owner.
 	pub versions_deposit: BalanceOf<T>,
+	/// Counts the owner's changes to the model and its versions (publications, prices,
+	/// deprecations, metadata, offers). Accepting an offer names the revision accepted, so a
+	/// model changed after the taker looked at it is not handed over.
+	pub revision: u32,
+}
+
+impl<T: Config> Model<T> {
+	/// Records a change by the owner. Wrapping takes 2³² paid changes, so a revision never
+	/// comes back within any offer's lifetime.
+	pub(crate) fn revise(&mut self) {
+		self.revision = self.revision.wrapping_add(1);
+	}
 }

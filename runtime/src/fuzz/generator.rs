@@ -629,7 +629,13 @@ impl Generator {
 					datasets.iter().filter(|(_, d)| d.pending_curator.is_some()).collect();
 				let (id, record) = (*self.rng.pick(&offered)?).clone();
 				let signer = self.as_or_anyone(record.pending_curator.as_ref()?);
-				(signer, Call::accept_curatorship { dataset: id })
+				// Mostly the revision on chain; now and then a stale one.
+				let revision = if self.rng.chance(100) {
+					record.revision.wrapping_sub(1)
+				} else {
+					record.revision
+				};
+				(signer, Call::accept_curatorship { dataset: id, revision })
 			}
 			FreezeDataset => {
 				let (id, record) = self.rng.pick(&datasets)?.clone();

@@ -51,6 +51,7 @@ impl<T: Config> Pallet<T> {
 				rules: Self::default_rules(),
 				frozen: false,
 				deposit,
+				revision: 0,
 			},
 		);
 		NextDatasetId::<T>::put(next);
@@ -76,17 +77,25 @@ impl<T: Config> Pallet<T> {
 		dataset: DatasetId,
 		to: Option<T::AccountId>,
 	) -> DispatchResult {
+		let mut revision = 0;
 		Self::mutate_as_curator(&who, dataset, |record| {
 			record.pending_curator = to.clone();
+			// The revision after this change, which `mutate_as_curator` makes.
+			revision = record.revision.wrapping_add(1);
 			Ok(())
 		})?;
-		Self::deposit_event(Event::CuratorshipOffered { dataset, to });
+		Self::deposit_event(Event::CuratorshipOffered { dataset, to, revision });
 		Ok(())
 	}
 
-	pub(crate) fn do_accept_curatorship(who: T::AccountId, dataset: DatasetId) -> DispatchResult {
+	pub(crate) fn do_accept_curatorship(
+		who: T::AccountId,
+		dataset: DatasetId,
+		revision: u32,
+	) -> DispatchResult {
 		let mut record = Datasets::<T>::get(dataset).ok_or(Error::<T>::UnknownDataset)?;
 		ensure!(record.pending_curator.as_ref() == Some(&who), Error::<T>::NotPendingCurator);
+		ensure!(record.revision == revision, Error::<T>::OfferChanged);
 		let previous = record.curator.clone();
 		// Hold from the new curator first: if it cannot pay, nothing changes.
 		let deposit = T::DatasetDeposit::get();
@@ -95,6 +104,7 @@ impl<T: Config> Pallet<T> {
 		record.curator = who.clone();
 		record.pending_curator = None;
 		record.deposit = deposit;
+		record.revise();
 		Datasets::<T>::insert(dataset, record);
 		Self::deposit_event(Event::CuratorshipTransferred { dataset, from: previous, to: who });
 		Ok(())
@@ -119,7 +129,9 @@ impl<T: Config> Pallet<T> {
 		Datasets::<T>::try_mutate(dataset, |maybe| {
 			let record = maybe.as_mut().ok_or(Error::<T>::UnknownDataset)?;
 			ensure!(record.curator == *who, Error::<T>::NotCurator);
-			change(record)
+			change(record)?;
+			record.revise();
+			Ok(())
 		})
 	}
 }
