@@ -50,6 +50,27 @@ async function rpcAnswers(port) {
 }
 
 /**
+ * One JSON-RPC request over HTTP to the node on 127.0.0.1:`port`, its params given as JSON text
+ * (or `undefined` to leave them out) so that a test can send what `JSON.stringify` cannot write,
+ * such as integers beyond 2^53. Resolves to the response object, `{ result }` or `{ error }`;
+ * rejects with a `TimeoutError` when no answer came within `timeoutMs`.
+ * @param {number} port
+ * @param {string} method
+ * @param {string | undefined} params
+ * @param {{ timeoutMs?: number }} options
+ */
+export async function httpRpc(port, method, params, { timeoutMs = 10_000 } = {}) {
+  const body = `{"jsonrpc":"2.0","id":1,"method":${JSON.stringify(method)}${params === undefined ? '' : `,"params":${params}`}}`;
+  const response = await fetch(`http://127.0.0.1:${port}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  return response.json();
+}
+
+/**
  * The readiness probe: polls the RPC on 127.0.0.1:`port` every 250 ms until it answers, and
  * returns the milliseconds it waited. Between polls `alive()` says whether the node is still
  * running (a node that exited throws at once); after `timeoutMs` it throws.
@@ -120,6 +141,8 @@ export async function startDevNode({ args = [], basePath, readyTimeoutMs = 180_0
     rpcPort,
     logFile,
     startupMs,
+    /** Whether the node's process is still running. */
+    alive: () => !exited,
     /** Disconnects and stops the node: SIGINT, then SIGKILL after 10 s. */
     async stop() {
       await api.disconnect().catch(() => {});

@@ -40,6 +40,7 @@ struct Version {
 	owner: AccountId,
 	price_per_unit: Balance,
 	route: Route,
+	commercial_use: bool,
 }
 
 /// One accrued payment, as [`MockRoyaltySink`] recorded it.
@@ -154,7 +155,22 @@ impl MockModels {
 		route: Route,
 	) {
 		VERSIONS.with(|versions| {
-			versions.borrow_mut().insert((model, version), Version { owner, price_per_unit, route })
+			versions.borrow_mut().insert(
+				(model, version),
+				Version { owner, price_per_unit, route, commercial_use: true },
+			)
+		});
+	}
+
+	/// Adds `version` of `model`, owned by `owner`, licensed for non-commercial use only: its
+	/// price is zero, as the registry requires.
+	pub fn add_non_commercial(model: ModelId, version: VersionNumber, owner: AccountId) {
+		let route = alloc::vec![(Beneficiary::Account(owner), Perbill::one())];
+		VERSIONS.with(|versions| {
+			versions.borrow_mut().insert(
+				(model, version),
+				Version { owner, price_per_unit: 0, route, commercial_use: false },
+			)
 		});
 	}
 
@@ -184,6 +200,7 @@ impl ModelInvocation<AccountId, Balance> for MockModels {
 			version,
 			price_per_unit: v.price_per_unit,
 			owner: v.owner,
+			commercial_use: v.commercial_use,
 		})
 	}
 	fn model_owner(model: ModelId) -> Option<AccountId> {

@@ -49,6 +49,9 @@ pub struct InvocationTerms<AccountId, Balance> {
 	pub price_per_unit: Balance,
 	/// The model's owner.
 	pub owner: AccountId,
+	/// Whether the version's license allows commercial use. A version that does not is never
+	/// sold: its price is zero, and it is served without a provider fee.
+	pub commercial_use: bool,
 }
 
 /// The terms model versions are invoked on, for the invocation metering.

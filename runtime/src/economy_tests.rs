@@ -71,6 +71,23 @@ pub(crate) fn contribute(dataset: u32, contributor: &AccountId, items: u32) {
 	assert_ok!(DataContribution::decide_contribution(signed(&curator), contribution, true));
 }
 
+/// What a version with this lineage must at least demand of its own derivatives: its
+/// datasets' minimums plus its parents' (their first versions).
+fn upstream_demand(datasets: &[(u32, Perbill)], parents: &[(ModelId, Perbill)]) -> Perbill {
+	use sp_runtime::Saturating;
+	let datasets = datasets.iter().map(|(d, _)| {
+		pallet_data_contribution::Datasets::<Runtime>::get(d).unwrap().terms.min_model_share
+	});
+	let parents = parents.iter().map(|(model, _)| {
+		match pallet_model_registry::Versions::<Runtime>::get(model, 1).unwrap().license.derivatives
+		{
+			Derivatives::Allowed { min_upstream_share } => min_upstream_share,
+			Derivatives::Forbidden => Perbill::zero(),
+		}
+	});
+	datasets.chain(parents).fold(Perbill::zero(), |sum, share| sum.saturating_add(share))
+}
+
 pub(crate) fn spec(
 	owner_share: Perbill,
 	datasets: &[(u32, Perbill)],
@@ -83,7 +100,9 @@ pub(crate) fn spec(
 		price_per_unit,
 		license: License {
 			commercial_use: true,
-			derivatives: Derivatives::Allowed { min_upstream_share: pct(20) },
+			derivatives: Derivatives::Allowed {
+				min_upstream_share: pct(20).max(upstream_demand(datasets, parents)),
+			},
 		},
 		owner_share,
 		lineage: LineageSpec {

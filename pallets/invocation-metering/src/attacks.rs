@@ -98,3 +98,46 @@ fn a_voucher_beyond_the_deposit_pays_what_the_deposit_covers() {
 		assert_eq!(Balances::balance(&PAYER), INITIAL_BALANCE - 8 * PER_UNIT);
 	});
 }
+
+/// Invoking a free model with a huge unit count used to inflate its public usage for the
+/// transaction fee alone. Units now count only when paid for: a free invocation counts once.
+#[test]
+fn free_invocations_do_not_inflate_usage() {
+	ExtBuilder.build_and_execute(|| {
+		MockModels::add(0, 1, OWNER, 0);
+		assert_ok!(InvocationMetering::invoke(origin(PAYER), 0, None, u64::MAX, None, 0));
+		let usage = ModelUsages::<Test>::get(0);
+		assert_eq!((usage.invocations, usage.units, usage.revenue), (1, 0, 0));
+		let accrued = Royalties::accruals();
+		assert_eq!(accrued.last().map(|a| (a.units, a.royalty)), Some((0, 0)));
+
+		// A paid invocation counts its units and what it paid.
+		MockModels::add(1, 1, OWNER, PRICE);
+		assert_ok!(InvocationMetering::invoke(origin(PAYER), 1, None, 3, None, 3 * PRICE));
+		let usage = ModelUsages::<Test>::get(1);
+		assert_eq!((usage.invocations, usage.units, usage.revenue), (1, 3, 3 * PRICE));
+	});
+}
+
+/// A version licensed for non-commercial use only is served free of charge: no provider may
+/// sell invocations of it, directly or through a channel.
+#[test]
+fn a_non_commercial_version_is_not_sold_through_a_provider() {
+	ExtBuilder.build_and_execute(|| {
+		MockModels::add_non_commercial(0, 1, OWNER);
+		assert_ok!(InvocationMetering::register_offer(origin(PROVIDER), 0, FEE, b"p".to_vec()));
+		let before = Balances::balance(&PAYER);
+		assert_noop!(
+			InvocationMetering::invoke(origin(PAYER), 0, None, 10, Some(PROVIDER), u128::MAX),
+			E::NonCommercialUse
+		);
+		assert_noop!(
+			InvocationMetering::open_channel(origin(PAYER), PROVIDER, 0, None, 10_000, 100),
+			E::NonCommercialUse
+		);
+		// Served without a fee, it may be invoked, for nothing.
+		assert_ok!(InvocationMetering::register_offer(origin(OTHER_PROVIDER), 0, 0, b"q".to_vec()));
+		assert_ok!(InvocationMetering::invoke(origin(PAYER), 0, None, 10, Some(OTHER_PROVIDER), 0));
+		assert_eq!(Balances::balance(&PAYER), before);
+	});
+}

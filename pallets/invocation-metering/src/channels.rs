@@ -37,6 +37,7 @@ impl<T: Config> Pallet<T> {
 		);
 		let terms = T::Models::invocation_terms(model, version).ok_or(Error::<T>::NotInvocable)?;
 		let offer = Offers::<T>::get(model, &provider).ok_or(Error::<T>::NoOffer)?;
+		Self::ensure_license_allows(&terms, offer.fee_per_unit)?;
 		let id = NextChannelId::<T>::get();
 		let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
 		let record_deposit = T::ChannelDeposit::get();

@@ -11,7 +11,7 @@ use frame_support::{
 	},
 };
 use sp_runtime::traits::Zero;
-use tributary_primitives::ModelInvocation;
+use tributary_primitives::{InvocationTerms, ModelInvocation};
 
 impl<T: Config> Pallet<T> {
 	/// An endpoint from a call argument. Calls take it unbounded (the block length and the
@@ -61,6 +61,19 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// A version licensed for non-commercial use only is not sold: neither its price (which the
+	/// registry keeps at zero) nor a provider's fee may be charged for it.
+	pub(crate) fn ensure_license_allows(
+		terms: &InvocationTerms<T::AccountId, BalanceOf<T>>,
+		fee_per_unit: BalanceOf<T>,
+	) -> DispatchResult {
+		ensure!(
+			terms.commercial_use || (terms.price_per_unit.is_zero() && fee_per_unit.is_zero()),
+			Error::<T>::NonCommercialUse
+		);
+		Ok(())
+	}
+
 	/// Prices an invocation: which version, and every amount. Changes nothing.
 	pub(crate) fn quote(
 		model: ModelId,
@@ -76,6 +89,7 @@ impl<T: Config> Pallet<T> {
 			}
 			None => Zero::zero(),
 		};
+		Self::ensure_license_allows(&terms, fee_per_unit)?;
 		Ok((terms.version, Self::cost(terms.price_per_unit, fee_per_unit, units)?))
 	}
 

@@ -370,6 +370,9 @@ pub mod pallet {
 		EndpointTooLong,
 		/// More than `MaxSettleBatch` vouchers in one batch.
 		TooManyVouchers,
+		/// The version is licensed for non-commercial use only: it is served free of charge,
+		/// without a provider fee.
+		NonCommercialUse,
 	}
 
 	#[pallet::hooks]

@@ -37,23 +37,28 @@ impl<T: Config> Pallet<T> {
 		provider: Option<&T::AccountId>,
 		quote: &Quote<BalanceOf<T>>,
 	) -> DispatchResult {
+		// Units count only when they were paid for: a free invocation counts once, whatever
+		// units it names, so the public counters cannot be inflated for transaction fees alone.
+		let price = quote.royalty.saturating_add(quote.protocol_fee);
+		let paid_units = if price.is_zero() { 0 } else { units };
 		let protocol = (T::TreasuryAccount::get(), quote.protocol_fee);
 		match provider {
 			Some(provider) => T::Royalties::accrue(
 				payer,
 				model,
 				version,
-				units,
+				paid_units,
 				quote.royalty,
 				&[(provider.clone(), quote.provider_fee), protocol],
 			),
-			None => T::Royalties::accrue(payer, model, version, units, quote.royalty, &[protocol]),
+			None => {
+				T::Royalties::accrue(payer, model, version, paid_units, quote.royalty, &[protocol])
+			}
 		}?;
 		ModelUsages::<T>::mutate(model, |usage| {
 			usage.invocations = usage.invocations.saturating_add(1);
-			usage.units = usage.units.saturating_add(units.into());
-			usage.revenue =
-				usage.revenue.saturating_add(quote.royalty.saturating_add(quote.protocol_fee));
+			usage.units = usage.units.saturating_add(paid_units.into());
+			usage.revenue = usage.revenue.saturating_add(price);
 		});
 		Ok(())
 	}

@@ -777,7 +777,10 @@ fn the_route_provider_reads_terms_routes_and_owners() {
 		));
 		assert_ok!(ModelRegistry::set_price(origin(ALICE), base, 2, 70));
 		let latest = <Routes as ModelInvocation<_, _>>::invocation_terms(base, None).unwrap();
-		assert_eq!(latest, InvocationTerms { version: 2, price_per_unit: 70, owner: ALICE });
+		assert_eq!(
+			latest,
+			InvocationTerms { version: 2, price_per_unit: 70, owner: ALICE, commercial_use: true }
+		);
 		let first = <Routes as ModelInvocation<_, _>>::invocation_terms(base, Some(1)).unwrap();
 		assert_eq!(first.version, 1);
 		assert_eq!(first.price_per_unit, 50);

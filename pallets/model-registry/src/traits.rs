@@ -16,6 +16,7 @@ impl<T: Config> ModelInvocation<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			version: number,
 			price_per_unit: version.price_per_unit,
 			owner: record.owner,
+			commercial_use: version.license.commercial_use,
 		})
 	}
 

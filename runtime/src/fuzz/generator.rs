@@ -1010,6 +1010,8 @@ impl Generator {
 		use pallet_model_registry::Versions;
 		let whole: u32 = Perbill::one().deconstruct();
 		let mut remaining = whole;
+		// What the lineage demands of the version's own derivatives (their minimum share).
+		let mut demand = 0u32;
 		let mut datasets = Vec::new();
 		let all: Vec<_> = Datasets::<Runtime>::iter().collect();
 		for _ in 0..self.rng.below(3) {
@@ -1023,6 +1025,7 @@ impl Generator {
 				continue;
 			}
 			remaining -= share;
+			demand = demand.saturating_add(record.terms.min_model_share.deconstruct());
 			datasets.push((*id, Perbill::from_parts(share)));
 		}
 		let mut parents = Vec::new();
@@ -1048,6 +1051,7 @@ impl Generator {
 				continue;
 			}
 			remaining -= share;
+			demand = demand.saturating_add(min_upstream_share.deconstruct());
 			commercial &= version.license.commercial_use;
 			parents.push((parent, Perbill::from_parts(share)));
 		}
@@ -1056,16 +1060,26 @@ impl Generator {
 			// Shares that do not add up.
 			owner_share = Perbill::from_parts(remaining.saturating_sub(1));
 		}
+		let commercial_use = commercial && self.rng.chance(800);
+		// A non-commercial version is free, except now and then on purpose.
+		let price_per_unit =
+			if commercial_use || self.rng.chance(30) { self.amount(UNIT) } else { 0 };
+		// Derivatives owe at least the lineage's demand, except now and then on purpose.
+		let floor = if self.rng.chance(30) { 0 } else { demand.min(whole) };
+		let min_upstream_share = sp_runtime::Saturating::saturating_add(
+			Perbill::from_parts(floor),
+			self.perbill_up_to(300_000_000),
+		);
 		VersionSpec {
 			label: self.text(36),
 			artifact_hash: self.hash(),
-			price_per_unit: self.amount(UNIT),
+			price_per_unit,
 			license: License {
-				commercial_use: commercial && self.rng.chance(800),
+				commercial_use,
 				derivatives: if self.rng.chance(120) {
 					Derivatives::Forbidden
 				} else {
-					Derivatives::Allowed { min_upstream_share: self.perbill_up_to(300_000_000) }
+					Derivatives::Allowed { min_upstream_share }
 				},
 			},
 			owner_share,
@@ -1147,7 +1161,13 @@ impl Generator {
 					models.iter().filter(|(_, m)| m.pending_owner.is_some()).collect();
 				let (id, model) = (*self.rng.pick(&offered)?).clone();
 				let signer = self.as_or_anyone(model.pending_owner.as_ref()?);
-				(signer, Call::accept_ownership { model: id })
+				// Mostly the revision on chain; now and then a stale one.
+				let revision = if self.rng.chance(100) {
+					model.revision.wrapping_sub(1)
+				} else {
+					model.revision
+				};
+				(signer, Call::accept_ownership { model: id, revision })
 			}
 		};
 		Some((call.0, RuntimeCall::ModelRegistry(call.1)))
