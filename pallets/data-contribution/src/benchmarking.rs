@@ -12,7 +12,7 @@ use crate::pallet::{
 	Contributions, Datasets, Members, NextContributionId, NextDatasetId, NextTaskId, Reviewers,
 	Shareholdings, Slots, Tasks,
 };
-use alloc::vec;
+use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::traits::{fungible::Mutate, Get};
 use frame_system::RawOrigin;
