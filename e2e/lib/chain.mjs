@@ -170,7 +170,8 @@ export async function rpcError(api, method, params) {
 /**
  * A version spec as `register` and `publishVersion` take it: datasets as `{ id, share }`, parents
  * as `{ model, version = 1, share }`; derivatives are allowed if they route at least
- * `minUpstreamShare` (20%) upstream, or `derivatives: 'Forbidden'`.
+ * `minUpstreamShare` (20%) upstream and `minRoyaltyPerUnit` (0) per unit, or
+ * `derivatives: 'Forbidden'`.
  */
 export function versionSpec({
   ownerShare,
@@ -178,7 +179,8 @@ export function versionSpec({
   parents = [],
   price,
   minUpstreamShare = 20 * PERCENT,
-  derivatives = { Allowed: { minUpstreamShare } },
+  minRoyaltyPerUnit = 0n,
+  derivatives = { Allowed: { minUpstreamShare, minRoyaltyPerUnit } },
   artifactHash = '0x' + 'ab'.repeat(32),
 }) {
   return {

@@ -81,7 +81,7 @@ fn upstream_demand(datasets: &[(u32, Perbill)], parents: &[(ModelId, Perbill)]) 
 	let parents = parents.iter().map(|(model, _)| {
 		match pallet_model_registry::Versions::<Runtime>::get(model, 1).unwrap().license.derivatives
 		{
-			Derivatives::Allowed { min_upstream_share } => min_upstream_share,
+			Derivatives::Allowed { min_upstream_share, .. } => min_upstream_share,
 			Derivatives::Forbidden => Perbill::zero(),
 		}
 	});
@@ -100,9 +100,7 @@ pub(crate) fn spec(
 		price_per_unit,
 		license: License {
 			commercial_use: true,
-			derivatives: Derivatives::Allowed {
-				min_upstream_share: pct(20).max(upstream_demand(datasets, parents)),
-			},
+			derivatives: Derivatives::share(pct(20).max(upstream_demand(datasets, parents))),
 		},
 		owner_share,
 		lineage: LineageSpec {
@@ -280,6 +278,52 @@ fn a_three_level_lineage_pays_everyone_upstream_to_the_unit() {
 		assert_eq!((usage.invocations, usage.units, usage.revenue), (1, 10, 50 * UNIT));
 		let usage = pallet_royalty_distribution::DatasetUsages::<Runtime>::get(d0);
 		assert_eq!((usage.invocations, usage.units, usage.revenue), (2, 13, 4_462 * MILLI));
+		check_invariants();
+	});
+}
+
+/// The base's license demands 20% and 2 TRIB per unit of any derivative. Ferdie's fine-tune
+/// gives it 20% and would sell at price 0 through Ferdie's own offer at 100 TRIB per unit:
+/// refused. At its floor (2 / 20% = 10 TRIB per unit), three units through the offer pay the
+/// base exactly 3 × 2 TRIB less the 3% protocol fee, to the unit.
+#[test]
+fn a_derivative_cannot_route_its_revenue_around_an_absolute_royalty() {
+	development().execute_with(|| {
+		let (alice, ferdie) = (id(Keyring::Alice), id(Keyring::Ferdie));
+		let mut base = spec(pct(100), &[], &[], 10 * UNIT);
+		base.license.derivatives =
+			Derivatives::Allowed { min_upstream_share: pct(20), min_royalty_per_unit: 2 * UNIT };
+		let base = register(&alice, base);
+		let mut tune = spec(pct(80), &[], &[(base, pct(20))], 0);
+		tune.license.derivatives =
+			Derivatives::Allowed { min_upstream_share: pct(20), min_royalty_per_unit: 10 * UNIT };
+		assert_eq!(
+			ModelRegistry::register(
+				signed(&ferdie),
+				b"tune".to_vec(),
+				Modality::Text,
+				tune.clone()
+			),
+			Err(pallet_model_registry::Error::<Runtime>::PriceBelowRoyaltyFloor.into())
+		);
+		tune.price_per_unit = 10 * UNIT;
+		let tune = register(&ferdie, tune);
+		assert_ok!(InvocationMetering::register_offer(
+			signed(&ferdie),
+			tune,
+			100 * UNIT,
+			b"https://ferdie.example".to_vec()
+		));
+
+		let payer = id(Keyring::EveStash);
+		let before = free(&payer);
+		invoke(&payer, tune, 3, Some(&ferdie));
+		assert_eq!(free(&payer), before - 330 * UNIT);
+		assert_ok!(RoyaltyDistribution::distribute(signed(&payer), tune, 1));
+		// 30 TRIB of price: 0.9 to the treasury, 29.1 along the route, 20% of it (5.82 TRIB)
+		// to the base: 3 × 2 TRIB net of the 3% protocol fee.
+		assert_eq!(claim_all(&alice, &[]), 5_820 * MILLI);
+		assert_eq!(RoyaltyDistribution::claimable_credits(&ferdie), 23_280 * MILLI + 300 * UNIT);
 		check_invariants();
 	});
 }

@@ -54,7 +54,7 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::Models` (r:1 w:0)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(188), added: 2663, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(192), added: 2667, mode: `MaxEncodedLen`)
 	/// Storage: `InvocationMetering::Offers` (r:1 w:1)
 	/// Proof: `InvocationMetering::Offers` (`max_values`: None, `max_size`: Some(358), added: 2833, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -62,9 +62,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn register_offer() -> Weight {
-		// Proof size: measured `408`, estimated `3823`.
-		// Minimum execution time: 50_830_000 picoseconds.
-		Weight::from_parts(53_855_000, 3823)
+		// Proof size: measured `412`, estimated `3823`.
+		// Minimum execution time: 51_712_000 picoseconds.
+		Weight::from_parts(57_931_000, 3823)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -72,8 +72,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `InvocationMetering::Offers` (`max_values`: None, `max_size`: Some(358), added: 2833, mode: `MaxEncodedLen`)
 	fn update_offer() -> Weight {
 		// Proof size: measured `391`, estimated `3823`.
-		// Minimum execution time: 11_870_000 picoseconds.
-		Weight::from_parts(12_879_000, 3823)
+		// Minimum execution time: 12_330_000 picoseconds.
+		Weight::from_parts(15_037_000, 3823)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -85,13 +85,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn withdraw_offer() -> Weight {
 		// Proof size: measured `620`, estimated `3823`.
-		// Minimum execution time: 41_371_000 picoseconds.
-		Weight::from_parts(43_652_000, 3823)
+		// Minimum execution time: 43_129_000 picoseconds.
+		Weight::from_parts(49_121_000, 3823)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:0)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(188), added: 2663, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(192), added: 2667, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Versions` (r:1 w:0)
 	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(374), added: 2849, mode: `MaxEncodedLen`)
 	/// Storage: `InvocationMetering::Offers` (r:1 w:0)
@@ -105,14 +105,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `InvocationMetering::ModelUsages` (r:1 w:1)
 	/// Proof: `InvocationMetering::ModelUsages` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	fn invoke() -> Weight {
-		// Proof size: measured `942`, estimated `6196`.
-		// Minimum execution time: 65_457_000 picoseconds.
-		Weight::from_parts(68_853_000, 6196)
+		// Proof size: measured `946`, estimated `6196`.
+		// Minimum execution time: 65_817_000 picoseconds.
+		Weight::from_parts(75_627_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:0)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(188), added: 2663, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(192), added: 2667, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Versions` (r:1 w:0)
 	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(374), added: 2849, mode: `MaxEncodedLen`)
 	/// Storage: `InvocationMetering::Offers` (r:1 w:0)
@@ -126,9 +126,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `InvocationMetering::Channels` (r:0 w:1)
 	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(185), added: 2660, mode: `MaxEncodedLen`)
 	fn open_channel() -> Weight {
-		// Proof size: measured `925`, estimated `3839`.
-		// Minimum execution time: 58_378_000 picoseconds.
-		Weight::from_parts(61_473_000, 3839)
+		// Proof size: measured `929`, estimated `3839`.
+		// Minimum execution time: 59_301_000 picoseconds.
+		Weight::from_parts(69_135_000, 3839)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -140,8 +140,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn top_up() -> Weight {
 		// Proof size: measured `507`, estimated `3676`.
-		// Minimum execution time: 50_991_000 picoseconds.
-		Weight::from_parts(55_360_000, 3676)
+		// Minimum execution time: 52_931_000 picoseconds.
+		Weight::from_parts(63_682_000, 3676)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -161,8 +161,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `InvocationMetering::ModelUsages` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	fn settle() -> Weight {
 		// Proof size: measured `670`, estimated `6196`.
-		// Minimum execution time: 129_057_000 picoseconds.
-		Weight::from_parts(143_967_000, 6196)
+		// Minimum execution time: 141_077_000 picoseconds.
+		Weight::from_parts(174_534_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -182,10 +182,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `InvocationMetering::ModelUsages` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 32]`.
 	fn settle_batch(n: u32, ) -> Weight {
-		// Proof size: measured `331 + n * (346 ±0)`, estimated `6068 + n * (2686 ±0)`.
-		// Minimum execution time: 141_913_000 picoseconds.
-		Weight::from_parts(196_862_629, 6068)
-			.saturating_add(Weight::from_parts(123_228_426, 0).saturating_mul(n.into()))
+		// Proof size: measured `305 + n * (345 ±0)`, estimated `6068 + n * (2686 ±0)`.
+		// Minimum execution time: 147_068_000 picoseconds.
+		Weight::from_parts(723_208_199, 6068)
+			.saturating_add(Weight::from_parts(210_865_565, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -196,8 +196,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(185), added: 2660, mode: `MaxEncodedLen`)
 	fn request_close() -> Weight {
 		// Proof size: measured `274`, estimated `3650`.
-		// Minimum execution time: 12_928_000 picoseconds.
-		Weight::from_parts(15_023_000, 3650)
+		// Minimum execution time: 14_111_000 picoseconds.
+		Weight::from_parts(18_061_000, 3650)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -209,8 +209,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn finalize_close() -> Weight {
 		// Proof size: measured `507`, estimated `3676`.
-		// Minimum execution time: 43_150_000 picoseconds.
-		Weight::from_parts(46_273_000, 3676)
+		// Minimum execution time: 45_221_000 picoseconds.
+		Weight::from_parts(50_793_000, 3676)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -222,8 +222,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn close_channel() -> Weight {
 		// Proof size: measured `507`, estimated `3676`.
-		// Minimum execution time: 43_700_000 picoseconds.
-		Weight::from_parts(47_835_000, 3676)
+		// Minimum execution time: 45_483_000 picoseconds.
+		Weight::from_parts(51_444_000, 3676)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -232,43 +232,43 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_offer() -> Weight {
-		Weight::from_parts(53_855_000, 3823)
+		Weight::from_parts(57_931_000, 3823)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn update_offer() -> Weight {
-		Weight::from_parts(12_879_000, 3823)
+		Weight::from_parts(15_037_000, 3823)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_offer() -> Weight {
-		Weight::from_parts(43_652_000, 3823)
+		Weight::from_parts(49_121_000, 3823)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn invoke() -> Weight {
-		Weight::from_parts(68_853_000, 6196)
+		Weight::from_parts(75_627_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn open_channel() -> Weight {
-		Weight::from_parts(61_473_000, 3839)
+		Weight::from_parts(69_135_000, 3839)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn top_up() -> Weight {
-		Weight::from_parts(55_360_000, 3676)
+		Weight::from_parts(63_682_000, 3676)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn settle() -> Weight {
-		Weight::from_parts(143_967_000, 6196)
+		Weight::from_parts(174_534_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn settle_batch(n: u32, ) -> Weight {
-		Weight::from_parts(196_862_629, 6068)
-			.saturating_add(Weight::from_parts(123_228_426, 0).saturating_mul(n.into()))
+		Weight::from_parts(723_208_199, 6068)
+			.saturating_add(Weight::from_parts(210_865_565, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -276,17 +276,17 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2686).saturating_mul(n.into()))
 	}
 	fn request_close() -> Weight {
-		Weight::from_parts(15_023_000, 3650)
+		Weight::from_parts(18_061_000, 3650)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn finalize_close() -> Weight {
-		Weight::from_parts(46_273_000, 3676)
+		Weight::from_parts(50_793_000, 3676)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn close_channel() -> Weight {
-		Weight::from_parts(47_835_000, 3676)
+		Weight::from_parts(51_444_000, 3676)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}

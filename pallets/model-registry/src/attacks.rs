@@ -10,8 +10,9 @@
 	clippy::indexing_slicing
 )]
 
-use crate::{mock::*, pallet::*, tests::*};
+use crate::{mock::*, pallet::*, tests::*, types::Derivatives};
 use frame_support::{assert_noop, assert_ok};
+use sp_runtime::Perbill;
 
 type E = Error<Test>;
 
@@ -102,4 +103,71 @@ fn accepting_a_model_that_changed_after_the_offer_fails() {
 		assert_eq!(held(BOB), record.deposit + record.versions_deposit);
 		assert_eq!(held(ALICE), 0);
 	});
+}
+
+/// A fine-tune whose parent's license demands 20% and 10 per unit sets its own price to 0 (or
+/// 1) and sells through its own provider offer with a high fee: the parent would get nothing.
+/// A version's price never drops below what pays each parent its absolute royalty through the
+/// lineage's share (its `price_floor`), at publication or later; and its own license must
+/// demand at least that of its derivatives, so the amount carries down every lineage.
+#[test]
+fn price_zero_fee_everything_fails() {
+	ExtBuilder::default().build_and_execute(|| {
+		let demands = |share, amount| Derivatives::Allowed {
+			min_upstream_share: pct(share),
+			min_royalty_per_unit: amount,
+		};
+		let mut base = spec(pct(100), &[], &[]);
+		base.license.derivatives = demands(20, 10);
+		let base = register(ALICE, base).unwrap();
+
+		// Giving the base 25%, a fine-tune must charge at least 10 / 25% = 40 per unit.
+		for price in [0, 1, 39] {
+			let mut tune = spec(pct(75), &[], &[(v(base, 1), pct(25))]);
+			tune.price_per_unit = price;
+			tune.license.derivatives = demands(25, 40);
+			assert_noop!(register(BOB, tune), E::PriceBelowRoyaltyFloor);
+		}
+		let mut tune = spec(pct(75), &[], &[(v(base, 1), pct(25))]);
+		tune.price_per_unit = 40;
+		tune.license.derivatives = demands(25, 39);
+		assert_noop!(register(BOB, tune.clone()), E::RoyaltyBelowLineage);
+		tune.license.derivatives = demands(25, 40);
+		let tune = register(BOB, tune).unwrap();
+		assert_eq!(Versions::<Test>::get(tune, 1).unwrap().price_floor, 40);
+		assert_noop!(ModelRegistry::set_price(origin(BOB), tune, 1, 39), E::PriceBelowRoyaltyFloor);
+		assert_ok!(ModelRegistry::set_price(origin(BOB), tune, 1, 40));
+
+		// A derivative of the fine-tune giving it 50% charges at least 80: 40 reach the
+		// fine-tune, 10 of which reach the base.
+		let mut grand = spec(pct(50), &[], &[(v(tune, 1), pct(50))]);
+		grand.price_per_unit = 79;
+		grand.license.derivatives = demands(25, 80);
+		assert_noop!(register(CHARLIE, grand.clone()), E::PriceBelowRoyaltyFloor);
+		grand.price_per_unit = 80;
+		let grand = register(CHARLIE, grand).unwrap();
+		let mut route = route_of(grand, 1);
+		route.sort();
+		// The base's part of 80: 50% × 25% = 12.5%, i.e. 10.
+		let mut expected = vec![
+			(acct(ALICE), pct(25).deconstruct() / 2),
+			(acct(BOB), (pct(75).deconstruct()) / 2),
+			(acct(CHARLIE), pct(50).deconstruct()),
+		];
+		expected.sort();
+		assert_eq!(route, expected);
+		assert_eq!(Perbill::from_parts(route_part(&route, ALICE)).mul_floor(80u128), 10);
+
+		// A share of zero cannot pay an absolute amount.
+		let mut nothing = spec(pct(100), &[], &[(v(base, 1), pct(0))]);
+		nothing.price_per_unit = 1_000;
+		assert_noop!(register(DAVE, nothing), E::ParentShareTooLow);
+	});
+}
+
+fn route_part(
+	route: &[(tributary_primitives::Beneficiary<AccountId>, u32)],
+	who: AccountId,
+) -> u32 {
+	route.iter().find(|(b, _)| *b == acct(who)).map_or(0, |(_, part)| *part)
 }

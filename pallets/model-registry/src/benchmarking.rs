@@ -39,10 +39,7 @@ fn open_spec<T: Config>(
 		label: max_bytes::<T::MaxVersionLabelLength>(),
 		artifact_hash: ContentHash::repeat_byte(1),
 		price_per_unit: 1_000u32.into(),
-		license: License {
-			commercial_use: true,
-			derivatives: Derivatives::Allowed { min_upstream_share: Perbill::zero() },
-		},
+		license: License { commercial_use: true, derivatives: Derivatives::share(Perbill::zero()) },
 		owner_share,
 		lineage: LineageSpec { datasets, parents },
 	}

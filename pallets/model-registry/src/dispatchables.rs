@@ -87,6 +87,7 @@ impl<T: Config> Pallet<T> {
 				record.license.commercial_use || price_per_unit.is_zero(),
 				Error::<T>::NonCommercialPriced
 			);
+			ensure!(price_per_unit >= record.price_floor, Error::<T>::PriceBelowRoyaltyFloor);
 			record.price_per_unit = price_per_unit;
 			Ok(())
 		})?;
@@ -192,6 +193,8 @@ impl<T: Config> Pallet<T> {
 			upstream_demand = upstream_demand.saturating_add(required);
 		}
 
+		// The least price per unit that pays each parent its absolute royalty per unit.
+		let mut price_floor = BalanceOf::<T>::zero();
 		let mut seen_parents = Vec::with_capacity(lineage.parents.len());
 		let mut parent_routes = Vec::with_capacity(lineage.parents.len());
 		for (parent, share) in lineage.parents.iter() {
@@ -203,10 +206,17 @@ impl<T: Config> Pallet<T> {
 			let parent_route =
 				Routes::<T>::get(parent.model, parent.version).ok_or(Error::<T>::UnknownParent)?;
 			ensure!(!record.deprecated, Error::<T>::ParentDeprecated);
-			let Derivatives::Allowed { min_upstream_share } = record.license.derivatives else {
+			let Derivatives::Allowed { min_upstream_share, min_royalty_per_unit } =
+				record.license.derivatives
+			else {
 				return Err(Error::<T>::DerivativesForbidden.into());
 			};
 			ensure!(*share >= min_upstream_share, Error::<T>::ParentShareTooLow);
+			if !min_royalty_per_unit.is_zero() {
+				ensure!(!share.is_zero(), Error::<T>::ParentShareTooLow);
+				price_floor =
+					price_floor.max(share.saturating_reciprocal_mul_ceil(min_royalty_per_unit));
+			}
 			upstream_demand = upstream_demand.saturating_add(min_upstream_share);
 			ensure!(
 				record.license.commercial_use || !license.commercial_use,
@@ -215,8 +225,13 @@ impl<T: Config> Pallet<T> {
 			parent_routes.push((*share, parent_route));
 		}
 
-		if let Derivatives::Allowed { min_upstream_share } = license.derivatives {
+		ensure!(price_per_unit >= price_floor, Error::<T>::PriceBelowRoyaltyFloor);
+		if let Derivatives::Allowed { min_upstream_share, min_royalty_per_unit } =
+			license.derivatives
+		{
 			ensure!(min_upstream_share >= upstream_demand, Error::<T>::UpstreamShareBelowLineage);
+			// Each unit of a derivative must carry at least what one unit of this version owes.
+			ensure!(min_royalty_per_unit >= price_floor, Error::<T>::RoyaltyBelowLineage);
 		}
 
 		let flat = route::flatten(
@@ -236,6 +251,7 @@ impl<T: Config> Pallet<T> {
 			label,
 			artifact_hash,
 			price_per_unit,
+			price_floor,
 			license,
 			owner_share,
 			lineage,
@@ -334,9 +350,10 @@ impl<T: Config> Pallet<T> {
 			label: Default::default(),
 			artifact_hash: Default::default(),
 			price_per_unit,
+			price_floor: Zero::zero(),
 			license: License {
 				commercial_use: true,
-				derivatives: Derivatives::Allowed { min_upstream_share: Default::default() },
+				derivatives: Derivatives::share(Perbill::zero()),
 			},
 			owner_share: sp_runtime::Perbill::one(),
 			lineage: Default::default(),

@@ -282,6 +282,12 @@ pub mod pallet {
 		NonCommercialPriced,
 		/// The model changed after the revision the caller accepts.
 		OfferChanged,
+		/// The price per unit is below the version's `price_floor`: a parent would receive less
+		/// than its license's `min_royalty_per_unit`.
+		PriceBelowRoyaltyFloor,
+		/// A license lets derivatives pay the version less per unit than one unit of it owes its
+		/// own parents (its `price_floor`).
+		RoyaltyBelowLineage,
 		/// The version label is longer than `MaxVersionLabelLength` bytes.
 		LabelTooLong,
 		/// The lineage names more than `MaxDatasets` datasets.

@@ -36,8 +36,8 @@ fn parts(parts: u32) -> Perbill {
 	Perbill::from_parts(parts)
 }
 
-pub(crate) fn open_license(min_upstream_share: Perbill) -> License {
-	License { commercial_use: true, derivatives: Derivatives::Allowed { min_upstream_share } }
+pub(crate) fn open_license(min_upstream_share: Perbill) -> License<Balance> {
+	License { commercial_use: true, derivatives: Derivatives::share(min_upstream_share) }
 }
 
 pub(crate) fn v(model: ModelId, version: VersionNumber) -> ModelVersionRef {
@@ -64,7 +64,7 @@ fn upstream_demand(
 		datasets.iter().map(|(d, _)| MockDatasets::min_model_share(*d).unwrap_or_default());
 	let parents = parents.iter().map(|(p, _)| {
 		match Versions::<Test>::get(p.model, p.version).map(|v| v.license.derivatives) {
-			Some(Derivatives::Allowed { min_upstream_share }) => min_upstream_share,
+			Some(Derivatives::Allowed { min_upstream_share, .. }) => min_upstream_share,
 			_ => Perbill::zero(),
 		}
 	});

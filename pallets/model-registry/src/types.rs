@@ -7,7 +7,7 @@ use frame_support::{
 	PartialEqNoBound,
 };
 use scale_info::TypeInfo;
-use sp_runtime::Perbill;
+use sp_runtime::{traits::Zero, Perbill};
 
 use crate::Config;
 pub use tributary_primitives::{
@@ -66,15 +66,27 @@ pub enum Modality {
 	TypeInfo,
 	MaxEncodedLen,
 )]
-pub enum Derivatives {
+pub enum Derivatives<Balance> {
 	/// Nobody may register a model with this version as a parent.
 	Forbidden,
 	/// Anyone may, without asking, as long as the derivative routes at least
-	/// `min_upstream_share` of its royalties to this version.
+	/// `min_upstream_share` of its royalties to this version, and at least
+	/// `min_royalty_per_unit` for each unit it is invoked for, whatever price it sets.
 	Allowed {
 		/// The least share of a derivative's royalties this version must receive.
 		min_upstream_share: Perbill,
+		/// The least amount of each unit's price of a derivative that reaches this version
+		/// (like every royalty, net of the protocol fee). A derivative's price may not be set
+		/// below what pays every parent its amount through its route.
+		min_royalty_per_unit: Balance,
 	},
+}
+
+impl<Balance: Zero> Derivatives<Balance> {
+	/// Derivatives on a share and no absolute amount.
+	pub fn share(min_upstream_share: Perbill) -> Self {
+		Self::Allowed { min_upstream_share, min_royalty_per_unit: Zero::zero() }
+	}
 }
 
 /// The license a model version is published under; enforced when others derive from it.
@@ -90,12 +102,12 @@ pub enum Derivatives {
 	TypeInfo,
 	MaxEncodedLen,
 )]
-pub struct License {
-	/// Whether derivatives may be used commercially. A derivative of a version that forbids
-	/// commercial use must forbid it too.
+pub struct License<Balance> {
+	/// Whether the version may be sold, and derivatives used commercially. A version that
+	/// forbids commercial use is never priced, and its derivatives must forbid it too.
 	pub commercial_use: bool,
 	/// Whether, and on what terms, others may derive from the version.
-	pub derivatives: Derivatives,
+	pub derivatives: Derivatives<Balance>,
 }
 
 /// What a model version was built from, with the share of royalties each input receives.
@@ -164,7 +176,7 @@ pub struct VersionSpec<T: Config> {
 	/// Price of one unit of invocation (e.g. a thousand tokens), paid along the route.
 	pub price_per_unit: BalanceOf<T>,
 	/// The license derivatives are bound by.
-	pub license: License,
+	pub license: License<BalanceOf<T>>,
 	/// The owner's own share of the royalties, before rounding remainders.
 	pub owner_share: Perbill,
 	/// The datasets and parent versions the version was built from.
@@ -182,10 +194,13 @@ pub struct ModelVersion<T: Config> {
 	pub label: BoundedVec<u8, T::MaxVersionLabelLength>,
 	/// Content hash of the model artifact.
 	pub artifact_hash: ContentHash,
-	/// Price of one unit of invocation; the owner may change it.
+	/// Price of one unit of invocation; the owner may change it, never below `price_floor`.
 	pub price_per_unit: BalanceOf<T>,
+	/// The least price per unit that pays every parent its `min_royalty_per_unit` through the
+	/// lineage's shares; fixed at publication (zero without such parents).
+	pub price_floor: BalanceOf<T>,
 	/// The license derivatives are bound by.
-	pub license: License,
+	pub license: License<BalanceOf<T>>,
 	/// The owner's share as declared (the route holds the owner's exact part).
 	pub owner_share: Perbill,
 	/// The datasets and parent versions the version was built from.

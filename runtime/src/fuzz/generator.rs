@@ -1030,6 +1030,8 @@ impl Generator {
 		}
 		let mut parents = Vec::new();
 		let mut commercial = true;
+		// The least price that pays each parent its absolute royalty per unit.
+		let mut price_floor: Balance = 0;
 		let candidates: Vec<_> = Versions::<Runtime>::iter()
 			.filter(|(m, _, v)| {
 				Some(*m) != model
@@ -1043,7 +1045,9 @@ impl Generator {
 			if parents.iter().any(|(p, _)| *p == parent) {
 				continue;
 			}
-			let Derivatives::Allowed { min_upstream_share } = version.license.derivatives else {
+			let Derivatives::Allowed { min_upstream_share, min_royalty_per_unit } =
+				version.license.derivatives
+			else {
 				continue;
 			};
 			let share = min_upstream_share.deconstruct() + self.rng.below(50_000_000) as u32;
@@ -1053,6 +1057,11 @@ impl Generator {
 			remaining -= share;
 			demand = demand.saturating_add(min_upstream_share.deconstruct());
 			commercial &= version.license.commercial_use;
+			if min_royalty_per_unit > 0 {
+				price_floor = price_floor.max(
+					Perbill::from_parts(share).saturating_reciprocal_mul_ceil(min_royalty_per_unit),
+				);
+			}
 			parents.push((parent, Perbill::from_parts(share)));
 		}
 		let mut owner_share = Perbill::from_parts(remaining);
@@ -1062,8 +1071,26 @@ impl Generator {
 		}
 		let commercial_use = commercial && self.rng.chance(800);
 		// A non-commercial version is free, except now and then on purpose.
-		let price_per_unit =
+		let mut price_per_unit =
 			if commercial_use || self.rng.chance(30) { self.amount(UNIT) } else { 0 };
+		// At least the floor, except now and then on purpose.
+		if !self.rng.chance(30) {
+			price_per_unit = price_per_unit.max(price_floor);
+		}
+		// Some licenses demand an absolute royalty per unit of each derivative (at least the
+		// version's own floor, except now and then on purpose).
+		let min_royalty_per_unit = if self.rng.chance(250) {
+			let wanted = self.amount(UNIT / 10);
+			if self.rng.chance(30) {
+				wanted
+			} else {
+				wanted.max(price_floor)
+			}
+		} else if self.rng.chance(30) {
+			0
+		} else {
+			price_floor
+		};
 		// Derivatives owe at least the lineage's demand, except now and then on purpose.
 		let floor = if self.rng.chance(30) { 0 } else { demand.min(whole) };
 		let min_upstream_share = sp_runtime::Saturating::saturating_add(
@@ -1079,7 +1106,7 @@ impl Generator {
 				derivatives: if self.rng.chance(120) {
 					Derivatives::Forbidden
 				} else {
-					Derivatives::Allowed { min_upstream_share }
+					Derivatives::Allowed { min_upstream_share, min_royalty_per_unit }
 				},
 			},
 			owner_share,

@@ -1,11 +1,11 @@
 //! The invariants checked after every block.
 
 use crate::{
-	configs::RuntimeBlockWeights, AccountId, Balance, DataContribution, InvocationMetering,
-	ModelRegistry, RoyaltyDistribution, Runtime, RuntimeHoldReason,
+	configs::RuntimeBlockWeights, Balance, DataContribution, InvocationMetering, ModelRegistry,
+	RoyaltyDistribution, Runtime, RuntimeHoldReason,
 };
 use frame_support::{dispatch::DispatchClass, traits::VariantCount};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 type Result = core::result::Result<(), String>;
 
@@ -47,8 +47,6 @@ pub(super) fn invariants(expected_issuance: Balance) -> Result {
 	try_state("ModelRegistry", ModelRegistry::do_try_state())?;
 	try_state("RoyaltyDistribution", RoyaltyDistribution::do_try_state())?;
 	try_state("InvocationMetering", InvocationMetering::do_try_state())?;
-
-	channel_holds()?;
 
 	let issuance = pallet_balances::TotalIssuance::<Runtime>::get();
 	if issuance != expected_issuance {
@@ -116,35 +114,6 @@ pub(super) fn invariants(expected_issuance: Balance) -> Result {
 		if !freezes.is_empty() && !accounts.contains(&who) {
 			return Err(format!("{who} has freezes but no account"));
 		}
-	}
-	Ok(())
-}
-
-/// Payment channels (which the metering pallet's `try_state` does not cover yet): each
-/// consumer's `ChannelDeposit` hold equals the remaining and record deposits of its open
-/// channels, and every channel id was issued.
-fn channel_holds() -> Result {
-	use pallet_invocation_metering::{Channels, HoldReason, NextChannelId};
-	let next = NextChannelId::<Runtime>::get();
-	let mut held: BTreeMap<AccountId, Balance> = BTreeMap::new();
-	for (id, channel) in Channels::<Runtime>::iter() {
-		if id >= next {
-			return Err(format!("channel {id} is not below the next id {next}"));
-		}
-		*held.entry(channel.consumer).or_default() += channel.deposit + channel.record_deposit;
-	}
-	let reason: RuntimeHoldReason = HoldReason::ChannelDeposit.into();
-	for (who, holds) in pallet_balances::Holds::<Runtime>::iter() {
-		let on_hold: Balance = holds.iter().filter(|h| h.id == reason).map(|h| h.amount).sum();
-		let expected = held.remove(&who).unwrap_or_default();
-		if on_hold != expected {
-			return Err(format!(
-				"{who} has {on_hold} on hold for channels, its channels account for {expected}"
-			));
-		}
-	}
-	if let Some((who, expected)) = held.into_iter().find(|(_, amount)| *amount > 0) {
-		return Err(format!("{who}'s channels account for {expected} but nothing is on hold"));
 	}
 	Ok(())
 }
