@@ -197,15 +197,45 @@ export function versionSpec({
 }
 
 /** The domain tag a voucher's signed payload starts with. */
-export const VOUCHER_DOMAIN = 'tributary/voucher/v1';
+export const VOUCHER_DOMAIN = 'tributary/voucher/v2';
+
+/**
+ * What a voucher on `channel` binds besides itself, read from the channel's record: its provider
+ * and the nonce drawn when it opened (a relaunched chain never draws it again).
+ */
+export async function channelBinding(api, channel) {
+  const record = (await api.query.invocationMetering.channels(channel)).unwrap();
+  return { provider: record.provider, nonce: record.nonce };
+}
 
 /**
  * The voucher for `units` cumulative units on `channel`, and `pair`'s signature of it: sr25519
- * over the SCALE encoding of (domain tag, genesis hash, channel u64, units u64).
+ * over the SCALE encoding of (domain tag, genesis hash, channel u64, channel nonce, provider,
+ * units u64), with `binding` from `channelBinding`.
  */
-export function signVoucher(api, pair, channel, units) {
+export function signVoucher(api, pair, channel, units, binding) {
   const payload = u8aConcat(
     stringToU8a(VOUCHER_DOMAIN),
+    api.genesisHash.toU8a(),
+    bnToU8a(channel, { bitLength: 64, isLe: true }),
+    binding.nonce.toU8a(),
+    binding.provider.toU8a(),
+    bnToU8a(units, { bitLength: 64, isLe: true }),
+  );
+  return {
+    voucher: { genesisHash: api.genesisHash.toHex(), channel, cumulativeUnits: units },
+    signature: { Sr25519: pair.sign(payload) },
+  };
+}
+
+/**
+ * A voucher signed in the first format, (`tributary/voucher/v1`, genesis hash, channel u64, units
+ * u64), which bound neither the provider nor the channel's nonce: the runtime refuses it as
+ * `OutdatedVoucher`.
+ */
+export function signLegacyVoucher(api, pair, channel, units) {
+  const payload = u8aConcat(
+    stringToU8a('tributary/voucher/v1'),
     api.genesisHash.toU8a(),
     bnToU8a(channel, { bitLength: 64, isLe: true }),
     bnToU8a(units, { bitLength: 64, isLe: true }),

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import {
   UNIT, MILLI, PERCENT, PERBILL, DEV_NAMES, trib, devKeyring, potAddress, treasuryAddress,
-  expectOk, feePaid, eventOf, rpc, versionSpec, signVoucher,
+  expectOk, feePaid, eventOf, rpc, versionSpec, signVoucher, channelBinding,
 } from './chain.mjs';
 
 /**
@@ -153,7 +153,8 @@ export async function runLifecycle(api, log = () => {}) {
   const channel = eventOf(events, 'invocationMetering', 'ChannelOpened')[0].toNumber();
   log(`${role.consumer} opened payment channel #${channel} to ${role.provider} with ${trib(deposit)}`);
   const vouchers = [];
-  for (let calls = 1; calls <= 15; calls++) vouchers.push(signVoucher(api, who[role.consumer], channel, calls));
+  const binding = await channelBinding(api, channel);
+  for (let calls = 1; calls <= 15; calls++) vouchers.push(signVoucher(api, who[role.consumer], channel, calls, binding));
   const value = await rpc(api, 'voucherValue', [channel, 15, null]);
   assert.equal(BigInt(value.total), 15n * 4_500n * MILLI);
   await ok(role.provider, tx.invocationMetering.settle(channel, vouchers[14].voucher, vouchers[14].signature));

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { startDevNode } from '../lib/node.mjs';
 import {
   UNIT, MILLI, PERCENT, PERBILL, devAccounts, devKeyring, potAddress, freeBalance, submit, feePaid,
-  send, expectOk, eventOf, rpc, rpcError, versionSpec, signVoucher,
+  send, expectOk, eventOf, rpc, rpcError, versionSpec, signVoucher, channelBinding, signLegacyVoucher,
 } from '../lib/chain.mjs';
 import { runLifecycle } from '../lib/lifecycle.mjs';
 
@@ -460,7 +460,8 @@ describe('payment channels', () => {
     // 75 calls, one unit each: Dave signs a voucher after each; Charlie settles the 30th and the
     // 75th only.
     const vouchers = [];
-    for (let units = 1; units <= 75; units++) vouchers.push(signVoucher(api, dave, channel, units));
+    const binding = await channelBinding(api, channel);
+    for (let units = 1; units <= 75; units++) vouchers.push(signVoucher(api, dave, channel, units, binding));
     for (const index of [29, 74]) {
       const { voucher, signature } = vouchers[index];
       r = await ok(tx.invocationMetering.settle(channel, voucher, signature), charlie);
@@ -477,14 +478,24 @@ describe('payment channels', () => {
     // Replaying an old voucher is refused, and so is a voucher Bob signed.
     r = await send(api, tx.invocationMetering.settle(channel, vouchers[29].voucher, vouchers[29].signature), charlie);
     assert.equal(r.dispatchError, 'invocationMetering.StaleVoucher');
-    const forged = signVoucher(api, bob, channel, 80);
+    const forged = signVoucher(api, bob, channel, 80, binding);
     r = await send(api, tx.invocationMetering.settle(channel, forged.voucher, forged.signature), charlie);
     assert.equal(r.dispatchError, 'invocationMetering.BadSignature');
+    // A voucher bound to another provider does not settle; one in the first format (before
+    // channels had nonces) is refused by name.
+    const elsewhere = signVoucher(api, dave, channel, 80, { ...binding, provider: api.createType('AccountId32', bob.address) });
+    r = await send(api, tx.invocationMetering.settle(channel, elsewhere.voucher, elsewhere.signature), charlie);
+    assert.equal(r.dispatchError, 'invocationMetering.BadSignature');
+    const legacy = signLegacyVoucher(api, dave, channel, 80);
+    r = await send(api, tx.invocationMetering.settle(channel, legacy.voucher, legacy.signature), charlie);
+    assert.equal(r.dispatchError, 'invocationMetering.OutdatedVoucher');
+    const rpcChannel = await rpc(api, 'channel', [channel, null]);
+    assert.equal(rpcChannel.nonce, binding.nonce.toHex());
 
     // Dave asks to close; Charlie settles the last voucher (80 units) and closes at once.
     r = await ok(tx.invocationMetering.requestClose(channel), dave);
     daveFees += r.fee;
-    const last = signVoucher(api, dave, channel, 80);
+    const last = signVoucher(api, dave, channel, 80, binding);
     await ok(tx.invocationMetering.settle(channel, last.voucher, last.signature), charlie);
     r = await ok(tx.invocationMetering.closeChannel(channel), charlie);
     const closed = eventOf(r.events, 'invocationMetering', 'ChannelClosed');

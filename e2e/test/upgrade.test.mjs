@@ -13,7 +13,7 @@ import { xxhashAsHex } from '@polkadot/util-crypto';
 import { u8aToHex } from '@polkadot/util';
 import { startDevNode, NODE_BIN } from '../lib/node.mjs';
 import {
-  UNIT, DEV_NAMES, devKeyring, potAddress, treasuryAddress, expectOk, eventOf, rpc, signVoucher,
+  UNIT, DEV_NAMES, devKeyring, potAddress, treasuryAddress, expectOk, eventOf, rpc, signVoucher, channelBinding,
 } from '../lib/chain.mjs';
 import { runLifecycle } from '../lib/lifecycle.mjs';
 
@@ -85,7 +85,8 @@ test('a forkless upgrade keeps every balance, share, route and channel', async (
   const now = (await api.rpc.chain.getHeader()).number.toNumber();
   let r = await expectOk(api, api.tx.invocationMetering.openChannel(daveStash.address, tune, null, 50n * UNIT, now + 1_000), eveStash);
   const channel = eventOf(r.events, 'invocationMetering', 'ChannelOpened')[0].toNumber();
-  const first = signVoucher(api, eveStash, channel, 3);
+  const binding = await channelBinding(api, channel);
+  const first = signVoucher(api, eveStash, channel, 3, binding);
   await expectOk(api, api.tx.invocationMetering.settle(channel, first.voucher, first.signature), daveStash);
 
   const oldVersion = api.runtimeVersion.specVersion.toNumber();
@@ -125,7 +126,7 @@ test('a forkless upgrade keeps every balance, share, route and channel', async (
   assert.deepEqual(await rpc(api, 'channel', [channel, null]), channelBefore);
 
   // The new runtime settles, distributes and pays claims.
-  const later = signVoucher(api, eveStash, channel, 7);
+  const later = signVoucher(api, eveStash, channel, 7, binding);
   await expectOk(api, api.tx.invocationMetering.settle(channel, later.voucher, later.signature), daveStash);
   assert.equal((await rpc(api, 'channel', [channel, null])).settledUnits, '7');
   await expectOk(api, api.tx.royaltyDistribution.distribute(tune, 1), bob);

@@ -123,7 +123,7 @@ pub trait TributaryApi<BlockHash> {
 		&self,
 		channel: ChannelId,
 		at: Option<BlockHash>,
-	) -> RpcResult<ChannelInfo<AccountId, Balance, BlockNumber>>;
+	) -> RpcResult<ChannelInfo<AccountId, Balance, BlockNumber, BlockHash>>;
 
 	/// What settling a voucher for `cumulative_units` on a channel would pay now.
 	#[method(name = "tributary_voucherValue")]
@@ -279,7 +279,7 @@ where
 		&self,
 		channel: ChannelId,
 		at: Option<B::Hash>,
-	) -> RpcResult<ChannelInfo<AccountId, Balance, BlockNumber>> {
+	) -> RpcResult<ChannelInfo<AccountId, Balance, BlockNumber, B::Hash>> {
 		self.client
 			.runtime_api()
 			.channel(self.at(at), channel)

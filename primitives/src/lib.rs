@@ -33,7 +33,7 @@ pub use traits::{
 	DatasetInspect, InvocationTerms, ModelInvocation, OnSharesMinted, RouteProvider, RoyaltySink,
 	SharePools,
 };
-pub use voucher::{Voucher, VOUCHER_DOMAIN};
+pub use voucher::{Voucher, LEGACY_VOUCHER_DOMAIN, VOUCHER_DOMAIN};
 
 /// Identifier of a dataset.
 pub type DatasetId = u32;

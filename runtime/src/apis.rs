@@ -311,7 +311,7 @@ impl_runtime_apis! {
 
 		fn channel(
 			channel: ChannelId,
-		) -> Option<pallet_invocation_metering::runtime_api::ChannelInfo<AccountId, Balance, crate::BlockNumber>> {
+		) -> Option<pallet_invocation_metering::runtime_api::ChannelInfo<AccountId, Balance, crate::BlockNumber, crate::Hash>> {
 			crate::InvocationMetering::api_channel(channel)
 		}
 

@@ -286,6 +286,7 @@ impl pallet_invocation_metering::Config for Runtime {
 	type MaxChannelDuration = ConstU32<{ 90 * DAYS }>;
 	// Each voucher costs a signature check: 32 stay well inside a block.
 	type MaxSettleBatch = ConstU32<32>;
+	type UnixTime = crate::Timestamp;
 	type WeightInfo = pallet_invocation_metering::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchmarkHelpers;
@@ -367,18 +368,27 @@ impl pallet_royalty_distribution::BenchmarkHelper<AccountId> for BenchmarkHelper
 	}
 }
 
+/// The keystore key type of the consumers the benchmarks create.
+#[cfg(feature = "runtime-benchmarks")]
+const VOUCHER_KEY_TYPE: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"vouc");
+
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_invocation_metering::BenchmarkHelper<Balance, AccountId, crate::Signature>
 	for BenchmarkHelpers
 {
-	fn consumer_signing(payload: &[u8]) -> (AccountId, crate::Signature) {
+	fn new_consumer() -> AccountId {
 		use sp_runtime::traits::IdentifyAccount;
 		// A fresh sr25519 key in the benchmark's keystore for every consumer.
-		let key_type = sp_core::crypto::KeyTypeId(*b"vouc");
-		let public = sp_io::crypto::sr25519_generate(key_type, None);
-		let signature = sp_io::crypto::sr25519_sign(key_type, &public, payload)
-			.expect("the key was just generated in the keystore");
-		(sp_runtime::MultiSigner::from(public).into_account(), signature.into())
+		let public = sp_io::crypto::sr25519_generate(VOUCHER_KEY_TYPE, None);
+		sp_runtime::MultiSigner::from(public).into_account()
+	}
+
+	fn sign_as(consumer: &AccountId, payload: &[u8]) -> crate::Signature {
+		// An sr25519 account id is its public key.
+		let public = sp_core::sr25519::Public::from_raw(*consumer.as_ref());
+		sp_io::crypto::sr25519_sign(VOUCHER_KEY_TYPE, &public, payload)
+			.expect("new_consumer put the key in the keystore")
+			.into()
 	}
 
 	/// A model whose route has the most entries allowed, so that `invoke` and `settle` are

@@ -132,6 +132,12 @@ pub(crate) fn invoke(payer: &AccountId, model: ModelId, units: u64, provider: Op
 
 /// Every pallet's invariants, and the pot holding exactly its existential deposit plus what
 /// it owes.
+/// What a voucher on `channel` binds besides itself: the channel's provider and nonce.
+pub(crate) fn channel_binding(channel: u64) -> tributary_vouchers::ChannelBinding {
+	let record = pallet_invocation_metering::Channels::<Runtime>::get(channel).unwrap();
+	tributary_vouchers::ChannelBinding { provider: record.provider, nonce: record.nonce }
+}
+
 pub(crate) fn check_invariants() {
 	DataContribution::do_try_state().expect("data-contribution invariants");
 	ModelRegistry::do_try_state().expect("model-registry invariants");
@@ -617,14 +623,19 @@ fn vouchers_signed_off_chain_with_sr25519_and_ed25519_settle_in_the_runtime() {
 					signed(&dave),
 					*channel,
 					voucher,
-					consumer.sign(&voucher)
+					consumer.sign(&voucher, &channel_binding(*channel))
 				));
 			}
 			// A voucher signed by the other consumer is refused.
 			let voucher = tributary_vouchers::voucher(genesis, *channel, 300);
 			let other = if std::ptr::eq(consumer, &sr) { &ed } else { &sr };
 			assert_eq!(
-				InvocationMetering::settle(signed(&dave), *channel, voucher, other.sign(&voucher)),
+				InvocationMetering::settle(
+					signed(&dave),
+					*channel,
+					voucher,
+					other.sign(&voucher, &channel_binding(*channel))
+				),
 				Err(pallet_invocation_metering::Error::<Runtime>::BadSignature.into())
 			);
 		}
@@ -634,7 +645,7 @@ fn vouchers_signed_off_chain_with_sr25519_and_ed25519_settle_in_the_runtime() {
 			.zip([&sr, &ed])
 			.map(|(channel, consumer)| {
 				let voucher = tributary_vouchers::voucher(genesis, *channel, 400);
-				(*channel, voucher, consumer.sign(&voucher))
+				(*channel, voucher, consumer.sign(&voucher, &channel_binding(*channel)))
 			})
 			.collect();
 		assert_ok!(InvocationMetering::settle_batch(signed(&dave), batch));

@@ -101,7 +101,7 @@ fn lived_in_chain() -> sp_io::TestExternalities {
 			signed(&dave),
 			channel,
 			voucher,
-			consumer.sign(&voucher)
+			consumer.sign(&voucher, &crate::economy_tests::channel_binding(channel))
 		));
 		crate::economy_tests::check_invariants();
 	});

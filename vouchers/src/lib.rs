@@ -6,17 +6,34 @@
 //! with sr25519 or ed25519 keys, using the runtime's own [`Voucher`] type and signing payload,
 //! so a signature made here is exactly what `InvocationMetering::settle` verifies.
 //!
+//! A signature binds the voucher to its channel's provider and nonce ([`ChannelBinding`]),
+//! which the consumer reads from the channel (the `ChannelOpened` event, the channel's
+//! storage, or the `tributary_channel` RPC): a provider cannot settle it on another channel,
+//! nor on a channel with the same id on a relaunched chain.
+//!
 //! ```
-//! use tributary_vouchers::{Scheme, VoucherSigner};
+//! use tributary_vouchers::{ChannelBinding, Scheme, VoucherSigner};
 //! let consumer = VoucherSigner::from_suri(Scheme::Sr25519, "//Alice").unwrap();
+//! let provider = VoucherSigner::from_suri(Scheme::Sr25519, "//Bob").unwrap().account();
+//! let channel = ChannelBinding { provider, nonce: [9u8; 32].into() };
 //! let voucher = tributary_vouchers::voucher([7u8; 32].into(), 0, 1_000);
-//! let signature = consumer.sign(&voucher);
-//! assert!(tributary_vouchers::verify(&voucher, &signature, &consumer.account()));
+//! let signature = consumer.sign(&voucher, &channel);
+//! assert!(tributary_vouchers::verify(&voucher, &channel, &signature, &consumer.account()));
 //! ```
 
 use sp_core::{ed25519, sr25519, Pair, H256};
 use sp_runtime::{traits::IdentifyAccount, AccountId32, MultiSignature, MultiSigner};
-pub use tributary_primitives::{ChannelId, Units, Voucher, VOUCHER_DOMAIN};
+pub use tributary_primitives::{ChannelId, Units, Voucher, LEGACY_VOUCHER_DOMAIN, VOUCHER_DOMAIN};
+
+/// What a voucher's signature binds besides the voucher itself: the channel's provider and
+/// nonce, as the channel's record on chain holds them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChannelBinding {
+	/// The channel's provider, the only account that may settle the voucher.
+	pub provider: AccountId32,
+	/// The nonce drawn when the channel opened.
+	pub nonce: H256,
+}
 
 /// The signature schemes a consumer's key may use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,9 +85,9 @@ impl VoucherSigner {
 		}
 	}
 
-	/// Signs a voucher.
-	pub fn sign(&self, voucher: &Voucher<H256>) -> MultiSignature {
-		let payload = voucher.signing_payload();
+	/// Signs a voucher on the channel `binding` describes.
+	pub fn sign(&self, voucher: &Voucher<H256>, binding: &ChannelBinding) -> MultiSignature {
+		let payload = voucher.signing_payload(&binding.provider, &binding.nonce);
 		match self {
 			Self::Sr25519(pair) => pair.sign(&payload).into(),
 			Self::Ed25519(pair) => pair.sign(&payload).into(),
@@ -83,9 +100,15 @@ pub fn voucher(genesis_hash: H256, channel: ChannelId, cumulative_units: Units) 
 	Voucher { genesis_hash, channel, cumulative_units }
 }
 
-/// Whether `signature` is `consumer`'s signature of `voucher` — the runtime's own check.
-pub fn verify(voucher: &Voucher<H256>, signature: &MultiSignature, consumer: &AccountId32) -> bool {
-	voucher.is_signed_by(signature, consumer)
+/// Whether `signature` is `consumer`'s signature of `voucher` on the channel `binding`
+/// describes — the runtime's own check.
+pub fn verify(
+	voucher: &Voucher<H256>,
+	binding: &ChannelBinding,
+	signature: &MultiSignature,
+	consumer: &AccountId32,
+) -> bool {
+	voucher.is_signed_by(signature, consumer, &binding.provider, &binding.nonce)
 }
 
 #[cfg(test)]
@@ -98,35 +121,53 @@ mod tests {
 		H256::repeat_byte(0x42)
 	}
 
+	fn account(suri: &str) -> AccountId32 {
+		VoucherSigner::from_suri(Scheme::Sr25519, suri).unwrap().account()
+	}
+
+	fn binding() -> ChannelBinding {
+		ChannelBinding { provider: account("//Bob"), nonce: H256::repeat_byte(0x11) }
+	}
+
 	#[test]
 	fn both_schemes_sign_what_the_runtime_verifies() {
 		for scheme in [Scheme::Sr25519, Scheme::Ed25519] {
 			let consumer = VoucherSigner::from_suri(scheme, "//Alice").unwrap();
 			let v = voucher(genesis(), 3, 1_000_000);
-			let signature = consumer.sign(&v);
-			assert!(verify(&v, &signature, &consumer.account()), "{scheme:?}");
-			// Any other channel, chain, unit count or signer fails.
+			let signature = consumer.sign(&v, &binding());
+			assert!(verify(&v, &binding(), &signature, &consumer.account()), "{scheme:?}");
+			// Any other channel, chain, unit count, provider, nonce or signer fails.
 			for other in [
 				voucher(genesis(), 4, 1_000_000),
 				voucher(H256::repeat_byte(0x43), 3, 1_000_000),
 				voucher(genesis(), 3, 999_999),
 			] {
-				assert!(!verify(&other, &signature, &consumer.account()), "{scheme:?} {other:?}");
+				assert!(!verify(&other, &binding(), &signature, &consumer.account()), "{other:?}");
 			}
+			let other_provider = ChannelBinding { provider: account("//Charlie"), ..binding() };
+			assert!(!verify(&v, &other_provider, &signature, &consumer.account()));
+			let relaunched = ChannelBinding { nonce: H256::repeat_byte(0x12), ..binding() };
+			assert!(!verify(&v, &relaunched, &signature, &consumer.account()));
 			let bob = VoucherSigner::from_suri(scheme, "//Bob").unwrap();
-			assert!(!verify(&v, &signature, &bob.account()));
+			assert!(!verify(&v, &binding(), &signature, &bob.account()));
 		}
 	}
 
 	#[test]
 	fn the_payload_is_the_documented_scale_encoding() {
 		let v = voucher(genesis(), 0x0102, 0x0a0b);
-		let mut expected = b"tributary/voucher/v1".to_vec();
+		let b = binding();
+		let mut expected = b"tributary/voucher/v2".to_vec();
 		expected.extend_from_slice(genesis().as_bytes());
 		expected.extend_from_slice(&0x0102u64.to_le_bytes());
+		expected.extend_from_slice(b.nonce.as_bytes());
+		expected.extend_from_slice(b.provider.as_ref());
 		expected.extend_from_slice(&0x0a0bu64.to_le_bytes());
-		assert_eq!(v.signing_payload(), expected);
-		assert_eq!(v.signing_payload(), (VOUCHER_DOMAIN, genesis(), 0x0102u64, 0x0a0bu64).encode());
+		assert_eq!(v.signing_payload(&b.provider, &b.nonce), expected);
+		assert_eq!(
+			v.signing_payload(&b.provider, &b.nonce),
+			(VOUCHER_DOMAIN, genesis(), 0x0102u64, b.nonce, b.provider, 0x0a0bu64).encode()
+		);
 	}
 
 	#[test]

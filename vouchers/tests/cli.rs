@@ -7,7 +7,7 @@ use sp_core::bytes::from_hex;
 use sp_core::{crypto::Ss58Codec, H256};
 use sp_runtime::{AccountId32, MultiSignature};
 use std::process::Command;
-use tributary_vouchers::{verify, voucher};
+use tributary_vouchers::{verify, voucher, ChannelBinding, Scheme, VoucherSigner};
 
 fn field<'a>(output: &'a str, name: &str) -> &'a str {
 	output
@@ -19,6 +19,8 @@ fn field<'a>(output: &'a str, name: &str) -> &'a str {
 #[test]
 fn the_command_signs_a_voucher_the_runtime_accepts() {
 	let genesis = H256::repeat_byte(0x11);
+	let provider = VoucherSigner::from_suri(Scheme::Sr25519, "//Dave").unwrap().account();
+	let binding = ChannelBinding { provider: provider.clone(), nonce: H256::repeat_byte(0x22) };
 	for scheme in ["sr25519", "ed25519"] {
 		let output = Command::new(env!("CARGO_BIN_EXE_tributary-voucher"))
 			.args([
@@ -32,6 +34,8 @@ fn the_command_signs_a_voucher_the_runtime_accepts() {
 				scheme,
 			])
 			.args(["--genesis", &format!("{genesis:?}")])
+			.args(["--provider", &provider.to_ss58check()])
+			.args(["--nonce", &format!("{:?}", binding.nonce)])
 			.output()
 			.unwrap();
 		assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
@@ -39,8 +43,10 @@ fn the_command_signs_a_voucher_the_runtime_accepts() {
 		let consumer = AccountId32::from_ss58check(field(&output, "consumer")).unwrap();
 		let encoded = from_hex(field(&output, "signature (MultiSignature, SCALE)")).unwrap();
 		let signature = MultiSignature::decode(&mut &encoded[..]).unwrap();
-		assert!(verify(&voucher(genesis, 7, 123_456), &signature, &consumer), "{scheme}");
-		assert!(!verify(&voucher(genesis, 7, 123_457), &signature, &consumer), "{scheme}");
+		assert!(verify(&voucher(genesis, 7, 123_456), &binding, &signature, &consumer), "{scheme}");
+		assert!(!verify(&voucher(genesis, 7, 123_457), &binding, &signature, &consumer));
+		let relaunched = ChannelBinding { nonce: H256::repeat_byte(0x23), ..binding.clone() };
+		assert!(!verify(&voucher(genesis, 7, 123_456), &relaunched, &signature, &consumer));
 	}
 }
 
@@ -53,7 +59,9 @@ fn the_command_explains_what_is_missing() {
 	assert!(!output.status.success());
 	let stderr = String::from_utf8(output.stderr).unwrap();
 	assert!(stderr.contains("required arguments were not provided"), "{stderr}");
-	for missing in ["--genesis <GENESIS>", "--units <UNITS>"] {
+	for missing in
+		["--genesis <GENESIS>", "--provider <PROVIDER>", "--nonce <NONCE>", "--units <UNITS>"]
+	{
 		assert!(stderr.contains(missing), "names {missing}: {stderr}");
 	}
 }

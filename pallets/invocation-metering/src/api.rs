@@ -32,7 +32,7 @@ impl<T: Config> Pallet<T> {
 	/// An open channel's state, or `None` when no channel with that id is open.
 	pub fn api_channel(
 		id: ChannelId,
-	) -> Option<ChannelInfo<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
+	) -> Option<ChannelInfo<T::AccountId, BalanceOf<T>, BlockNumberFor<T>, T::Hash>> {
 		Channels::<T>::get(id).map(|c| ChannelInfo {
 			consumer: c.consumer,
 			provider: c.provider,
@@ -44,6 +44,7 @@ impl<T: Config> Pallet<T> {
 			settled_units: c.settled_units,
 			expires_at: c.expires_at,
 			closes_at: c.closes_at,
+			nonce: c.nonce,
 		})
 	}
 

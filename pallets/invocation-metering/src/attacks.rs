@@ -40,7 +40,7 @@ fn settle(channel: ChannelId, units: Units) -> sp_runtime::DispatchResult {
 		channel,
 		cumulative_units: units,
 	};
-	let signature = TestSignature(PAYER, voucher.signing_payload());
+	let signature = crate::tests::signed_by(PAYER, &voucher);
 	InvocationMetering::settle(origin(PROVIDER), channel, voucher, signature)
 }
 
@@ -139,5 +139,60 @@ fn a_non_commercial_version_is_not_sold_through_a_provider() {
 		assert_ok!(InvocationMetering::register_offer(origin(OTHER_PROVIDER), 0, 0, b"q".to_vec()));
 		assert_ok!(InvocationMetering::invoke(origin(PAYER), 0, None, 10, Some(OTHER_PROVIDER), 0));
 		assert_eq!(Balances::balance(&PAYER), before);
+	});
+}
+
+/// Dev and local chains have fixed genesis hashes: after a relaunch, channel ids restart and a
+/// provider holding vouchers from the earlier launch would settle them again. A voucher signs
+/// its channel's nonce, which a relaunch never draws again, and its provider; a voucher in the
+/// first format, which signed neither, is refused by name.
+#[test]
+fn vouchers_of_a_relaunched_chain_do_not_settle() {
+	let mut first_launch = None;
+	WallClock::set(1_700_000_000_000);
+	ExtBuilder.build_and_execute(|| {
+		served_model();
+		assert_ok!(InvocationMetering::open_channel(origin(PAYER), PROVIDER, 0, None, 10_000, 50));
+		let voucher = Voucher {
+			genesis_hash: InvocationMetering::genesis_hash(),
+			channel: 0,
+			cumulative_units: 40,
+		};
+		let signature = crate::tests::signed_by(PAYER, &voucher);
+		assert_ok!(InvocationMetering::settle(origin(PROVIDER), 0, voucher, signature.clone()));
+		first_launch = Some((voucher, signature));
+	});
+	let (voucher, signature) = first_launch.unwrap();
+
+	// The same chain, launched again a minute later: same genesis, same channel id.
+	WallClock::set(1_700_000_060_000);
+	ExtBuilder.build_and_execute(|| {
+		served_model();
+		assert_ok!(InvocationMetering::open_channel(origin(PAYER), PROVIDER, 0, None, 10_000, 50));
+		assert_eq!(voucher.genesis_hash, InvocationMetering::genesis_hash());
+		let before = Balances::balance(&PAYER);
+		assert_noop!(
+			InvocationMetering::settle(origin(PROVIDER), 0, voucher, signature.clone()),
+			E::BadSignature
+		);
+		// Nor does a voucher signed for another provider settle.
+		let other = Channels::<Test>::get(0).unwrap();
+		let for_other =
+			TestSignature(PAYER, voucher.signing_payload(&OTHER_PROVIDER, &other.nonce));
+		assert_noop!(
+			InvocationMetering::settle(origin(PROVIDER), 0, voucher, for_other),
+			E::BadSignature
+		);
+		// A voucher in the first format is refused by name.
+		let legacy = TestSignature(PAYER, voucher.legacy_signing_payload());
+		assert_noop!(
+			InvocationMetering::settle(origin(PROVIDER), 0, voucher, legacy),
+			E::OutdatedVoucher
+		);
+		// The consumer's voucher for this launch settles.
+		let fresh = crate::tests::signed_by(PAYER, &voucher);
+		assert_ok!(InvocationMetering::settle(origin(PROVIDER), 0, voucher, fresh));
+		assert_eq!(Balances::balance(&PAYER), before);
+		assert_eq!(Channels::<Test>::get(0).unwrap().settled_units, 40);
 	});
 }

@@ -48,13 +48,11 @@ fn channel_with_voucher<T: Config>(
 	units: Units,
 ) -> (ChannelId, Voucher<T::Hash>, T::OffchainSignature) {
 	let channel = NextChannelId::<T>::get();
-	let voucher =
-		Voucher { genesis_hash: Pallet::<T>::genesis_hash(), channel, cumulative_units: units };
-	let (consumer, signature) = T::BenchmarkHelper::consumer_signing(&voucher.signing_payload());
+	let consumer = T::BenchmarkHelper::new_consumer();
 	T::Currency::set_balance(&consumer, BalanceOf::<T>::max_value() / 1_000_000u32.into());
 	let expires_at = frame_system::Pallet::<T>::block_number() + T::MaxChannelDuration::get();
 	Pallet::<T>::open_channel(
-		RawOrigin::Signed(consumer).into(),
+		RawOrigin::Signed(consumer.clone()).into(),
 		T::Lookup::unlookup(provider.clone()),
 		model,
 		None,
@@ -62,6 +60,11 @@ fn channel_with_voucher<T: Config>(
 		expires_at,
 	)
 	.unwrap();
+	let voucher =
+		Voucher { genesis_hash: Pallet::<T>::genesis_hash(), channel, cumulative_units: units };
+	let nonce = Channels::<T>::get(channel).unwrap().nonce;
+	let signature =
+		T::BenchmarkHelper::sign_as(&consumer, &voucher.signing_payload(provider, &nonce));
 	(channel, voucher, signature)
 }
 

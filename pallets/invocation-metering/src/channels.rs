@@ -4,7 +4,7 @@
 use crate::{pallet::*, types::*};
 use frame_support::{pallet_prelude::*, storage::with_storage_layer};
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::traits::{CheckedAdd, CheckedDiv, CheckedSub, Saturating, Zero};
+use sp_runtime::traits::{CheckedAdd, CheckedDiv, CheckedSub, Hash as _, Saturating, Zero};
 use tributary_primitives::ModelInvocation;
 
 impl<T: Config> Pallet<T> {
@@ -44,6 +44,7 @@ impl<T: Config> Pallet<T> {
 		let held = deposit.checked_add(&record_deposit).ok_or(Error::<T>::Overflow)?;
 		Self::hold(HoldReason::ChannelDeposit, &consumer, held)?;
 
+		let nonce = Self::channel_nonce(id);
 		let channel = Channel {
 			consumer: consumer.clone(),
 			provider: provider.clone(),
@@ -51,6 +52,7 @@ impl<T: Config> Pallet<T> {
 			version: terms.version,
 			price_per_unit: terms.price_per_unit,
 			fee_per_unit: offer.fee_per_unit,
+			nonce,
 			deposit,
 			deposited: deposit,
 			record_deposit,
@@ -70,8 +72,20 @@ impl<T: Config> Pallet<T> {
 			fee_per_unit: offer.fee_per_unit,
 			deposit,
 			expires_at,
+			nonce,
 		});
 		Ok(())
+	}
+
+	/// A new channel's nonce: the hash of the parent block's hash, the time, the extrinsic's
+	/// index and the channel's id. Within a chain the parent hash and index already differ per
+	/// channel; across relaunches of a chain with the same genesis, the time does.
+	pub(crate) fn channel_nonce(id: ChannelId) -> T::Hash {
+		use frame_support::traits::UnixTime;
+		let now = T::UnixTime::now().as_millis();
+		let parent = frame_system::Pallet::<T>::parent_hash();
+		let index = frame_system::Pallet::<T>::extrinsic_index();
+		T::Hashing::hash_of(&(b"tributary/channel-nonce", parent, now, index, id))
 	}
 
 	pub(crate) fn do_top_up(
@@ -102,7 +116,13 @@ impl<T: Config> Pallet<T> {
 		ensure!(channel.provider == who, Error::<T>::NotProvider);
 		ensure!(voucher.channel == id, Error::<T>::WrongChannel);
 		ensure!(voucher.genesis_hash == Self::genesis_hash(), Error::<T>::WrongChain);
-		ensure!(voucher.is_signed_by(&signature, &channel.consumer), Error::<T>::BadSignature);
+		if !voucher.is_signed_by(&signature, &channel.consumer, &channel.provider, &channel.nonce) {
+			ensure!(
+				!voucher.is_legacy_signed_by(&signature, &channel.consumer),
+				Error::<T>::OutdatedVoucher
+			);
+			return Err(Error::<T>::BadSignature.into());
+		}
 		let units = voucher
 			.cumulative_units
 			.checked_sub(channel.settled_units)

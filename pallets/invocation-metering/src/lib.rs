@@ -149,6 +149,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxSettleBatch: Get<u32>;
 
+		/// The time, mixed into each channel's nonce: a relaunched chain with the same genesis
+		/// reaches the same block numbers and parent hashes, never the same times.
+		type UnixTime: frame_support::traits::UnixTime;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 
@@ -251,6 +255,8 @@ pub mod pallet {
 			deposit: BalanceOf<T>,
 			/// From this block anyone may close the channel.
 			expires_at: BlockNumberFor<T>,
+			/// The channel's nonce, which every voucher on it signs.
+			nonce: T::Hash,
 		},
 		/// The consumer added to a channel's deposit.
 		ChannelToppedUp {
@@ -373,6 +379,9 @@ pub mod pallet {
 		/// The version is licensed for non-commercial use only: it is served free of charge,
 		/// without a provider fee.
 		NonCommercialUse,
+		/// The voucher was signed in the first format (`tributary/voucher/v1`), which does not
+		/// bind the channel's provider and nonce: the consumer must sign it again.
+		OutdatedVoucher,
 	}
 
 	#[pallet::hooks]

@@ -60,6 +60,26 @@ frame_support::parameter_types! {
 	pub const ProtocolFee: Permill = Permill::from_percent(5);
 }
 
+std::thread_local! {
+	static WALL_CLOCK_MS: core::cell::Cell<u64> = const { core::cell::Cell::new(1_700_000_000_000) };
+}
+
+/// The time of these tests: a wall clock a test may set, e.g. to relaunch the chain later.
+pub struct WallClock;
+
+impl WallClock {
+	/// Sets the time, in milliseconds since the Unix epoch.
+	pub fn set(ms: u64) {
+		WALL_CLOCK_MS.with(|clock| clock.set(ms));
+	}
+}
+
+impl frame_support::traits::UnixTime for WallClock {
+	fn now() -> core::time::Duration {
+		core::time::Duration::from_millis(WALL_CLOCK_MS.with(|clock| clock.get()))
+	}
+}
+
 /// The royalty sink of these tests: payments really move into `POT`, and what the metering
 /// told the sink is recorded.
 pub type Royalties = MockRoyaltySink<Balances, Pot>;
@@ -79,6 +99,7 @@ impl pallet_invocation_metering::Config for Test {
 	type ChallengePeriod = ConstU64<CHALLENGE_PERIOD>;
 	type MaxChannelDuration = ConstU64<MAX_CHANNEL_DURATION>;
 	type MaxSettleBatch = ConstU32<4>;
+	type UnixTime = WallClock;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockModels;
@@ -91,12 +112,14 @@ impl crate::BenchmarkHelper<Balance, AccountId, TestSignature> for MockModels {
 		MockModels::add(model, 1, OWNER, price_per_unit);
 		model
 	}
-	fn consumer_signing(payload: &[u8]) -> (AccountId, TestSignature) {
+	fn new_consumer() -> AccountId {
 		std::thread_local! {
 			static NEXT: core::cell::Cell<AccountId> = const { core::cell::Cell::new(10_000) };
 		}
-		let consumer = NEXT.with(|next| next.replace(next.get() + 1));
-		(consumer, TestSignature(consumer, payload.to_vec()))
+		NEXT.with(|next| next.replace(next.get() + 1))
+	}
+	fn sign_as(consumer: &AccountId, payload: &[u8]) -> TestSignature {
+		TestSignature(*consumer, payload.to_vec())
 	}
 }
 

@@ -28,10 +28,10 @@ pub struct VersionQuote<Balance> {
 #[cfg_attr(
 	feature = "std",
 	serde(bound(
-		serialize = "AccountId: serde::Serialize, Balance: core::fmt::Display, BlockNumber: serde::Serialize"
+		serialize = "AccountId: serde::Serialize, Balance: core::fmt::Display, BlockNumber: serde::Serialize, Hash: serde::Serialize"
 	))
 )]
-pub struct ChannelInfo<AccountId, Balance, BlockNumber> {
+pub struct ChannelInfo<AccountId, Balance, BlockNumber, Hash> {
 	/// Who pays and signs vouchers.
 	pub consumer: AccountId,
 	/// Who serves and settles.
@@ -56,6 +56,8 @@ pub struct ChannelInfo<AccountId, Balance, BlockNumber> {
 	pub expires_at: BlockNumber,
 	/// End of the challenge period, when the consumer asked to close.
 	pub closes_at: Option<BlockNumber>,
+	/// The channel's nonce, which every voucher on it signs with the provider.
+	pub nonce: Hash,
 }
 
 sp_api::decl_runtime_apis! {
@@ -78,7 +80,7 @@ sp_api::decl_runtime_apis! {
 		/// A model's usage counters, or `None` when there is no such model.
 		fn usage(model: ModelId) -> Option<ModelUsage<Balance>>;
 		/// An open channel's state, or `None`.
-		fn channel(channel: ChannelId) -> Option<ChannelInfo<AccountId, Balance, BlockNumber>>;
+		fn channel(channel: ChannelId) -> Option<ChannelInfo<AccountId, Balance, BlockNumber, <Block as sp_runtime::traits::Block>::Hash>>;
 		/// What settling a voucher for `cumulative_units` on a channel would pay now (the
 		/// units since the last settlement), or the error `settle` would fail with.
 		fn voucher_value(channel: ChannelId, cumulative_units: Units) -> Result<Quote<Balance>, DispatchError>;

@@ -18,7 +18,7 @@ use frame_support::{
 	},
 	BoundedVec,
 };
-use sp_runtime::testing::TestSignature;
+use sp_runtime::{testing::TestSignature, traits::Hash as _};
 
 type E = Error<Test>;
 
@@ -278,8 +278,13 @@ fn voucher(channel: ChannelId, cumulative_units: Units) -> Voucher<sp_core::H256
 	Voucher { genesis_hash: InvocationMetering::genesis_hash(), channel, cumulative_units }
 }
 
-fn signed_by(who: AccountId, voucher: &Voucher<sp_core::H256>) -> TestSignature {
-	TestSignature(who, voucher.signing_payload())
+/// `who`'s signature of `voucher`, bound to its channel's provider and nonce (as a consumer
+/// signs after reading the channel); a voucher for a channel that does not exist is signed for
+/// `PROVIDER` and a zero nonce.
+pub(crate) fn signed_by(who: AccountId, voucher: &Voucher<sp_core::H256>) -> TestSignature {
+	let (provider, nonce) = Channels::<Test>::get(voucher.channel)
+		.map_or((PROVIDER, Default::default()), |channel| (channel.provider, channel.nonce));
+	TestSignature(who, voucher.signing_payload(&provider, &nonce))
 }
 
 /// `PAYER` opens a channel to `PROVIDER` for model 0 with `DEPOSIT`, expiring at block 500.
@@ -310,6 +315,8 @@ fn opened(channel: ChannelId) -> Event<Test> {
 		fee_per_unit: 20,
 		deposit: DEPOSIT,
 		expires_at: 500,
+		nonce: Channels::<Test>::get(channel)
+			.map_or_else(|| InvocationMetering::channel_nonce(channel), |c| c.nonce),
 	}
 }
 
@@ -357,6 +364,13 @@ fn opening_a_channel_holds_the_deposit_and_fixes_the_terms() {
 				settled_units: 0,
 				expires_at: 500,
 				closes_at: None,
+				nonce: <Test as frame_system::Config>::Hashing::hash_of(&(
+					b"tributary/channel-nonce",
+					System::parent_hash(),
+					1_700_000_000_000u128,
+					System::extrinsic_index(),
+					0u64,
+				)),
 			}
 		);
 		assert_eq!(channel_held(PAYER), DEPOSIT + CHANNEL_DEPOSIT);
@@ -372,7 +386,8 @@ fn opening_a_channel_holds_the_deposit_and_fixes_the_terms() {
 				price_per_unit: 100,
 				fee_per_unit: 20,
 				deposit: DEPOSIT,
-				expires_at: 500
+				expires_at: 500,
+				nonce: Channels::<Test>::get(0).unwrap().nonce,
 			}]
 		);
 		// Later price changes do not reach an open channel.

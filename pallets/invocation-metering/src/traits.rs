@@ -5,6 +5,8 @@
 pub trait BenchmarkHelper<Balance, AccountId, Signature> {
 	/// Creates an invocable model version priced at `price_per_unit`; returns its model id.
 	fn invocable_model(price_per_unit: Balance) -> crate::ModelId;
-	/// A new consumer account able to sign vouchers, and its signature of `payload`.
-	fn consumer_signing(payload: &[u8]) -> (AccountId, Signature);
+	/// A new consumer account able to sign vouchers.
+	fn new_consumer() -> AccountId;
+	/// `consumer`'s signature of `payload`; `consumer` came from `new_consumer`.
+	fn sign_as(consumer: &AccountId, payload: &[u8]) -> Signature;
 }

@@ -115,6 +115,10 @@ pub struct Channel<T: Config> {
 	pub price_per_unit: BalanceOf<T>,
 	/// The provider's fee per unit, fixed at opening.
 	pub fee_per_unit: BalanceOf<T>,
+	/// Drawn when the channel opens (from the parent block's hash, the time and the channel's
+	/// id) and signed into every voucher: a relaunched chain whose channel ids restart never
+	/// draws the same nonce, so no voucher of an earlier launch verifies.
+	pub nonce: T::Hash,
 	/// What is left of the consumer's deposit, held until paid out or released.
 	pub deposit: BalanceOf<T>,
 	/// Everything the consumer has put into the deposit: the opening deposit and every top-up.

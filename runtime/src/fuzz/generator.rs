@@ -1377,7 +1377,29 @@ impl Generator {
 			channel.settled_units.saturating_add(units),
 		);
 		let signer = if self.rng.chance(30) { self.anyone() } else { consumer };
-		let signature = self.vouchers[signer].sign(&voucher);
+		// Bound to the channel's provider and nonce; now and then to another provider, another
+		// nonce (a voucher of another launch), or in the first format.
+		let mut binding = tributary_vouchers::ChannelBinding {
+			provider: channel.provider.clone(),
+			nonce: channel.nonce,
+		};
+		match self.rng.below(100) {
+			0 => {
+				let other = self.anyone();
+				binding.provider = self.accounts[other].clone();
+			}
+			1 => binding.nonce = self.hash(),
+			2 => {
+				let legacy = voucher.legacy_signing_payload();
+				let signature = match &self.vouchers[signer] {
+					VoucherSigner::Sr25519(pair) => sp_core::Pair::sign(&**pair, &legacy).into(),
+					VoucherSigner::Ed25519(pair) => sp_core::Pair::sign(&**pair, &legacy).into(),
+				};
+				return Some((voucher, signature));
+			}
+			_ => {}
+		}
+		let signature = self.vouchers[signer].sign(&voucher, &binding);
 		Some((voucher, signature))
 	}
 

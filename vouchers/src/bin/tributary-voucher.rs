@@ -1,7 +1,14 @@
 //! `tributary-voucher`: sign a payment-channel voucher from the command line.
 //!
 //! ```text
-//! tributary-voucher --suri //Alice --genesis 0x… --channel 0 --units 1000 [--scheme ed25519]
+//! tributary-voucher --suri //Alice --genesis 0x… --channel 0 --provider 5F… --nonce 0x… \
+//!     --units 1000 [--scheme ed25519]
+//! ```
+//!
+//! The channel's provider and nonce are in its `ChannelOpened` event and its record (the
+//! `tributary_channel` RPC returns both).
+//!
+//! ```text
 //! ```
 //!
 //! Prints the consumer account, the signed payload, and the signature as the SCALE encoding of
@@ -10,8 +17,9 @@
 use clap::Parser;
 use codec::Encode;
 use sp_core::{bytes::to_hex, crypto::Ss58Codec, H256};
+use sp_runtime::AccountId32;
 use std::process::ExitCode;
-use tributary_vouchers::{voucher, ChannelId, Scheme, Units, VoucherSigner};
+use tributary_vouchers::{voucher, ChannelBinding, ChannelId, Scheme, Units, VoucherSigner};
 
 /// Signs a Tributary payment-channel voucher as the channel's consumer.
 #[derive(Parser, Debug)]
@@ -26,6 +34,12 @@ struct Args {
 	/// The channel id.
 	#[arg(long)]
 	channel: ChannelId,
+	/// The channel's provider (SS58 address).
+	#[arg(long, value_parser = parse_account)]
+	provider: AccountId32,
+	/// The channel's nonce (0x-prefixed hex, 32 bytes).
+	#[arg(long)]
+	nonce: H256,
 	/// Units consumed on the channel since it opened.
 	#[arg(long)]
 	units: Units,
@@ -34,10 +48,15 @@ struct Args {
 	scheme: Scheme,
 }
 
+fn parse_account(address: &str) -> Result<AccountId32, String> {
+	AccountId32::from_ss58check(address).map_err(|e| format!("invalid SS58 address: {e:?}"))
+}
+
 fn run(args: Args) -> Result<String, String> {
 	let signer = VoucherSigner::from_suri(args.scheme, &args.suri)?;
 	let voucher = voucher(args.genesis, args.channel, args.units);
-	let signature = signer.sign(&voucher);
+	let binding = ChannelBinding { provider: args.provider, nonce: args.nonce };
+	let signature = signer.sign(&voucher, &binding);
 	let raw: &[u8] = match &signature {
 		sp_runtime::MultiSignature::Sr25519(s) => s.as_ref(),
 		sp_runtime::MultiSignature::Ed25519(s) => s.as_ref(),
@@ -47,7 +66,7 @@ fn run(args: Args) -> Result<String, String> {
 	Ok(format!(
 		"consumer: {}\npayload: {}\nsignature (MultiSignature, SCALE): {}\nsignature (raw): {}\n",
 		signer.account().to_ss58check(),
-		to_hex(&voucher.signing_payload(), false),
+		to_hex(&voucher.signing_payload(&binding.provider, &binding.nonce), false),
 		to_hex(&signature.encode(), false),
 		to_hex(raw, false),
 	))
