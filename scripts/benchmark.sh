@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Runs the runtime benchmarks and writes each Tributary pallet's `weights.rs`.
+# Runs the runtime benchmarks and writes each Tributary pallet's `weights.rs`, and the weights of
+# the FRAME pallets the runtime uses into `runtime/src/weights/`, so every call is priced on the
+# same machine and the same optimised build.
 #
 # The benchmarking CLI (frame-benchmarking-cli, ~130 extra crates) and a runtime built with
 # `runtime-benchmarks` live in their own target subdirectory, so this never invalidates the
@@ -7,7 +9,8 @@
 # host functions (storage, hashing, signature checks) run at the speed a production node runs
 # them, so the weights are comparable with the FRAME pallets' reference weights.
 #
-# Usage: scripts/benchmark.sh [pallet ...]   (default: every Tributary pallet)
+# Usage: scripts/benchmark.sh [pallet ...]   (default: every Tributary pallet and every FRAME
+# pallet below)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 "$ROOT/scripts/setup.sh"
@@ -32,6 +35,10 @@ for dir in pallets/*/; do
 	PALLETS["pallet_${crate//-/_}"]="pallets/$crate"
 done
 
+# FRAME pallets of the runtime whose weights the runtime takes from `runtime/src/weights/`.
+FRAME_PALLETS=(frame_system pallet_balances pallet_timestamp pallet_sudo pallet_utility pallet_treasury)
+for pallet in "${FRAME_PALLETS[@]}"; do PALLETS["$pallet"]="runtime/src/weights"; done
+
 selected=("$@")
 if [ "${#selected[@]}" -eq 0 ]; then selected=("${!PALLETS[@]}"); fi
 if [ "${#selected[@]}" -eq 0 ]; then
@@ -46,13 +53,19 @@ for pallet in "${selected[@]}"; do
 		exit 1
 	fi
 	echo "==> benchmarking $pallet"
+	if [ "$dir" = runtime/src/weights ]; then
+		# FRAME's own template: a `WeightInfo<T>` implementing the pallet's trait.
+		mkdir -p "$dir"
+		output=(--output "$dir/$pallet.rs")
+	else
+		output=(--template scripts/pallet-weight-template.hbs --output "$dir/src/weights.rs")
+	fi
 	"$BENCH_NODE" benchmark pallet \
 		--chain dev \
 		--pallet "$pallet" \
 		--extrinsic '*' \
 		--steps "$STEPS" \
 		--repeat "$REPEAT" \
-		--template scripts/pallet-weight-template.hbs \
 		--header scripts/weight-header.txt \
-		--output "$dir/src/weights.rs"
+		"${output[@]}"
 done

@@ -9,14 +9,15 @@
 // (which checks the royalty pot holds exactly the existential deposit and the treasury's share)
 // runs before anything else pays royalties. The lifecycle asserts that its dev accounts have
 // nothing pending and registers Charlie and Dave as reviewers, so the sections before it claim
-// everything they earn and register other reviewers; payment channels, last, leave credits
-// unclaimed.
+// everything they earn and register other reviewers; payment channels leave credits unclaimed;
+// the treasury, last, takes its credits out of the pot.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDevNode } from '../lib/node.mjs';
 import {
   UNIT, MILLI, PERCENT, PERBILL, devAccounts, devKeyring, potAddress, freeBalance, submit, feePaid,
   send, expectOk, eventOf, rpc, rpcError, versionSpec, signVoucher, channelBinding, signLegacyVoucher,
+  treasuryAddress,
 } from '../lib/chain.mjs';
 import { runLifecycle } from '../lib/lifecycle.mjs';
 
@@ -512,5 +513,33 @@ describe('payment channels', () => {
     // A finalized channel's vouchers are void.
     r = await send(api, tx.invocationMetering.settle(channel, last.voucher, last.signature), charlie);
     assert.equal(r.dispatchError, 'invocationMetering.ChannelFinalized');
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+// The treasury, last (it takes the treasury's credits out of the pot): protocol fees wait in the
+// pot as the treasury's credits until anyone pays them out to it with `claimFor`; only the spend
+// origin (root, so sudo on this chain) can spend them, and anyone may then pay the spend out.
+describe('the treasury', () => {
+  test('protocol fees reach the treasury and only the spend origin spends them', async () => {
+    const { alice, bob, ferdie } = who;
+    const treasury = treasuryAddress(api);
+    const owed = BigInt((await rpc(api, 'pendingRoyalties', [treasury, null])).total);
+    assert.ok(owed > UNIT, `the treasury is owed the protocol fees so far (${owed})`);
+    const start = await freeBalance(api, treasury);
+    await ok(api.tx.royaltyDistribution.claimFor(treasury), ferdie);
+    assert.equal(await freeBalance(api, treasury), start + owed);
+    assert.equal(BigInt((await rpc(api, 'pendingRoyalties', [treasury, null])).total), 0n);
+
+    let r = await send(api, api.tx.treasury.spend(null, UNIT, bob.address, null), bob);
+    assert.equal(r.dispatchError, 'BadOrigin');
+    r = await ok(api.tx.sudo.sudo(api.tx.treasury.spend(null, UNIT, bob.address, null)), alice);
+    const sudid = eventOf(r.events, 'sudo', 'Sudid')[0];
+    assert.ok(sudid.isOk, `the spend failed: ${sudid}`);
+    const index = eventOf(r.events, 'treasury', 'AssetSpendApproved')[0].toNumber();
+    const bobStart = await freeBalance(api, bob.address);
+    await ok(api.tx.treasury.payout(index), ferdie);
+    assert.equal(await freeBalance(api, bob.address), bobStart + UNIT);
+    assert.equal(await freeBalance(api, treasury), start + owed - UNIT);
   });
 });

@@ -6,7 +6,7 @@ pub use frame_system_benchmarking::Pallet as SystemBench;
 #[allow(unused_imports)]
 pub use crate::{
 	Balances, DataContribution, InvocationMetering, ModelRegistry, RoyaltyDistribution, Runtime,
-	Sudo, Timestamp, Utility,
+	Sudo, Timestamp, Treasury, Utility,
 };
 
 impl frame_system_benchmarking::Config for Runtime {}
@@ -19,6 +19,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_timestamp, Timestamp]
 	[pallet_sudo, Sudo]
 	[pallet_utility, Utility]
+	[pallet_treasury, Treasury]
 	[pallet_data_contribution, DataContribution]
 	[pallet_model_registry, ModelRegistry]
 	[pallet_royalty_distribution, RoyaltyDistribution]

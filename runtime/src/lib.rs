@@ -23,6 +23,7 @@ mod benchmarks;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod weights;
 
 #[cfg(test)]
 mod economy_tests;
@@ -253,4 +254,7 @@ mod runtime {
 
 	#[runtime::pallet_index(23)]
 	pub type InvocationMetering = pallet_invocation_metering;
+
+	#[runtime::pallet_index(24)]
+	pub type Treasury = pallet_treasury;
 }

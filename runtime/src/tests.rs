@@ -59,13 +59,16 @@ fn development_preset_has_alice_as_sole_authority_and_sudo() {
 		assert_eq!(Grandpa::grandpa_authorities().len(), 1);
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(alice.clone()));
 		assert_eq!(Balances::free_balance(&alice), ENDOWMENT);
-		// Twelve well-known accounts, each endowed once, and the royalty pot's existential
-		// deposit: issuance is exact.
+		// Twelve well-known accounts, each endowed once, and the existential deposits of the
+		// royalty pot and of the treasury (which pallet-treasury's genesis creates): issuance is
+		// exact.
 		let pot = crate::RoyaltyDistribution::pot();
 		assert_eq!(Balances::free_balance(&pot), EXISTENTIAL_DEPOSIT);
+		let treasury = crate::configs::TreasuryAccount::get();
+		assert_eq!(Balances::free_balance(&treasury), EXISTENTIAL_DEPOSIT);
 		assert_eq!(
 			pallet_balances::TotalIssuance::<Runtime>::get(),
-			ENDOWMENT * 12 + EXISTENTIAL_DEPOSIT
+			ENDOWMENT * 12 + 2 * EXISTENTIAL_DEPOSIT
 		);
 	});
 }
@@ -112,7 +115,8 @@ fn metadata_lists_every_pallet() {
 			"DataContribution",
 			"ModelRegistry",
 			"RoyaltyDistribution",
-			"InvocationMetering"
+			"InvocationMetering",
+			"Treasury"
 		]
 	);
 	// polkadot.js needs v15 for runtime API types.
@@ -192,6 +196,7 @@ fn every_tributary_call_at_its_worst_case() -> Vec<(&'static str, frame_support:
 		("accept_ownership", Models::accept_ownership()),
 		("distribute", Royalties::distribute(route)),
 		("claim", Royalties::claim()),
+		("claim_for", Royalties::claim_for()),
 		("claim_pool", Royalties::claim_pool()),
 		("claim_pools", Royalties::claim_pools(pools)),
 		("register_offer", Metering::register_offer()),

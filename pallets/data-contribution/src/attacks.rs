@@ -34,10 +34,10 @@ fn dataset(quorum: u32) -> DatasetId {
 	let id = NextDatasetId::<Test>::get();
 	assert_ok!(DataContribution::create_dataset(
 		origin(CURATOR),
-		b"speech".to_vec().try_into().unwrap(),
+		b"speech".to_vec(),
 		ContentHash::repeat_byte(1),
-		b"audio/wav".to_vec().try_into().unwrap(),
-		b"CC-BY-4.0".to_vec().try_into().unwrap(),
+		b"audio/wav".to_vec(),
+		b"CC-BY-4.0".to_vec(),
 		DatasetTerms {
 			min_model_share: Perbill::from_percent(10),
 			shares_per_item: 100,

@@ -19,10 +19,10 @@
 //! `25`
 //! `--repeat`
 //! `10`
-//! `--template`
-//! `scripts/pallet-weight-template.hbs`
 //! `--header`
 //! `scripts/weight-header.txt`
+//! `--template`
+//! `scripts/pallet-weight-template.hbs`
 //! `--output`
 //! `pallets/data-contribution/src/weights.rs`
 
@@ -32,7 +32,7 @@
 #![allow(missing_docs)]
 #![allow(clippy::unnecessary_cast)]
 
-use frame_support::{traits::Get, weights::{Weight, constants::RocksDbWeight}};
+use frame_support::{traits::Get, weights::{Weight, constants::ParityDbWeight}};
 use core::marker::PhantomData;
 
 /// The weight of each call of `pallet_data_contribution`.
@@ -74,56 +74,56 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:0 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(400), added: 2875, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
 	fn create_dataset() -> Weight {
 		// Proof size: measured `146`, estimated `3676`.
-		// Minimum execution time: 45_867_000 picoseconds.
-		Weight::from_parts(48_280_000, 3676)
+		// Minimum execution time: 45_226_000 picoseconds.
+		Weight::from_parts(49_067_000, 3676)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(400), added: 2875, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
 	fn update_dataset_metadata() -> Weight {
-		// Proof size: measured `425`, estimated `3865`.
-		// Minimum execution time: 11_653_000 picoseconds.
-		Weight::from_parts(12_713_000, 3865)
+		// Proof size: measured `429`, estimated `3869`.
+		// Minimum execution time: 11_994_000 picoseconds.
+		Weight::from_parts(13_373_000, 3869)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(400), added: 2875, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
 	fn offer_curatorship() -> Weight {
-		// Proof size: measured `425`, estimated `3865`.
-		// Minimum execution time: 11_367_000 picoseconds.
-		Weight::from_parts(12_379_000, 3865)
+		// Proof size: measured `429`, estimated `3869`.
+		// Minimum execution time: 11_640_000 picoseconds.
+		Weight::from_parts(13_172_000, 3869)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(400), added: 2875, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn accept_curatorship() -> Weight {
-		// Proof size: measured `755`, estimated `6362`.
-		// Minimum execution time: 77_907_000 picoseconds.
-		Weight::from_parts(81_456_000, 6362)
+		// Proof size: measured `759`, estimated `6362`.
+		// Minimum execution time: 76_915_000 picoseconds.
+		Weight::from_parts(83_017_000, 6362)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(400), added: 2875, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
 	fn freeze_dataset() -> Weight {
-		// Proof size: measured `425`, estimated `3865`.
-		// Minimum execution time: 11_303_000 picoseconds.
-		Weight::from_parts(12_269_000, 3865)
+		// Proof size: measured `429`, estimated `3869`.
+		// Minimum execution time: 11_614_000 picoseconds.
+		Weight::from_parts(12_872_000, 3869)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(400), added: 2875, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::NextContributionId` (r:1 w:1)
 	/// Proof: `DataContribution::NextContributionId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -135,16 +135,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `DataContribution::Contributions` (r:0 w:1)
 	/// Proof: `DataContribution::Contributions` (`max_values`: None, `max_size`: Some(454), added: 2929, mode: `MaxEncodedLen`)
 	fn submit_contribution() -> Weight {
-		// Proof size: measured `654`, estimated `3865`.
-		// Minimum execution time: 89_646_000 picoseconds.
-		Weight::from_parts(93_681_000, 3865)
+		// Proof size: measured `658`, estimated `3869`.
+		// Minimum execution time: 88_805_000 picoseconds.
+		Weight::from_parts(97_014_000, 3869)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `DataContribution::Contributions` (r:1 w:1)
 	/// Proof: `DataContribution::Contributions` (`max_values`: None, `max_size`: Some(454), added: 2929, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(400), added: 2875, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Shareholdings` (r:9 w:9)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Pools` (r:1 w:0)
@@ -158,16 +158,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn decide_contribution() -> Weight {
-		// Proof size: measured `2905`, estimated `24309`.
-		// Minimum execution time: 214_989_000 picoseconds.
-		Weight::from_parts(224_020_000, 24309)
+		// Proof size: measured `2909`, estimated `24309`.
+		// Minimum execution time: 215_401_000 picoseconds.
+		Weight::from_parts(226_693_000, 24309)
 			.saturating_add(T::DbWeight::get().reads(27_u64))
 			.saturating_add(T::DbWeight::get().writes(26_u64))
 	}
 	/// Storage: `DataContribution::Contributions` (r:1 w:1)
 	/// Proof: `DataContribution::Contributions` (`max_values`: None, `max_size`: Some(454), added: 2929, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(400), added: 2875, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Members` (r:1 w:0)
 	/// Proof: `DataContribution::Members` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Reviewers` (r:9 w:9)
@@ -183,33 +183,33 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `RoyaltyDistribution::Settlements` (r:6 w:6)
 	/// Proof: `RoyaltyDistribution::Settlements` (`max_values`: None, `max_size`: Some(132), added: 2607, mode: `MaxEncodedLen`)
 	fn review_contribution() -> Weight {
-		// Proof size: measured `3505`, estimated `26900`.
-		// Minimum execution time: 292_622_000 picoseconds.
-		Weight::from_parts(303_315_000, 26900)
+		// Proof size: measured `3509`, estimated `26900`.
+		// Minimum execution time: 290_873_000 picoseconds.
+		Weight::from_parts(310_576_000, 26900)
 			.saturating_add(T::DbWeight::get().reads(33_u64))
 			.saturating_add(T::DbWeight::get().writes(31_u64))
 	}
 	/// Storage: `DataContribution::Contributions` (r:1 w:1)
 	/// Proof: `DataContribution::Contributions` (`max_values`: None, `max_size`: Some(454), added: 2929, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(400), added: 2875, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Shareholdings` (r:9 w:9)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Reviewers` (r:8 w:8)
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn withdraw_contribution() -> Weight {
-		// Proof size: measured `2899`, estimated `24309`.
-		// Minimum execution time: 152_275_000 picoseconds.
-		Weight::from_parts(159_518_000, 24309)
-			.saturating_add(T::DbWeight::get().reads(21_u64))
-			.saturating_add(T::DbWeight::get().writes(21_u64))
+		// Proof size: measured `3006`, estimated `24309`.
+		// Minimum execution time: 158_568_000 picoseconds.
+		Weight::from_parts(172_777_000, 24309)
+			.saturating_add(T::DbWeight::get().reads(22_u64))
+			.saturating_add(T::DbWeight::get().writes(22_u64))
 	}
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(400), added: 2875, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Members` (r:1 w:0)
 	/// Proof: `DataContribution::Members` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -221,9 +221,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `DataContribution::Tasks` (r:0 w:1)
 	/// Proof: `DataContribution::Tasks` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
 	fn open_task() -> Weight {
-		// Proof size: measured `712`, estimated `3865`.
-		// Minimum execution time: 88_221_000 picoseconds.
-		Weight::from_parts(92_740_000, 3865)
+		// Proof size: measured `716`, estimated `3869`.
+		// Minimum execution time: 86_427_000 picoseconds.
+		Weight::from_parts(94_333_000, 3869)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -232,7 +232,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `DataContribution::Slots` (r:1 w:1)
 	/// Proof: `DataContribution::Slots` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(400), added: 2875, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Shareholdings` (r:1 w:1)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -240,9 +240,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn claim_slot() -> Weight {
-		// Proof size: measured `797`, estimated `3888`.
-		// Minimum execution time: 62_015_000 picoseconds.
-		Weight::from_parts(64_957_000, 3888)
+		// Proof size: measured `801`, estimated `3888`.
+		// Minimum execution time: 60_837_000 picoseconds.
+		Weight::from_parts(66_895_000, 3888)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -251,13 +251,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `DataContribution::Slots` (r:1 w:1)
 	/// Proof: `DataContribution::Slots` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:1 w:0)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(400), added: 2875, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Shareholdings` (r:1 w:1)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	fn submit_result() -> Weight {
-		// Proof size: measured `876`, estimated `3888`.
-		// Minimum execution time: 25_482_000 picoseconds.
-		Weight::from_parts(27_101_000, 3888)
+		// Proof size: measured `880`, estimated `3888`.
+		// Minimum execution time: 25_752_000 picoseconds.
+		Weight::from_parts(28_736_000, 3888)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -266,7 +266,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `DataContribution::Slots` (r:1 w:1)
 	/// Proof: `DataContribution::Slots` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(400), added: 2875, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Members` (r:1 w:0)
 	/// Proof: `DataContribution::Members` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Reviewers` (r:9 w:9)
@@ -282,9 +282,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `RoyaltyDistribution::Settlements` (r:6 w:6)
 	/// Proof: `RoyaltyDistribution::Settlements` (`max_values`: None, `max_size`: Some(132), added: 2607, mode: `MaxEncodedLen`)
 	fn review_item() -> Weight {
-		// Proof size: measured `4159`, estimated `26900`.
-		// Minimum execution time: 431_693_000 picoseconds.
-		Weight::from_parts(446_959_000, 26900)
+		// Proof size: measured `4163`, estimated `26900`.
+		// Minimum execution time: 431_195_000 picoseconds.
+		Weight::from_parts(463_285_000, 26900)
 			.saturating_add(T::DbWeight::get().reads(39_u64))
 			.saturating_add(T::DbWeight::get().writes(37_u64))
 	}
@@ -296,15 +296,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	fn reclaim_slot() -> Weight {
 		// Proof size: measured `517`, estimated `3888`.
-		// Minimum execution time: 20_876_000 picoseconds.
-		Weight::from_parts(22_001_000, 3888)
+		// Minimum execution time: 20_978_000 picoseconds.
+		Weight::from_parts(22_834_000, 3888)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `DataContribution::Tasks` (r:1 w:1)
 	/// Proof: `DataContribution::Tasks` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(400), added: 2875, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Slots` (r:129 w:128)
 	/// Proof: `DataContribution::Slots` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Shareholdings` (r:9 w:9)
@@ -317,10 +317,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 128]`.
 	fn close_task(n: u32, ) -> Weight {
-		// Proof size: measured `3272 + n * (47 ±0)`, estimated `24309 + n * (2898 ±0)`.
-		// Minimum execution time: 162_125_000 picoseconds.
-		Weight::from_parts(127_035_327, 24309)
-			.saturating_add(Weight::from_parts(34_145_815, 0).saturating_mul(n.into()))
+		// Proof size: measured `3276 + n * (47 ±0)`, estimated `24309 + n * (2898 ±0)`.
+		// Minimum execution time: 164_347_000 picoseconds.
+		Weight::from_parts(160_371_633, 24309)
+			.saturating_add(Weight::from_parts(35_099_441, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(22_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(21_u64))
@@ -335,8 +335,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn register_reviewer() -> Weight {
 		// Proof size: measured `180`, estimated `3676`.
-		// Minimum execution time: 45_198_000 picoseconds.
-		Weight::from_parts(47_891_000, 3676)
+		// Minimum execution time: 44_879_000 picoseconds.
+		Weight::from_parts(48_226_000, 3676)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -344,8 +344,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	fn unregister_reviewer() -> Weight {
 		// Proof size: measured `104`, estimated `3542`.
-		// Minimum execution time: 9_637_000 picoseconds.
-		Weight::from_parts(10_513_000, 3542)
+		// Minimum execution time: 9_688_000 picoseconds.
+		Weight::from_parts(10_736_000, 3542)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -357,8 +357,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn withdraw_reviewer() -> Weight {
 		// Proof size: measured `440`, estimated `6196`.
-		// Minimum execution time: 91_446_000 picoseconds.
-		Weight::from_parts(95_899_000, 6196)
+		// Minimum execution time: 91_027_000 picoseconds.
+		Weight::from_parts(96_926_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -370,13 +370,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn slash_reviewer() -> Weight {
 		// Proof size: measured `525`, estimated `8799`.
-		// Minimum execution time: 77_751_000 picoseconds.
-		Weight::from_parts(81_821_000, 8799)
+		// Minimum execution time: 76_508_000 picoseconds.
+		Weight::from_parts(82_477_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(400), added: 2875, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Shareholdings` (r:1 w:1)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -384,47 +384,47 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn close_shareholding() -> Weight {
-		// Proof size: measured `858`, estimated `3865`.
-		// Minimum execution time: 49_770_000 picoseconds.
-		Weight::from_parts(52_972_000, 3865)
+		// Proof size: measured `862`, estimated `3869`.
+		// Minimum execution time: 50_055_000 picoseconds.
+		Weight::from_parts(54_027_000, 3869)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(400), added: 2875, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Members` (r:1 w:1)
 	/// Proof: `DataContribution::Members` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
 	fn admit_member() -> Weight {
-		// Proof size: measured `985`, estimated `3865`.
-		// Minimum execution time: 19_639_000 picoseconds.
-		Weight::from_parts(21_485_000, 3865)
+		// Proof size: measured `989`, estimated `3869`.
+		// Minimum execution time: 19_615_000 picoseconds.
+		Weight::from_parts(22_787_000, 3869)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(400), added: 2875, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Members` (r:1 w:1)
 	/// Proof: `DataContribution::Members` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
 	fn dismiss_member() -> Weight {
-		// Proof size: measured `517`, estimated `3865`.
-		// Minimum execution time: 16_744_000 picoseconds.
-		Weight::from_parts(18_006_000, 3865)
+		// Proof size: measured `521`, estimated `3869`.
+		// Minimum execution time: 16_894_000 picoseconds.
+		Weight::from_parts(18_338_000, 3869)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(400), added: 2875, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
 	fn set_rules() -> Weight {
-		// Proof size: measured `425`, estimated `3865`.
-		// Minimum execution time: 11_216_000 picoseconds.
-		Weight::from_parts(12_279_000, 3865)
+		// Proof size: measured `429`, estimated `3869`.
+		// Minimum execution time: 11_515_000 picoseconds.
+		Weight::from_parts(12_680_000, 3869)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `DataContribution::Contributions` (r:1 w:1)
 	/// Proof: `DataContribution::Contributions` (`max_values`: None, `max_size`: Some(454), added: 2929, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(400), added: 2875, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Shareholdings` (r:9 w:9)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Reviewers` (r:8 w:8)
@@ -434,14 +434,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn expire_contribution() -> Weight {
-		// Proof size: measured `2899`, estimated `24309`.
-		// Minimum execution time: 151_028_000 picoseconds.
-		Weight::from_parts(156_650_000, 24309)
+		// Proof size: measured `2903`, estimated `24309`.
+		// Minimum execution time: 150_559_000 picoseconds.
+		Weight::from_parts(163_863_000, 24309)
 			.saturating_add(T::DbWeight::get().reads(21_u64))
 			.saturating_add(T::DbWeight::get().writes(21_u64))
 	}
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(400), added: 2875, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Shareholdings` (r:1 w:1)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -449,9 +449,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn remove_idle_shareholding() -> Weight {
-		// Proof size: measured `858`, estimated `3865`.
-		// Minimum execution time: 49_946_000 picoseconds.
-		Weight::from_parts(52_983_000, 3865)
+		// Proof size: measured `862`, estimated `3869`.
+		// Minimum execution time: 50_486_000 picoseconds.
+		Weight::from_parts(55_098_000, 3869)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -460,132 +460,132 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn create_dataset() -> Weight {
-		Weight::from_parts(48_280_000, 3676)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+		Weight::from_parts(49_067_000, 3676)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn update_dataset_metadata() -> Weight {
-		Weight::from_parts(12_713_000, 3865)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+		Weight::from_parts(13_373_000, 3869)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn offer_curatorship() -> Weight {
-		Weight::from_parts(12_379_000, 3865)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+		Weight::from_parts(13_172_000, 3869)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn accept_curatorship() -> Weight {
-		Weight::from_parts(81_456_000, 6362)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+		Weight::from_parts(83_017_000, 6362)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn freeze_dataset() -> Weight {
-		Weight::from_parts(12_269_000, 3865)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+		Weight::from_parts(12_872_000, 3869)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn submit_contribution() -> Weight {
-		Weight::from_parts(93_681_000, 3865)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+		Weight::from_parts(97_014_000, 3869)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn decide_contribution() -> Weight {
-		Weight::from_parts(224_020_000, 24309)
-			.saturating_add(RocksDbWeight::get().reads(27_u64))
-			.saturating_add(RocksDbWeight::get().writes(26_u64))
+		Weight::from_parts(226_693_000, 24309)
+			.saturating_add(ParityDbWeight::get().reads(27_u64))
+			.saturating_add(ParityDbWeight::get().writes(26_u64))
 	}
 	fn review_contribution() -> Weight {
-		Weight::from_parts(303_315_000, 26900)
-			.saturating_add(RocksDbWeight::get().reads(33_u64))
-			.saturating_add(RocksDbWeight::get().writes(31_u64))
+		Weight::from_parts(310_576_000, 26900)
+			.saturating_add(ParityDbWeight::get().reads(33_u64))
+			.saturating_add(ParityDbWeight::get().writes(31_u64))
 	}
 	fn withdraw_contribution() -> Weight {
-		Weight::from_parts(159_518_000, 24309)
-			.saturating_add(RocksDbWeight::get().reads(21_u64))
-			.saturating_add(RocksDbWeight::get().writes(21_u64))
+		Weight::from_parts(172_777_000, 24309)
+			.saturating_add(ParityDbWeight::get().reads(22_u64))
+			.saturating_add(ParityDbWeight::get().writes(22_u64))
 	}
 	fn open_task() -> Weight {
-		Weight::from_parts(92_740_000, 3865)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+		Weight::from_parts(94_333_000, 3869)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn claim_slot() -> Weight {
-		Weight::from_parts(64_957_000, 3888)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+		Weight::from_parts(66_895_000, 3888)
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn submit_result() -> Weight {
-		Weight::from_parts(27_101_000, 3888)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(28_736_000, 3888)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn review_item() -> Weight {
-		Weight::from_parts(446_959_000, 26900)
-			.saturating_add(RocksDbWeight::get().reads(39_u64))
-			.saturating_add(RocksDbWeight::get().writes(37_u64))
+		Weight::from_parts(463_285_000, 26900)
+			.saturating_add(ParityDbWeight::get().reads(39_u64))
+			.saturating_add(ParityDbWeight::get().writes(37_u64))
 	}
 	fn reclaim_slot() -> Weight {
-		Weight::from_parts(22_001_000, 3888)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(22_834_000, 3888)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn close_task(n: u32, ) -> Weight {
-		Weight::from_parts(127_035_327, 24309)
-			.saturating_add(Weight::from_parts(34_145_815, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(22_u64))
-			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(21_u64))
-			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(n.into())))
+		Weight::from_parts(160_371_633, 24309)
+			.saturating_add(Weight::from_parts(35_099_441, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(22_u64))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(21_u64))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2898).saturating_mul(n.into()))
 	}
 	fn register_reviewer() -> Weight {
-		Weight::from_parts(47_891_000, 3676)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(48_226_000, 3676)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn unregister_reviewer() -> Weight {
-		Weight::from_parts(10_513_000, 3542)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+		Weight::from_parts(10_736_000, 3542)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_reviewer() -> Weight {
-		Weight::from_parts(95_899_000, 6196)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+		Weight::from_parts(96_926_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn slash_reviewer() -> Weight {
-		Weight::from_parts(81_821_000, 8799)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+		Weight::from_parts(82_477_000, 8799)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn close_shareholding() -> Weight {
-		Weight::from_parts(52_972_000, 3865)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+		Weight::from_parts(54_027_000, 3869)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn admit_member() -> Weight {
-		Weight::from_parts(21_485_000, 3865)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+		Weight::from_parts(22_787_000, 3869)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn dismiss_member() -> Weight {
-		Weight::from_parts(18_006_000, 3865)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+		Weight::from_parts(18_338_000, 3869)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_rules() -> Weight {
-		Weight::from_parts(12_279_000, 3865)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+		Weight::from_parts(12_680_000, 3869)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn expire_contribution() -> Weight {
-		Weight::from_parts(156_650_000, 24309)
-			.saturating_add(RocksDbWeight::get().reads(21_u64))
-			.saturating_add(RocksDbWeight::get().writes(21_u64))
+		Weight::from_parts(163_863_000, 24309)
+			.saturating_add(ParityDbWeight::get().reads(21_u64))
+			.saturating_add(ParityDbWeight::get().writes(21_u64))
 	}
 	fn remove_idle_shareholding() -> Weight {
-		Weight::from_parts(52_983_000, 3865)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+		Weight::from_parts(55_098_000, 3869)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 }

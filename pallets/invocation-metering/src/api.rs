@@ -9,6 +9,14 @@ use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::BlockNumberFor;
 use tributary_primitives::ModelInvocation;
 
+/// A channel's state as the runtime API returns it.
+pub type ChannelInfoOf<T> = ChannelInfo<
+	<T as frame_system::Config>::AccountId,
+	BalanceOf<T>,
+	BlockNumberFor<T>,
+	<T as frame_system::Config>::Hash,
+>;
+
 impl<T: Config> Pallet<T> {
 	/// What invoking a model version (the latest when `None`) for `units` units through
 	/// `provider` costs, component by component, and which version that is; or the error
@@ -30,9 +38,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// An open channel's state, or `None` when no channel with that id is open.
-	pub fn api_channel(
-		id: ChannelId,
-	) -> Option<ChannelInfo<T::AccountId, BalanceOf<T>, BlockNumberFor<T>, T::Hash>> {
+	pub fn api_channel(id: ChannelId) -> Option<ChannelInfoOf<T>> {
 		Channels::<T>::get(id).map(|c| ChannelInfo {
 			consumer: c.consumer,
 			provider: c.provider,

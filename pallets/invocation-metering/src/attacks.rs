@@ -26,12 +26,7 @@ fn origin(who: AccountId) -> RuntimeOrigin {
 
 fn served_model() {
 	MockModels::add(0, 1, OWNER, PRICE);
-	assert_ok!(InvocationMetering::register_offer(
-		origin(PROVIDER),
-		0,
-		FEE,
-		b"https://p".to_vec().try_into().unwrap()
-	));
+	assert_ok!(InvocationMetering::register_offer(origin(PROVIDER), 0, FEE, b"https://p".to_vec()));
 }
 
 fn settle(channel: ChannelId, units: Units) -> sp_runtime::DispatchResult {

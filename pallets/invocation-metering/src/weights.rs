@@ -19,10 +19,10 @@
 //! `25`
 //! `--repeat`
 //! `10`
-//! `--template`
-//! `scripts/pallet-weight-template.hbs`
 //! `--header`
 //! `scripts/weight-header.txt`
+//! `--template`
+//! `scripts/pallet-weight-template.hbs`
 //! `--output`
 //! `pallets/invocation-metering/src/weights.rs`
 
@@ -32,7 +32,7 @@
 #![allow(missing_docs)]
 #![allow(clippy::unnecessary_cast)]
 
-use frame_support::{traits::Get, weights::{Weight, constants::RocksDbWeight}};
+use frame_support::{traits::Get, weights::{Weight, constants::ParityDbWeight}};
 use core::marker::PhantomData;
 
 /// The weight of each call of `pallet_invocation_metering`.
@@ -63,8 +63,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn register_offer() -> Weight {
 		// Proof size: measured `412`, estimated `3823`.
-		// Minimum execution time: 51_712_000 picoseconds.
-		Weight::from_parts(57_931_000, 3823)
+		// Minimum execution time: 51_227_000 picoseconds.
+		Weight::from_parts(55_241_000, 3823)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -72,8 +72,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `InvocationMetering::Offers` (`max_values`: None, `max_size`: Some(358), added: 2833, mode: `MaxEncodedLen`)
 	fn update_offer() -> Weight {
 		// Proof size: measured `391`, estimated `3823`.
-		// Minimum execution time: 12_330_000 picoseconds.
-		Weight::from_parts(15_037_000, 3823)
+		// Minimum execution time: 11_979_000 picoseconds.
+		Weight::from_parts(13_746_000, 3823)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -85,15 +85,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn withdraw_offer() -> Weight {
 		// Proof size: measured `620`, estimated `3823`.
-		// Minimum execution time: 43_129_000 picoseconds.
-		Weight::from_parts(49_121_000, 3823)
+		// Minimum execution time: 41_961_000 picoseconds.
+		Weight::from_parts(45_723_000, 3823)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:0)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(192), added: 2667, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Versions` (r:1 w:0)
-	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(374), added: 2849, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(406), added: 2881, mode: `MaxEncodedLen`)
 	/// Storage: `InvocationMetering::Offers` (r:1 w:0)
 	/// Proof: `InvocationMetering::Offers` (`max_values`: None, `max_size`: Some(358), added: 2833, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
@@ -105,16 +105,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `InvocationMetering::ModelUsages` (r:1 w:1)
 	/// Proof: `InvocationMetering::ModelUsages` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	fn invoke() -> Weight {
-		// Proof size: measured `946`, estimated `6196`.
-		// Minimum execution time: 65_817_000 picoseconds.
-		Weight::from_parts(75_627_000, 6196)
+		// Proof size: measured `978`, estimated `6196`.
+		// Minimum execution time: 66_363_000 picoseconds.
+		Weight::from_parts(70_932_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:0)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(192), added: 2667, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Versions` (r:1 w:0)
-	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(374), added: 2849, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(406), added: 2881, mode: `MaxEncodedLen`)
 	/// Storage: `InvocationMetering::Offers` (r:1 w:0)
 	/// Proof: `InvocationMetering::Offers` (`max_values`: None, `max_size`: Some(358), added: 2833, mode: `MaxEncodedLen`)
 	/// Storage: `InvocationMetering::NextChannelId` (r:1 w:1)
@@ -123,30 +123,34 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `System::ParentHash` (r:1 w:0)
+	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `InvocationMetering::Channels` (r:0 w:1)
-	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(185), added: 2660, mode: `MaxEncodedLen`)
+	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(217), added: 2692, mode: `MaxEncodedLen`)
 	fn open_channel() -> Weight {
-		// Proof size: measured `929`, estimated `3839`.
-		// Minimum execution time: 59_301_000 picoseconds.
-		Weight::from_parts(69_135_000, 3839)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Proof size: measured `965`, estimated `3871`.
+		// Minimum execution time: 65_701_000 picoseconds.
+		Weight::from_parts(71_560_000, 3871)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `InvocationMetering::Channels` (r:1 w:1)
-	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(185), added: 2660, mode: `MaxEncodedLen`)
+	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(217), added: 2692, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn top_up() -> Weight {
-		// Proof size: measured `507`, estimated `3676`.
-		// Minimum execution time: 52_931_000 picoseconds.
-		Weight::from_parts(63_682_000, 3676)
+		// Proof size: measured `539`, estimated `3682`.
+		// Minimum execution time: 51_754_000 picoseconds.
+		Weight::from_parts(57_668_000, 3682)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `InvocationMetering::Channels` (r:1 w:1)
-	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(185), added: 2660, mode: `MaxEncodedLen`)
+	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(217), added: 2692, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
@@ -160,14 +164,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `InvocationMetering::ModelUsages` (r:1 w:1)
 	/// Proof: `InvocationMetering::ModelUsages` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	fn settle() -> Weight {
-		// Proof size: measured `670`, estimated `6196`.
-		// Minimum execution time: 141_077_000 picoseconds.
-		Weight::from_parts(174_534_000, 6196)
+		// Proof size: measured `702`, estimated `6196`.
+		// Minimum execution time: 132_420_000 picoseconds.
+		Weight::from_parts(149_529_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `InvocationMetering::Channels` (r:32 w:32)
-	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(185), added: 2660, mode: `MaxEncodedLen`)
+	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(217), added: 2692, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:33 w:33)
@@ -182,48 +186,48 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `InvocationMetering::ModelUsages` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 32]`.
 	fn settle_batch(n: u32, ) -> Weight {
-		// Proof size: measured `305 + n * (345 ±0)`, estimated `6068 + n * (2686 ±0)`.
-		// Minimum execution time: 147_068_000 picoseconds.
-		Weight::from_parts(723_208_199, 6068)
-			.saturating_add(Weight::from_parts(210_865_565, 0).saturating_mul(n.into()))
+		// Proof size: measured `301 + n * (381 ±0)`, estimated `6068 + n * (2692 ±0)`.
+		// Minimum execution time: 141_317_000 picoseconds.
+		Weight::from_parts(51_687_115, 6068)
+			.saturating_add(Weight::from_parts(132_195_210, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2686).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2692).saturating_mul(n.into()))
 	}
 	/// Storage: `InvocationMetering::Channels` (r:1 w:1)
-	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(185), added: 2660, mode: `MaxEncodedLen`)
+	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(217), added: 2692, mode: `MaxEncodedLen`)
 	fn request_close() -> Weight {
-		// Proof size: measured `274`, estimated `3650`.
-		// Minimum execution time: 14_111_000 picoseconds.
-		Weight::from_parts(18_061_000, 3650)
+		// Proof size: measured `306`, estimated `3682`.
+		// Minimum execution time: 13_629_000 picoseconds.
+		Weight::from_parts(16_717_000, 3682)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `InvocationMetering::Channels` (r:1 w:1)
-	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(185), added: 2660, mode: `MaxEncodedLen`)
+	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(217), added: 2692, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn finalize_close() -> Weight {
-		// Proof size: measured `507`, estimated `3676`.
-		// Minimum execution time: 45_221_000 picoseconds.
-		Weight::from_parts(50_793_000, 3676)
+		// Proof size: measured `539`, estimated `3682`.
+		// Minimum execution time: 43_883_000 picoseconds.
+		Weight::from_parts(49_091_000, 3682)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `InvocationMetering::Channels` (r:1 w:1)
-	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(185), added: 2660, mode: `MaxEncodedLen`)
+	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(217), added: 2692, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn close_channel() -> Weight {
-		// Proof size: measured `507`, estimated `3676`.
-		// Minimum execution time: 45_483_000 picoseconds.
-		Weight::from_parts(51_444_000, 3676)
+		// Proof size: measured `539`, estimated `3682`.
+		// Minimum execution time: 44_419_000 picoseconds.
+		Weight::from_parts(50_763_000, 3682)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -232,62 +236,62 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_offer() -> Weight {
-		Weight::from_parts(57_931_000, 3823)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(55_241_000, 3823)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn update_offer() -> Weight {
-		Weight::from_parts(15_037_000, 3823)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+		Weight::from_parts(13_746_000, 3823)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_offer() -> Weight {
-		Weight::from_parts(49_121_000, 3823)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(45_723_000, 3823)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn invoke() -> Weight {
-		Weight::from_parts(75_627_000, 6196)
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+		Weight::from_parts(70_932_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn open_channel() -> Weight {
-		Weight::from_parts(69_135_000, 3839)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+		Weight::from_parts(71_560_000, 3871)
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn top_up() -> Weight {
-		Weight::from_parts(63_682_000, 3676)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(57_668_000, 3682)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn settle() -> Weight {
-		Weight::from_parts(174_534_000, 6196)
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
-			.saturating_add(RocksDbWeight::get().writes(8_u64))
+		Weight::from_parts(149_529_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
+			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn settle_batch(n: u32, ) -> Weight {
-		Weight::from_parts(723_208_199, 6068)
-			.saturating_add(Weight::from_parts(210_865_565, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
-			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2686).saturating_mul(n.into()))
+		Weight::from_parts(51_687_115, 6068)
+			.saturating_add(Weight::from_parts(132_195_210, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
+			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2692).saturating_mul(n.into()))
 	}
 	fn request_close() -> Weight {
-		Weight::from_parts(18_061_000, 3650)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+		Weight::from_parts(16_717_000, 3682)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn finalize_close() -> Weight {
-		Weight::from_parts(50_793_000, 3676)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(49_091_000, 3682)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn close_channel() -> Weight {
-		Weight::from_parts(51_444_000, 3676)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(50_763_000, 3682)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 }

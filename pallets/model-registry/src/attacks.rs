@@ -105,8 +105,9 @@ fn accepting_a_model_that_changed_after_the_offer_fails() {
 	});
 }
 
-/// A fine-tune whose parent's license demands 20% and 10 per unit sets its own price to 0 (or
-/// 1) and sells through its own provider offer with a high fee: the parent would get nothing.
+/// A fine-tune whose parent's license demands 20% and 10 per unit sets its own price to zero
+/// (or one) and sells through its own provider offer with a high fee: the parent would get
+/// nothing.
 /// A version's price never drops below what pays each parent its absolute royalty through the
 /// lineage's share (its `price_floor`), at publication or later; and its own license must
 /// demand at least that of its derivatives, so the amount carries down every lineage.

@@ -531,7 +531,7 @@ fn a_new_version_has_new_terms_and_the_old_one_keeps_its_route() {
 		let before = Balances::balance(&BOB);
 		let d2 = add_dataset(pct(5));
 		let mut second = spec(pct(70), &[(d2, pct(5))], &[(v(base, 1), pct(25))]);
-		second.label = b"2.0.0".to_vec().try_into().unwrap();
+		second.label = b"2.0.0".to_vec();
 		second.price_per_unit = 80;
 		assert_ok!(ModelRegistry::publish_version(origin(BOB), tune, second));
 

@@ -19,10 +19,10 @@
 //! `25`
 //! `--repeat`
 //! `10`
-//! `--template`
-//! `scripts/pallet-weight-template.hbs`
 //! `--header`
 //! `scripts/weight-header.txt`
+//! `--template`
+//! `scripts/pallet-weight-template.hbs`
 //! `--output`
 //! `pallets/model-registry/src/weights.rs`
 
@@ -32,7 +32,7 @@
 #![allow(missing_docs)]
 #![allow(clippy::unnecessary_cast)]
 
-use frame_support::{traits::Get, weights::{Weight, constants::RocksDbWeight}};
+use frame_support::{traits::Get, weights::{Weight, constants::ParityDbWeight}};
 use core::marker::PhantomData;
 
 /// The weight of each call of `pallet_model_registry`.
@@ -52,9 +52,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::NextModelId` (r:1 w:1)
 	/// Proof: `ModelRegistry::NextModelId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:16 w:0)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(400), added: 2875, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Versions` (r:8 w:1)
-	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(374), added: 2849, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(406), added: 2881, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Routes` (r:8 w:1)
 	/// Proof: `ModelRegistry::Routes` (`max_values`: None, `max_size`: Some(2402), added: 4877, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -62,20 +62,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:0 w:1)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(188), added: 2663, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(192), added: 2667, mode: `MaxEncodedLen`)
 	fn register() -> Weight {
-		// Proof size: measured `6598`, estimated `46990`.
-		// Minimum execution time: 217_953_000 picoseconds.
-		Weight::from_parts(234_513_000, 46990)
+		// Proof size: measured `6634`, estimated `47054`.
+		// Minimum execution time: 229_587_000 picoseconds.
+		Weight::from_parts(253_928_000, 47054)
 			.saturating_add(T::DbWeight::get().reads(35_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(188), added: 2663, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(192), added: 2667, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:16 w:0)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(400), added: 2875, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Versions` (r:8 w:1)
-	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(374), added: 2849, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(406), added: 2881, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Routes` (r:8 w:1)
 	/// Proof: `ModelRegistry::Routes` (`max_values`: None, `max_size`: Some(2402), added: 4877, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -83,62 +83,62 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn publish_version() -> Weight {
-		// Proof size: measured `7281`, estimated `46990`.
-		// Minimum execution time: 220_030_000 picoseconds.
-		Weight::from_parts(232_421_000, 46990)
+		// Proof size: measured `7321`, estimated `47054`.
+		// Minimum execution time: 227_721_000 picoseconds.
+		Weight::from_parts(244_832_000, 47054)
 			.saturating_add(T::DbWeight::get().reads(35_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
-	/// Storage: `ModelRegistry::Models` (r:1 w:0)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(188), added: 2663, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Models` (r:1 w:1)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(192), added: 2667, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Versions` (r:1 w:1)
-	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(374), added: 2849, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(406), added: 2881, mode: `MaxEncodedLen`)
 	fn set_price() -> Weight {
-		// Proof size: measured `436`, estimated `3839`.
-		// Minimum execution time: 14_660_000 picoseconds.
-		Weight::from_parts(15_961_000, 3839)
+		// Proof size: measured `472`, estimated `3871`.
+		// Minimum execution time: 17_042_000 picoseconds.
+		Weight::from_parts(18_528_000, 3871)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(188), added: 2663, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(192), added: 2667, mode: `MaxEncodedLen`)
 	fn update_metadata() -> Weight {
-		// Proof size: measured `295`, estimated `3653`.
-		// Minimum execution time: 12_201_000 picoseconds.
-		Weight::from_parts(13_247_000, 3653)
+		// Proof size: measured `299`, estimated `3657`.
+		// Minimum execution time: 12_744_000 picoseconds.
+		Weight::from_parts(13_999_000, 3657)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	/// Storage: `ModelRegistry::Models` (r:1 w:0)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(188), added: 2663, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Models` (r:1 w:1)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(192), added: 2667, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Versions` (r:1 w:1)
-	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(374), added: 2849, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(406), added: 2881, mode: `MaxEncodedLen`)
 	fn deprecate() -> Weight {
-		// Proof size: measured `436`, estimated `3839`.
-		// Minimum execution time: 14_562_000 picoseconds.
-		Weight::from_parts(15_925_000, 3839)
+		// Proof size: measured `472`, estimated `3871`.
+		// Minimum execution time: 17_357_000 picoseconds.
+		Weight::from_parts(20_539_000, 3871)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(188), added: 2663, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(192), added: 2667, mode: `MaxEncodedLen`)
 	fn offer_ownership() -> Weight {
-		// Proof size: measured `295`, estimated `3653`.
-		// Minimum execution time: 12_253_000 picoseconds.
-		Weight::from_parts(13_370_000, 3653)
+		// Proof size: measured `299`, estimated `3657`.
+		// Minimum execution time: 12_736_000 picoseconds.
+		Weight::from_parts(14_484_000, 3657)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(188), added: 2663, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(192), added: 2667, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn accept_ownership() -> Weight {
-		// Proof size: measured `625`, estimated `6362`.
-		// Minimum execution time: 76_436_000 picoseconds.
-		Weight::from_parts(81_350_000, 6362)
+		// Proof size: measured `629`, estimated `6362`.
+		// Minimum execution time: 79_133_000 picoseconds.
+		Weight::from_parts(86_769_000, 6362)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -147,38 +147,38 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register() -> Weight {
-		Weight::from_parts(234_513_000, 46990)
-			.saturating_add(RocksDbWeight::get().reads(35_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+		Weight::from_parts(253_928_000, 47054)
+			.saturating_add(ParityDbWeight::get().reads(35_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn publish_version() -> Weight {
-		Weight::from_parts(232_421_000, 46990)
-			.saturating_add(RocksDbWeight::get().reads(35_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+		Weight::from_parts(244_832_000, 47054)
+			.saturating_add(ParityDbWeight::get().reads(35_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn set_price() -> Weight {
-		Weight::from_parts(15_961_000, 3839)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+		Weight::from_parts(18_528_000, 3871)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn update_metadata() -> Weight {
-		Weight::from_parts(13_247_000, 3653)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+		Weight::from_parts(13_999_000, 3657)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn deprecate() -> Weight {
-		Weight::from_parts(15_925_000, 3839)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+		Weight::from_parts(20_539_000, 3871)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn offer_ownership() -> Weight {
-		Weight::from_parts(13_370_000, 3653)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+		Weight::from_parts(14_484_000, 3657)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn accept_ownership() -> Weight {
-		Weight::from_parts(81_350_000, 6362)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+		Weight::from_parts(86_769_000, 6362)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 }

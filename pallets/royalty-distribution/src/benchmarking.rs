@@ -15,7 +15,7 @@ use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::traits::{fungible::Mutate, Get};
 use frame_system::RawOrigin;
-use sp_runtime::traits::{Bounded, Zero};
+use sp_runtime::traits::{Bounded, StaticLookup, Zero};
 use tributary_primitives::RoyaltySink;
 
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
@@ -78,6 +78,17 @@ mod benchmarks {
 		accrue::<T>(model, version, &provider);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(provider.clone()));
+		assert!(Credits::<T>::get(&provider).is_none());
+	}
+
+	#[benchmark]
+	fn claim_for() {
+		let provider = funded::<T>("provider", 0);
+		let (model, version, _) = T::BenchmarkHelper::version_routing_to_datasets(1);
+		accrue::<T>(model, version, &provider);
+		let caller = funded::<T>("caller", 1);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), T::Lookup::unlookup(provider.clone()));
 		assert!(Credits::<T>::get(&provider).is_none());
 	}
 

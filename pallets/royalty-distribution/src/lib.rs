@@ -277,6 +277,22 @@ pub mod pallet {
 			Self::do_claim(who)
 		}
 
+		/// Pay an account's credits to it, on its behalf: for accounts that cannot sign, such as
+		/// the treasury's, whose protocol fees wait in the pot until someone moves them. The
+		/// caller pays the transaction fee; the credits go only to their owner.
+		///
+		/// - `origin`: signed; anyone.
+		/// - `beneficiary`: the account whose credits are paid to it.
+		#[pallet::call_index(4)]
+		pub fn claim_for(
+			origin: OriginFor<T>,
+			beneficiary: <T::Lookup as sp_runtime::traits::StaticLookup>::Source,
+		) -> DispatchResult {
+			ensure_signed(origin)?;
+			let beneficiary = <T::Lookup as sp_runtime::traits::StaticLookup>::lookup(beneficiary)?;
+			Self::do_claim(beneficiary)
+		}
+
 		/// Claim the caller's earnings in one dataset pool.
 		///
 		/// - `origin`: signed; a share holder of the dataset.

@@ -321,6 +321,27 @@ fn claiming_credits_pays_them_all_at_once() {
 	});
 }
 
+/// Anyone may pay an account its credits, on its behalf (the treasury cannot sign): the
+/// credits go to their owner only, the caller gains nothing and pays only its transaction fee.
+#[test]
+fn credits_are_paid_to_their_owner_on_its_behalf() {
+	ExtBuilder.build_and_execute(|| {
+		set_route(0, 1, vec![(acct(ALICE), Perbill::one())]);
+		invoke(1_000);
+		let (treasury, caller) = (balance(TREASURY), balance(DAVE));
+		assert_ok!(RoyaltyDistribution::claim_for(origin(DAVE), TREASURY));
+		assert_eq!(balance(TREASURY), treasury + 7);
+		assert_eq!(balance(DAVE), caller);
+		assert_eq!(Credits::<Test>::get(TREASURY), None);
+		assert_eq!(
+			events_since_last_call().last(),
+			Some(&Event::CreditsClaimed { who: TREASURY, amount: 7 })
+		);
+		assert_noop!(RoyaltyDistribution::claim_for(origin(DAVE), TREASURY), E::NothingToClaim);
+		assert_noop!(RoyaltyDistribution::claim_for(origin(DAVE), NOBODY), E::NothingToClaim);
+	});
+}
+
 #[test]
 fn a_claim_below_the_existential_deposit_waits_until_it_can_be_paid() {
 	ExtBuilder.build_and_execute(|| {
@@ -451,7 +472,7 @@ proptest::proptest! {
 						let _ = RoyaltyDistribution::claim(origin(holders[*holder as usize]));
 					},
 					Step::ClaimPools { holder } => {
-						let list = datasets.clone().try_into().unwrap();
+						let list = datasets.clone();
 						let _ = RoyaltyDistribution::claim_pools(origin(holders[*holder as usize]), list);
 					},
 				}
@@ -463,7 +484,7 @@ proptest::proptest! {
 			}
 			for who in &claimants {
 				let _ = RoyaltyDistribution::claim(origin(*who));
-				let list = datasets.clone().try_into().unwrap();
+				let list = datasets.clone();
 				let _ = RoyaltyDistribution::claim_pools(origin(*who), list);
 			}
 			let paid_out: Balance =

@@ -19,10 +19,10 @@
 //! `25`
 //! `--repeat`
 //! `10`
-//! `--template`
-//! `scripts/pallet-weight-template.hbs`
 //! `--header`
 //! `scripts/weight-header.txt`
+//! `--template`
+//! `scripts/pallet-weight-template.hbs`
 //! `--output`
 //! `pallets/royalty-distribution/src/weights.rs`
 
@@ -32,13 +32,14 @@
 #![allow(missing_docs)]
 #![allow(clippy::unnecessary_cast)]
 
-use frame_support::{traits::Get, weights::{Weight, constants::RocksDbWeight}};
+use frame_support::{traits::Get, weights::{Weight, constants::ParityDbWeight}};
 use core::marker::PhantomData;
 
 /// The weight of each call of `pallet_royalty_distribution`.
 pub trait WeightInfo {
 	fn distribute(r: u32, ) -> Weight;
 	fn claim() -> Weight;
+	fn claim_for() -> Weight;
 	fn claim_pool() -> Weight;
 	fn claim_pools(n: u32, ) -> Weight;
 }
@@ -51,22 +52,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `RoyaltyDistribution::Undistributed` (r:1 w:1)
 	/// Proof: `RoyaltyDistribution::Undistributed` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:64 w:0)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(400), added: 2875, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Pools` (r:64 w:64)
 	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::DatasetUsages` (r:64 w:64)
 	/// Proof: `RoyaltyDistribution::DatasetUsages` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// The range of component `r` is `[1, 64]`.
 	fn distribute(r: u32, ) -> Weight {
-		// Proof size: measured `583 + r * (65 ±0)`, estimated `5867 + r * (2875 ±0)`.
-		// Minimum execution time: 29_632_000 picoseconds.
-		Weight::from_parts(26_861_982, 5867)
-			.saturating_add(Weight::from_parts(8_534_206, 0).saturating_mul(r.into()))
+		// Proof size: measured `587 + r * (65 ±0)`, estimated `5867 + r * (2879 ±0)`.
+		// Minimum execution time: 30_248_000 picoseconds.
+		Weight::from_parts(28_101_300, 5867)
+			.saturating_add(Weight::from_parts(8_981_215, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 2875).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(0, 2879).saturating_mul(r.into()))
 	}
 	/// Storage: `RoyaltyDistribution::Credits` (r:1 w:1)
 	/// Proof: `RoyaltyDistribution::Credits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
@@ -74,8 +75,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn claim() -> Weight {
 		// Proof size: measured `439`, estimated `6196`.
-		// Minimum execution time: 47_533_000 picoseconds.
-		Weight::from_parts(51_118_000, 6196)
+		// Minimum execution time: 49_615_000 picoseconds.
+		Weight::from_parts(56_150_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	/// Storage: `RoyaltyDistribution::Credits` (r:1 w:1)
+	/// Proof: `RoyaltyDistribution::Credits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	fn claim_for() -> Weight {
+		// Proof size: measured `476`, estimated `6196`.
+		// Minimum execution time: 49_728_000 picoseconds.
+		Weight::from_parts(53_452_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -89,8 +101,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn claim_pool() -> Weight {
 		// Proof size: measured `770`, estimated `6196`.
-		// Minimum execution time: 61_422_000 picoseconds.
-		Weight::from_parts(65_808_000, 6196)
+		// Minimum execution time: 63_796_000 picoseconds.
+		Weight::from_parts(68_702_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -105,9 +117,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 16]`.
 	fn claim_pools(n: u32, ) -> Weight {
 		// Proof size: measured `534 + n * (270 ±0)`, estimated `6196 + n * (2607 ±0)`.
-		// Minimum execution time: 63_360_000 picoseconds.
-		Weight::from_parts(54_081_864, 6196)
-			.saturating_add(Weight::from_parts(17_348_755, 0).saturating_mul(n.into()))
+		// Minimum execution time: 64_397_000 picoseconds.
+		Weight::from_parts(56_662_685, 6196)
+			.saturating_add(Weight::from_parts(17_699_006, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -119,31 +131,36 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn distribute(r: u32, ) -> Weight {
-		Weight::from_parts(26_861_982, 5867)
-			.saturating_add(Weight::from_parts(8_534_206, 0).saturating_mul(r.into()))
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(r.into())))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
-			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 2875).saturating_mul(r.into()))
+		Weight::from_parts(28_101_300, 5867)
+			.saturating_add(Weight::from_parts(8_981_215, 0).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(r.into())))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 2879).saturating_mul(r.into()))
 	}
 	fn claim() -> Weight {
-		Weight::from_parts(51_118_000, 6196)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(56_150_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
+	}
+	fn claim_for() -> Weight {
+		Weight::from_parts(53_452_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn claim_pool() -> Weight {
-		Weight::from_parts(65_808_000, 6196)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+		Weight::from_parts(68_702_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn claim_pools(n: u32, ) -> Weight {
-		Weight::from_parts(54_081_864, 6196)
-			.saturating_add(Weight::from_parts(17_348_755, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
-			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
+		Weight::from_parts(56_662_685, 6196)
+			.saturating_add(Weight::from_parts(17_699_006, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2607).saturating_mul(n.into()))
 	}
 }

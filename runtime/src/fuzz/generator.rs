@@ -62,7 +62,7 @@ pub(super) struct Planned {
 
 /// What one generation step produced.
 pub(super) enum Generated {
-	Call(Planned),
+	Call(Box<Planned>),
 	/// The bytes did not decode to a call.
 	Undecodable(Source),
 	/// The call decoded but is excluded (`Sudo`, chain-bricking `System` calls).
@@ -165,6 +165,7 @@ enum Target {
 	// RoyaltyDistribution
 	Distribute,
 	Claim,
+	ClaimFor,
 	ClaimPool,
 	ClaimPools,
 	// InvocationMetering
@@ -226,6 +227,7 @@ const TARGETS: &[(Target, &str, &str, u64)] = &[
 	(AcceptOwnership, "ModelRegistry", "accept_ownership", 8),
 	(Distribute, "RoyaltyDistribution", "distribute", 25),
 	(Claim, "RoyaltyDistribution", "claim", 20),
+	(ClaimFor, "RoyaltyDistribution", "claim_for", 6),
 	(ClaimPool, "RoyaltyDistribution", "claim_pool", 15),
 	(ClaimPools, "RoyaltyDistribution", "claim_pools", 12),
 	(RegisterOffer, "InvocationMetering", "register_offer", 15),
@@ -298,7 +300,7 @@ impl Generator {
 		if !allowed(&call) {
 			return Generated::Excluded;
 		}
-		Generated::Call(Planned { signer, call, source: Source::Built })
+		Generated::Call(Box::new(Planned { signer, call, source: Source::Built }))
 	}
 
 	/// A random funded signer, now and then the unfunded one.
@@ -526,7 +528,9 @@ impl Generator {
 			frame_support::MAX_EXTRINSIC_DEPTH,
 			&mut &bytes[..],
 		) {
-			Ok(call) if allowed(&call) => Generated::Call(Planned { signer, call, source }),
+			Ok(call) if allowed(&call) => {
+				Generated::Call(Box::new(Planned { signer, call, source }))
+			}
 			Ok(_) => Generated::Excluded,
 			Err(_) => Generated::Undecodable(source),
 		}
@@ -558,7 +562,7 @@ impl Generator {
 			}
 			Register | PublishVersion | SetPrice | UpdateMetadata | Deprecate | OfferOwnership
 			| AcceptOwnership => self.model_call(target),
-			Distribute | Claim | ClaimPool | ClaimPools => self.royalty_call(target),
+			Distribute | Claim | ClaimFor | ClaimPool | ClaimPools => self.royalty_call(target),
 			RegisterOffer | UpdateOffer | WithdrawOffer | Invoke => self.offer_call(target),
 			OpenChannel | TopUp | Settle | SettleBatch | RequestClose | FinalizeClose
 			| CloseChannel => self.channel_call(target),
@@ -1225,6 +1229,15 @@ impl Generator {
 					_ => self.anyone(),
 				};
 				(signer, Call::claim {})
+			}
+			ClaimFor => {
+				// Mostly an account with credits (the treasury's among them), paid by anyone.
+				let credited: Vec<_> = Credits::<Runtime>::iter().map(|(who, _)| who).collect();
+				let beneficiary = match self.rng.pick(&credited) {
+					Some(who) if !self.rng.chance(100) => who.clone(),
+					_ => self.account(),
+				};
+				(self.anyone(), Call::claim_for { beneficiary: MultiAddress::Id(beneficiary) })
 			}
 			_ => {
 				let settled: Vec<_> = Settlements::<Runtime>::iter()

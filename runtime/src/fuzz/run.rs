@@ -205,7 +205,7 @@ impl Run {
 	/// Generates, signs and applies one extrinsic. Returns it when it was included.
 	fn step(&mut self) -> Result<Option<Applied>> {
 		let planned = match self.gen.next(&self.covered) {
-			Generated::Call(planned) => planned,
+			Generated::Call(planned) => *planned,
 			Generated::Undecodable(source) => {
 				*self.stats.undecodable.entry(source).or_default() += 1;
 				return Ok(None);
