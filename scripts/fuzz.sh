@@ -9,7 +9,7 @@
 #
 # Options: --steps N, --seed S (hex or decimal), --run-steps N (steps before a fresh genesis,
 # default 1500), --threads N (default 2), --replay SEED:STEPS. `cargo test` runs the same
-# fuzzer with its CI budget (6,000 steps).
+# fuzzer with its CI budget (9,000 steps).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"

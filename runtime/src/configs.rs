@@ -459,8 +459,12 @@ impl frame_support::traits::tokens::Pay for TreasuryPaymaster {
 	type Id = ();
 	type Error = sp_runtime::DispatchError;
 
-	fn pay(who: &AccountId, asset: (), amount: Balance) -> Result<(), Self::Error> {
-		FromTreasury::pay(who, asset, amount)
+	/// Keeps the treasury's account alive: a spend of everything it holds would reap it, and
+	/// credits below the existential deposit could then not be paid out to it.
+	fn pay(who: &AccountId, _: (), amount: Balance) -> Result<(), Self::Error> {
+		use frame_support::traits::{fungible::Mutate, tokens::Preservation};
+		Balances::transfer(&TreasuryAccount::get(), who, amount, Preservation::Preserve)?;
+		Ok(())
 	}
 
 	fn check_payment(id: ()) -> frame_support::traits::tokens::PaymentStatus {

@@ -389,3 +389,22 @@ fn accepting_a_curatorship_that_changed_after_the_offer_fails() {
 		assert_ok!(DataContribution::dismiss_member(origin(BOB), id, SYBILS[0], Role::Reviewer));
 	});
 }
+
+/// The curator offers a dataset with no shares yet (its pool revenue goes to the curator), then
+/// has its own alt's contribution accepted before the offer is taken: the alt would hold every
+/// share of the dataset the taker pays the deposit for. A curator's verdict is a change the
+/// taker must see.
+#[test]
+fn a_verdict_after_the_offer_changes_what_is_accepted() {
+	funded_sybils().build_and_execute(|| {
+		let id = dataset(2);
+		assert_ok!(DataContribution::offer_curatorship(origin(CURATOR), id, Some(BOB)));
+		let offered = Datasets::<Test>::get(id).unwrap().revision;
+		let contribution = submit(SYBILS[0], id, 1);
+		assert_ok!(DataContribution::decide_contribution(origin(CURATOR), contribution, true));
+		assert_noop!(
+			DataContribution::accept_curatorship(origin(BOB), id, offered),
+			E::OfferChanged
+		);
+	});
+}

@@ -187,15 +187,16 @@ pub struct Dataset<T: Config> {
 	pub frozen: bool,
 	/// The curator's held deposit for this record.
 	pub deposit: BalanceOf<T>,
-	/// Counts the curator's changes to the dataset (metadata, rules, members, freezing,
-	/// offers). Accepting the curatorship names the revision accepted, so a dataset changed
-	/// after the taker looked at it (say, with reviewers admitted at the last moment) is not
-	/// handed over.
+	/// Counts the changes a taker of the curatorship must see: the curator's (metadata, rules,
+	/// members, freezing, offers, verdicts, removed share records) and every minting of shares.
+	/// Accepting the curatorship names the revision accepted, so a dataset changed after the
+	/// taker looked at it (say, with reviewers admitted or shares minted to the curator's own
+	/// accounts at the last moment) is not handed over.
 	pub revision: u32,
 }
 
 impl<T: Config> Dataset<T> {
-	/// Records a change by the curator. Wrapping takes 2³² paid changes, so a revision never
+	/// Records a change a taker must see. Wrapping takes 2³² paid changes, so a revision never
 	/// comes back within any offer's lifetime.
 	pub(crate) fn revise(&mut self) {
 		self.revision = self.revision.wrapping_add(1);

@@ -75,6 +75,8 @@ impl<T: Config> Pallet<T> {
 		T::SharesHook::before_mint(dataset, who, shareholding.shares, record.total_shares);
 		shareholding.shares = held;
 		record.total_shares = total;
+		// Who holds the shares is what a taker of an offered curatorship accepts.
+		record.revise();
 		Shareholdings::<T>::insert(dataset, who, shareholding);
 		Self::deposit_event(Event::SharesMinted { dataset, holder: who.clone(), shares, total });
 		Ok(())

@@ -91,8 +91,12 @@ impl<T: Config> Pallet<T> {
 		accept: bool,
 	) -> DispatchResult {
 		let contribution = Contributions::<T>::get(id).ok_or(Error::<T>::UnknownContribution)?;
-		let record = Datasets::<T>::get(contribution.dataset).ok_or(Error::<T>::UnknownDataset)?;
+		let mut record =
+			Datasets::<T>::get(contribution.dataset).ok_or(Error::<T>::UnknownDataset)?;
 		ensure!(record.curator == who, Error::<T>::NotCurator);
+		// The curator's verdict changes who holds the dataset's shares: a taker of an offered
+		// curatorship must see it.
+		record.revise();
 		let verdict = if accept { Verdict::Accepted } else { Verdict::Rejected };
 		Self::settle_contribution(id, contribution, record, Ending::Decided(verdict))
 	}

@@ -11,8 +11,9 @@ impl<T: Config> Pallet<T> {
 		dataset: DatasetId,
 		holder: T::AccountId,
 	) -> DispatchResult {
-		let record = Datasets::<T>::get(dataset).ok_or(Error::<T>::UnknownDataset)?;
+		let mut record = Datasets::<T>::get(dataset).ok_or(Error::<T>::UnknownDataset)?;
 		ensure!(record.curator == curator, Error::<T>::NotCurator);
+		record.revise();
 		Self::remove_empty_shareholding(dataset, record, &holder)?;
 		Self::deposit_event(Event::ShareholdingRemoved { dataset, holder });
 		Ok(())
