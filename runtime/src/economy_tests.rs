@@ -33,6 +33,12 @@ pub(crate) fn id(who: Keyring) -> AccountId {
 	who.to_account_id()
 }
 
+/// Alice, Bob, Charlie, Dave, Eve and Ferdie, the funded dev accounts.
+pub(crate) fn dev_accounts() -> (AccountId, AccountId, AccountId, AccountId, AccountId, AccountId) {
+	use Keyring::*;
+	(id(Alice), id(Bob), id(Charlie), id(Dave), id(Eve), id(Ferdie))
+}
+
 pub(crate) fn signed(who: &AccountId) -> RuntimeOrigin {
 	RuntimeOrigin::signed(who.clone())
 }
@@ -175,14 +181,7 @@ pub(crate) struct Lineage3 {
 /// Two datasets with several contributors; Alice's base model on both; Ferdie's fine-tune of
 /// it; Charlie's composition of the fine-tune and the base; Dave serves the composition.
 pub(crate) fn three_levels() -> Lineage3 {
-	let (alice, bob, charlie, dave, eve, ferdie) = (
-		id(Keyring::Alice),
-		id(Keyring::Bob),
-		id(Keyring::Charlie),
-		id(Keyring::Dave),
-		id(Keyring::Eve),
-		id(Keyring::Ferdie),
-	);
+	let (alice, bob, charlie, dave, eve, ferdie) = dev_accounts();
 	let d0 = dataset(&alice, pct(10), 10);
 	contribute(d0, &bob, 3); // 30 shares
 	contribute(d0, &charlie, 1); // 10 shares
@@ -208,14 +207,7 @@ fn a_three_level_lineage_pays_everyone_upstream_to_the_unit() {
 	development().execute_with(|| {
 		let issuance = Balances::total_issuance();
 		let Lineage3 { d0, d1, tune, composition, .. } = three_levels();
-		let (alice, bob, charlie, dave, eve, ferdie) = (
-			id(Keyring::Alice),
-			id(Keyring::Bob),
-			id(Keyring::Charlie),
-			id(Keyring::Dave),
-			id(Keyring::Eve),
-			id(Keyring::Ferdie),
-		);
+		let (alice, bob, charlie, dave, eve, ferdie) = dev_accounts();
 		let route = |model| {
 			pallet_model_registry::Routes::<Runtime>::get(model, 1)
 				.unwrap()

@@ -18,7 +18,8 @@
 
 use crate::{
 	economy_tests::{
-		contribute, dataset, development, id, invoke, pct, signed, three_levels, Lineage3,
+		contribute, dataset, dev_accounts, development, id, invoke, pct, signed, three_levels,
+		Lineage3,
 	},
 	AllPalletsWithSystem, DataContribution, Executive, InvocationMetering, RoyaltyDistribution,
 	Runtime, UNIT,
@@ -37,14 +38,7 @@ fn lived_in_chain() -> sp_io::TestExternalities {
 	let mut ext = development();
 	ext.execute_with(|| {
 		let Lineage3 { d0, d1, base, tune, composition } = three_levels();
-		let (alice, bob, charlie, dave, eve, ferdie) = (
-			id(Keyring::Alice),
-			id(Keyring::Bob),
-			id(Keyring::Charlie),
-			id(Keyring::Dave),
-			id(Keyring::Eve),
-			id(Keyring::Ferdie),
-		);
+		let (alice, bob, charlie, dave, eve, ferdie) = dev_accounts();
 		// Revenue on all three models; the composition's distributed, the others waiting.
 		invoke(&id(Keyring::BobStash), composition, 10, Some(&dave));
 		invoke(&id(Keyring::FerdieStash), tune, 3, None);
