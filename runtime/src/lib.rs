@@ -30,6 +30,8 @@ mod economy_tests;
 #[cfg(test)]
 mod fuzz;
 #[cfg(test)]
+mod test_chain;
+#[cfg(test)]
 mod tests;
 #[cfg(all(test, feature = "try-runtime"))]
 mod upgrade_tests;

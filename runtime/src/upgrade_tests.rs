@@ -17,7 +17,7 @@
 )]
 
 use crate::{
-	economy_tests::{
+	test_chain::{
 		contribute, dataset, dev_accounts, development, id, invoke, pct, signed, three_levels,
 		Lineage3,
 	},
@@ -95,9 +95,9 @@ fn lived_in_chain() -> sp_io::TestExternalities {
 			signed(&dave),
 			channel,
 			voucher,
-			consumer.sign(&voucher, &crate::economy_tests::channel_binding(channel))
+			consumer.sign(&voucher, &crate::test_chain::channel_binding(channel))
 		));
-		crate::economy_tests::check_invariants();
+		crate::test_chain::check_invariants();
 	});
 	ext
 }
