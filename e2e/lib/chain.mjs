@@ -1,10 +1,11 @@
 // What the end-to-end tests, the fault test and the demo share about the chain: its units, the
 // dev accounts, submitting extrinsics and reading their outcome, the `tributary_*` RPC, the pallet
-// accounts, and the calls' arguments more than one test builds (version specs, vouchers).
+// accounts, the calls' arguments more than one test builds (version specs, vouchers, sealed votes
+// and gold answers), and a review panel's commit and reveal.
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
-import { bnToU8a, stringToU8a, u8aConcat } from '@polkadot/util';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { bnToU8a, stringToU8a, u8aConcat, u8aToHex, u8aToU8a } from '@polkadot/util';
+import { blake2AsU8a, cryptoWaitReady, decodeAddress, randomAsHex } from '@polkadot/util-crypto';
 
 // ------------------------------------------------------------------ units
 
@@ -244,4 +245,96 @@ export function signLegacyVoucher(api, pair, channel, units) {
     voucher: { genesisHash: api.genesisHash.toHex(), channel, cumulativeUnits: units },
     signature: { Sr25519: pair.sign(payload) },
   };
+}
+
+// ------------------------------------------------------------------ sealed reviews and gold items
+
+/** The domain tag a vote commitment's hashed bytes start with. */
+export const VOTE_DOMAIN = 'tributary/vote';
+/** The domain tag a gold commitment's hashed bytes start with. */
+export const GOLD_DOMAIN = 'tributary/gold';
+
+/** A fresh 32-byte salt, as hex, for a sealed vote or a task's gold answers. */
+export function newSalt() {
+  return randomAsHex(32);
+}
+
+/** The 32 bytes of a salt given as hex or bytes. */
+function saltBytes(salt) {
+  const bytes = u8aToU8a(salt);
+  assert.equal(bytes.length, 32, 'a salt is 32 bytes');
+  return bytes;
+}
+
+/**
+ * A piece of work reviewers vote on, `{ Item: { task, item } }` or `{ Contribution: id }`, in
+ * SCALE: 0x01 ++ task u64 ++ item u32, or 0x00 ++ id u64, little-endian. Typed as the metadata
+ * types `commitVote`'s first argument, so the type's name is never guessed.
+ */
+export function encodeWork(api, work) {
+  const type = api.tx.dataContribution.commitVote.meta.args[0].type.toString();
+  return api.createType(type, work).toU8a();
+}
+
+/**
+ * The sealed vote `commitVote` takes and `revealVote` opens: blake2-256 of the domain tag (14 raw
+ * bytes), the work in SCALE, the reviewer's 32-byte account id, the vote (one byte, 0 or 1) and
+ * the 32-byte salt; as hex.
+ */
+export function voteCommitment(api, work, reviewerAddress, approve, salt) {
+  const payload = u8aConcat(
+    stringToU8a(VOTE_DOMAIN),
+    encodeWork(api, work),
+    decodeAddress(reviewerAddress),
+    api.createType('bool', approve).toU8a(),
+    saltBytes(salt),
+  );
+  return u8aToHex(blake2AsU8a(payload, 256));
+}
+
+/**
+ * The commitment to a task's gold answers that `openTask` takes and `revealGold` opens:
+ * blake2-256 of the domain tag (14 raw bytes), the answers (`[item, expected result hash]` pairs,
+ * in the order they will be revealed) as a SCALE `Vec<(u32, H256)>` (compact length, then each
+ * item u32 little-endian and its 32-byte hash), and the 32-byte salt; as hex.
+ */
+export function goldCommitment(api, answers, salt) {
+  const payload = u8aConcat(
+    stringToU8a(GOLD_DOMAIN),
+    api.createType('Vec<(u32, H256)>', answers).toU8a(),
+    saltBytes(salt),
+  );
+  return u8aToHex(blake2AsU8a(payload, 256));
+}
+
+/**
+ * A full panel's sealed review of `work`: each `[pair, approve]` of `votes`, in order, takes a seat
+ * with its vote sealed under a fresh salt (the last seat starts the reveal period), then each
+ * reveals, in the same order; the last reveal concludes the ballot. Every call must succeed.
+ * Resolves to every call sent as `{ signer, fee, events }` (the commits, then the reveals), the
+ * events of the concluding reveal (which carry the verdict) and the number of its block.
+ */
+export async function sealedReview(api, work, votes) {
+  const tx = api.tx.dataContribution;
+  const calls = [];
+  async function sendOk(call, pair) {
+    const { blockHash, events, dispatchError } = await submit(api, call, pair);
+    assert.equal(dispatchError, null, `${call.method.section}.${call.method.method} failed: ${dispatchError}`);
+    calls.push({ signer: pair, fee: feePaid(events), events });
+    return { blockHash, events };
+  }
+  const sealed = votes.map(([pair, approve]) => ({ pair, approve, salt: newSalt() }));
+  for (const [index, { pair, approve, salt }] of sealed.entries()) {
+    const { events } = await sendOk(tx.commitVote(work, voteCommitment(api, work, pair.address, approve, salt)), pair);
+    const committed = eventOf(events, 'dataContribution', 'VoteCommitted');
+    assert.equal(committed.seatsTaken.toNumber(), index + 1, 'seats taken');
+    assert.equal(committed.revealUntil.isSome, index === sealed.length - 1, 'the last seat starts the reveal period');
+  }
+  let last;
+  for (const { pair, approve, salt } of sealed) {
+    last = await sendOk(tx.revealVote(work, approve, salt), pair);
+    assert.equal(eventOf(last.events, 'dataContribution', 'VoteRevealed').approve.isTrue, approve);
+  }
+  const block = (await api.rpc.chain.getHeader(last.blockHash)).number.toNumber();
+  return { calls, events: last.events, block };
 }

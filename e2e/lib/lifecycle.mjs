@@ -1,12 +1,12 @@
-// The whole product on one dev node, told as a story: datasets, annotation and reviews, a model
-// and its fine-tune, invocations directly and through a payment channel, distribution and
+// The whole product on one dev node, told as a story: datasets, annotation and sealed reviews, a
+// model and its fine-tune, invocations directly and through a payment channel, distribution and
 // claims. Every step checks its outcome against a hand computation, through storage, the
 // runtime APIs (`api.call.*`) and the `tributary_*` RPC methods. `scripts/demo.sh` runs the same
 // story with readable output; `test/economy.test.mjs` runs it as a test.
 import assert from 'node:assert/strict';
 import {
   UNIT, MILLI, PERCENT, PERBILL, DEV_NAMES, trib, devKeyring, potAddress, treasuryAddress,
-  expectOk, feePaid, eventOf, rpc, versionSpec, signVoucher, channelBinding,
+  expectOk, feePaid, eventOf, rpc, versionSpec, signVoucher, channelBinding, sealedReview,
 } from './chain.mjs';
 
 /**
@@ -79,23 +79,54 @@ export async function runLifecycle(api, log = () => {}) {
   // ------------------------------------------------------------------ annotation
   const reward = 10n * UNIT;
   const reviewerFee = 1n * UNIT;
+  const panel = role.reviewers.length;
   const head = (await api.rpc.chain.getHeader()).number.toNumber();
-  events = await ok(role.requester, tx.dataContribution.openTask(dataset, 2, reward, reviewerFee, 2, head + 1_000));
+  events = await ok(role.requester, tx.dataContribution.openTask(dataset, 2, reward, reviewerFee, panel, head + 1_000, null));
   const task = eventOf(events, 'dataContribution', 'TaskOpened')[0];
-  log(`${role.requester} opened an annotation task of 2 items: 10 TRIB per item, 1 TRIB per approving reviewer`);
+  log(`${role.requester} opened an annotation task of 2 items: 10 TRIB per item, 1 TRIB to each of the ${panel} reviewers on an item's panel`);
   const bond = api.consts.dataContribution.minReviewerBond.toBigInt();
   for (const reviewer of role.reviewers) await ok(reviewer, tx.dataContribution.registerReviewer(bond));
   log(`${role.reviewers.join(' and ')} bonded ${trib(bond)} each as reviewers`);
+  // Each annotator stakes its item's reviewer fees with the result: they pay the panel if it is
+  // rejected, and return when the item is paid.
+  const stake = BigInt(panel) * reviewerFee;
   for (const [item, annotator] of role.annotators.entries()) {
     await ok(annotator, tx.dataContribution.claimSlot(task, item));
-    await ok(annotator, tx.dataContribution.submitResult(task, item, '0x' + String(item + 3).repeat(64)));
+    const before = await account(annotator);
+    const submitted = await ok(annotator, tx.dataContribution.submitResult(task, item, '0x' + String(item + 3).repeat(64)));
+    const after = await account(annotator);
+    assert.equal(after.free, before.free - feePaid(submitted) - stake, `${annotator}'s stake`);
+    assert.equal(after.held, before.held + stake, `${annotator}'s stake is held`);
   }
-  for (const item of [0, 1]) {
-    for (const reviewer of role.reviewers) await ok(reviewer, tx.dataContribution.reviewItem(task, item, true));
+  log(`${role.annotators.join(' and ')} labelled one item each, staking ${trib(stake)} on it`);
+  const nameOf = (pair) => Object.keys(who).find((name) => who[name].address === pair.address);
+  const acceptanceWindow = api.consts.dataContribution.acceptanceWindow.toNumber();
+  for (const [item, annotator] of role.annotators.entries()) {
+    const review = await sealedReview(api, { Item: { task, item } }, role.reviewers.map((name) => [who[name], true]));
+    for (const { signer, fee } of review.calls) fees[nameOf(signer)] += fee;
+    const accepted = eventOf(review.events, 'dataContribution', 'ItemAccepted');
+    assert.equal(accepted.annotator.toString(), who[annotator].address);
+    assert.equal(accepted.payableAt.toNumber(), review.block + acceptanceWindow);
   }
-  await ok(role.requester, tx.dataContribution.closeTask(task));
+  log(`${role.reviewers.join(' and ')} reviewed both items with sealed votes (a hash of the vote and a secret salt), then revealed them: each approved both items, so both were accepted`);
   const reviewerShares = (sharesPerItem * BigInt(api.consts.dataContribution.reviewerShare.toNumber())) / BigInt(PERBILL);
-  log(`${role.annotators.join(' and ')} labelled one item each; both reviewers approved both: each annotator earned 10 TRIB and ${sharesPerItem} shares, each reviewer 2 TRIB and ${2n * reviewerShares} shares`);
+  for (const [item, annotator] of role.annotators.entries()) {
+    const before = await account(annotator);
+    events = await ok(role.requester, tx.dataContribution.payItem(task, item));
+    const paid = eventOf(events, 'dataContribution', 'ItemPaid');
+    assert.equal(paid.annotator.toString(), who[annotator].address);
+    assert.equal(paid.reward.toBigInt(), reward);
+    assert.equal(paid.annotatorShares.toBigInt(), sharesPerItem);
+    assert.equal(paid.reviewersPaid.toNumber(), panel);
+    assert.equal(paid.reviewerFee.toBigInt(), reviewerFee);
+    assert.equal(paid.reviewerShares.toBigInt(), reviewerShares);
+    assert.equal(paid.refunded.toBigInt(), 0n);
+    const after = await account(annotator);
+    assert.equal(after.free, before.free + reward + stake, `${annotator} is paid and gets its stake back`);
+    assert.equal(after.held, before.held - stake);
+  }
+  log(`${role.requester} paid both items at once instead of waiting out their ${acceptanceWindow}-block acceptance window, in which it could have disputed them: each annotator earned 10 TRIB and ${sharesPerItem} shares and got its stake back, each reviewer 2 TRIB and ${2n * reviewerShares} shares`);
+  await ok(role.requester, tx.dataContribution.closeTask(task));
 
   const expectedShares = {
     [role.contributor]: 3n * sharesPerItem,

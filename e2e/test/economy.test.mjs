@@ -1,7 +1,8 @@
 // Every feature of the economy through polkadot.js on ONE dev node with instant sealing: the
-// `tributary_*` RPC's edges, instant sealing itself, models, datasets and reviews, the money
-// path, the whole lifecycle (lib/lifecycle.mjs, which `scripts/demo.sh` tells with readable
-// output), and payment channels. Every balance is checked to the unit, transaction fees included.
+// `tributary_*` RPC's edges, instant sealing itself, models, datasets and sealed reviews (with
+// gold items and a dispute), the money path, the whole lifecycle (lib/lifecycle.mjs, which
+// `scripts/demo.sh` tells with readable output), and payment channels. Every balance is checked
+// to the unit, transaction fees included.
 //
 // The sections share the chain, so each creates its own datasets, models and channels and checks
 // balances against what it read before it started. Their order matters where a check is about
@@ -17,7 +18,7 @@ import { startDevNode } from '../lib/node.mjs';
 import {
   UNIT, MILLI, PERCENT, PERBILL, devAccounts, devKeyring, potAddress, freeBalance, submit, feePaid,
   send, expectOk, eventOf, rpc, rpcError, versionSpec, signVoucher, channelBinding, signLegacyVoucher,
-  treasuryAddress,
+  treasuryAddress, sealedReview, goldCommitment, newSalt,
 } from '../lib/chain.mjs';
 import { runLifecycle } from '../lib/lifecycle.mjs';
 
@@ -231,11 +232,22 @@ describe('models', () => {
 });
 
 // ------------------------------------------------------------------------------------------------
-// Datasets, annotation tasks and reviews: a curator creates a dataset, a requester funds a task,
-// two annotators label its two items, two reviewers approve them; every balance and share count
-// is checked to the unit. (The reviewers are Eve and Ferdie: the lifecycle registers Charlie and
-// Dave, and a reviewer registers once.)
+// Datasets, annotation tasks and sealed reviews: a curator creates a dataset, a requester funds a
+// task, two annotators label its two items with a stake each, a panel of two reviewers seals its
+// votes, reveals them and accepts both, and the requester pays them; then gold items and a
+// dispute. Every balance, hold and share count is checked to the unit. (The reviewers are Eve,
+// Ferdie and a fresh account: the lifecycle registers Charlie and Dave, and a reviewer registers
+// once.)
 describe('datasets, annotation and reviews', () => {
+  /** What `address` has on hold for the data contribution pallet's `reason`. */
+  async function held(address, reason) {
+    let amount = 0n;
+    for (const hold of await api.query.balances.holds(address)) {
+      if (hold.id.type === 'DataContribution' && hold.id.value.type === reason) amount += hold.amount.toBigInt();
+    }
+    return amount;
+  }
+
   test('two annotators and two reviewers complete a task; balances and shares are exact', async () => {
     const { alice, bob, charlie, dave, eve, ferdie } = who;
     const consts = api.consts.dataContribution;
@@ -243,6 +255,7 @@ describe('datasets, annotation and reviews', () => {
     const datasetDeposit = consts.datasetDeposit.toBigInt();
     const bond = consts.minReviewerBond.toBigInt();
     const reviewerShare = consts.reviewerShare.toNumber(); // parts per billion
+    const acceptanceWindow = consts.acceptanceWindow.toNumber();
 
     const start = {};
     for (const [name, pair] of Object.entries(who)) start[name] = await freeBalance(api, pair.address);
@@ -250,6 +263,7 @@ describe('datasets, annotation and reviews', () => {
     const pay = (name, fee) => {
       fees[name] += fee;
     };
+    const nameOf = (pair) => Object.keys(who).find((name) => who[name].address === pair.address);
 
     // The curator creates a dataset: 100 shares per item, 10% of any model's royalties.
     const sharesPerItem = 100n;
@@ -267,7 +281,7 @@ describe('datasets, annotation and reviews', () => {
     // Its governance: the curator admits the requester and the two reviewers. Before that,
     // neither may act on the dataset.
     const opensAt = (await api.rpc.chain.getHeader()).number.toNumber();
-    r = await send(api, api.tx.dataContribution.openTask(datasetId, 2, 10n * UNIT, UNIT, 2, opensAt + 1_000), bob);
+    r = await send(api, api.tx.dataContribution.openTask(datasetId, 2, 10n * UNIT, UNIT, 2, opensAt + 1_000, null), bob);
     assert.equal(r.dispatchError, 'dataContribution.NotDatasetRequester');
     pay('bob', r.fee);
     for (const [member, role] of [[bob, 'Requester'], [eve, 'Reviewer'], [ferdie, 'Reviewer']]) {
@@ -275,11 +289,12 @@ describe('datasets, annotation and reviews', () => {
       pay('alice', r.fee);
     }
 
-    // The requester funds a task of two items: 10 TRIB per item, 1 TRIB per approving reviewer.
+    // The requester funds a task of two items, without gold items: 10 TRIB per item and 1 TRIB
+    // to each of the two reviewers on an item's panel.
     const reward = 10n * UNIT;
     const reviewerFee = 1n * UNIT;
     const head = (await api.rpc.chain.getHeader()).number.toNumber();
-    r = await ok(api.tx.dataContribution.openTask(datasetId, 2, reward, reviewerFee, 2, head + 1_000), bob);
+    r = await ok(api.tx.dataContribution.openTask(datasetId, 2, reward, reviewerFee, 2, head + 1_000, null), bob);
     pay('bob', r.fee);
     const [taskId, , , , bounty] = eventOf(r.events, 'dataContribution', 'TaskOpened');
     assert.equal(bounty.toBigInt(), 2n * (reward + 2n * reviewerFee));
@@ -288,27 +303,63 @@ describe('datasets, annotation and reviews', () => {
       r = await ok(api.tx.dataContribution.registerReviewer(bond), pair);
       pay(name, r.fee);
     }
+    // Each annotator stakes the item's reviewer fees with its result: they pay the panel if the
+    // result is rejected.
+    const stake = 2n * reviewerFee;
     for (const [name, pair, item] of [['charlie', charlie, 0], ['dave', dave, 1]]) {
       r = await ok(api.tx.dataContribution.claimSlot(taskId, item), pair);
       pay(name, r.fee);
+      const before = await freeBalance(api, pair.address);
       r = await ok(api.tx.dataContribution.submitResult(taskId, item, '0x' + String(item + 2).repeat(64)), pair);
       pay(name, r.fee);
+      assert.equal(await freeBalance(api, pair.address), before - r.fee - stake, `${name} staked`);
+      assert.equal(await held(pair.address, 'AnnotationStake'), stake, `${name}'s stake is held`);
     }
-    let accepted = 0;
-    for (const item of [0, 1]) {
-      for (const [name, pair] of [['eve', eve], ['ferdie', ferdie]]) {
-        r = await ok(api.tx.dataContribution.reviewItem(taskId, item, true), pair);
-        pay(name, r.fee);
-        if (r.events.some(({ event }) => event.method === 'ItemAccepted')) accepted += 1;
-      }
+
+    // Each item's panel: Eve and Ferdie seal their votes, then reveal them; both approve, and the
+    // last reveal accepts the item, payable by anyone once its acceptance window ends.
+    for (const [item, annotator] of [[0, charlie], [1, dave]]) {
+      const review = await sealedReview(api, { Item: { task: taskId, item } }, [[eve, true], [ferdie, true]]);
+      for (const { signer, fee } of review.calls) pay(nameOf(signer), fee);
+      const accepted = eventOf(review.events, 'dataContribution', 'ItemAccepted');
+      assert.equal(accepted.task.toNumber(), taskId.toNumber());
+      assert.equal(accepted.item.toNumber(), item);
+      assert.equal(accepted.annotator.toString(), annotator.address);
+      assert.equal(accepted.payableAt.toNumber(), review.block + acceptanceWindow);
     }
-    assert.equal(accepted, 2);
+
+    // Accepted items wait for payment: the task does not close yet, and within the window only
+    // the requester or the curator may have an item paid.
+    r = await send(api, api.tx.dataContribution.closeTask(taskId), bob);
+    assert.equal(r.dispatchError, 'dataContribution.ItemsAwaitingPayment');
+    pay('bob', r.fee);
+    r = await send(api, api.tx.dataContribution.payItem(taskId, 0), charlie);
+    assert.equal(r.dispatchError, 'dataContribution.NotPayableYet');
+    pay('charlie', r.fee);
+
+    // The requester confirms both at once: each annotator is paid its reward and gets its stake
+    // back, each reviewer who revealed is paid its fee; shares are minted.
+    const reviewerShares = (sharesPerItem * BigInt(reviewerShare)) / BigInt(PERBILL);
+    for (const [item, annotator] of [[0, charlie], [1, dave]]) {
+      r = await ok(api.tx.dataContribution.payItem(taskId, item), bob);
+      pay('bob', r.fee);
+      const paid = eventOf(r.events, 'dataContribution', 'ItemPaid');
+      assert.equal(paid.item.toNumber(), item);
+      assert.equal(paid.annotator.toString(), annotator.address);
+      assert.equal(paid.reward.toBigInt(), reward);
+      assert.equal(paid.annotatorShares.toBigInt(), sharesPerItem);
+      assert.equal(paid.reviewersPaid.toNumber(), 2);
+      assert.equal(paid.reviewerFee.toBigInt(), reviewerFee);
+      assert.equal(paid.reviewerShares.toBigInt(), reviewerShares);
+      assert.equal(paid.refunded.toBigInt(), 0n);
+      assert.equal(await held(annotator.address, 'AnnotationStake'), 0n, 'the stake is released');
+    }
 
     // Closing returns the task deposit; the bounty is fully spent.
     r = await ok(api.tx.dataContribution.closeTask(taskId), bob);
     pay('bob', r.fee);
-    const [, acceptedItems, refunded] = eventOf(r.events, 'dataContribution', 'TaskClosed');
-    assert.equal(acceptedItems.toNumber(), 2);
+    const [, paidItems, refunded] = eventOf(r.events, 'dataContribution', 'TaskClosed');
+    assert.equal(paidItems.toNumber(), 2);
     assert.equal(refunded.toBigInt(), 0n);
 
     const now = {};
@@ -322,7 +373,6 @@ describe('datasets, annotation and reviews', () => {
       assert.equal(now[name], start[name] - bond - holdingDeposit + 2n * reviewerFee - fees[name], `${name}'s balance`);
     }
 
-    const reviewerShares = (sharesPerItem * BigInt(reviewerShare)) / BigInt(PERBILL);
     const shares = async (pair) => {
       const holding = await api.query.dataContribution.shareholdings(datasetId, pair.address);
       return holding.unwrap().shares.toBigInt();
@@ -334,6 +384,182 @@ describe('datasets, annotation and reviews', () => {
     const dataset = (await api.query.dataContribution.datasets(datasetId)).unwrap();
     assert.equal(dataset.totalShares.toBigInt(), 2n * sharesPerItem + 4n * reviewerShares);
     assert.equal(dataset.holders.toNumber(), 4);
+  });
+
+  test('a gold item bars a careless annotator; a disputed item pays only the treasury and the dissenter', async () => {
+    const { alice, bob, charlie, dave, eve, ferdie } = who;
+    const tx = api.tx.dataContribution;
+    const consts = api.consts.dataContribution;
+    const holdingDeposit = consts.shareholdingDeposit.toBigInt();
+    const datasetDeposit = consts.datasetDeposit.toBigInt();
+    const bond = consts.minReviewerBond.toBigInt();
+    const reviewerShares = (100n * BigInt(consts.reviewerShare.toNumber())) / BigInt(PERBILL);
+    const reputationReward = consts.reputationReward.toNumber();
+    const reputationPenalty = consts.reputationPenalty.toNumber();
+    const treasury = consts.treasuryAccount.toString();
+    assert.equal(treasury, treasuryAddress(api));
+
+    // A third reviewer, so that a panel of three can split: a fresh account Alice funds.
+    const grace = (await devKeyring()).addFromUri('//TributaryGrace');
+    const parties = { alice, bob, charlie, dave, eve, ferdie, grace };
+    const start = {};
+    for (const [name, pair] of Object.entries(parties)) start[name] = await freeBalance(api, pair.address);
+    const treasuryStart = await freeBalance(api, treasury);
+    const fees = Object.fromEntries(Object.keys(parties).map((name) => [name, 0n]));
+    const nameOf = (pair) => Object.keys(parties).find((name) => parties[name].address === pair.address);
+    /** `pair` sends `call`, which must succeed; returns its events. */
+    async function act(pair, call) {
+      const r = await ok(call, pair);
+      fees[nameOf(pair)] += r.fee;
+      return r.events;
+    }
+    /** `pair` sends `call`, which must fail; returns its error. */
+    async function refused(pair, call) {
+      const r = await send(api, call, pair);
+      fees[nameOf(pair)] += r.fee;
+      return r.dispatchError;
+    }
+
+    const funding = bond + 10n * UNIT;
+    await act(alice, api.tx.balances.transferKeepAlive(grace.address, funding));
+    let events = await act(alice, tx.createDataset('street-signs-audit', '0x' + '12'.repeat(32), 'image/png+label', 'CC-BY-4.0', {
+      minModelShare: 10 * PERCENT,
+      sharesPerItem: 100,
+      contributionQuorum: 1,
+    }));
+    const datasetId = eventOf(events, 'dataContribution', 'DatasetCreated')[0].toNumber();
+    await act(alice, tx.admitMember(datasetId, bob.address, 'Requester'));
+    const bonded = { grace: bond };
+    for (const [name, pair] of [['eve', eve], ['ferdie', ferdie], ['grace', grace]]) {
+      await act(alice, tx.admitMember(datasetId, pair.address, 'Reviewer'));
+      if ((await api.query.dataContribution.reviewers(pair.address)).isNone) {
+        await act(pair, tx.registerReviewer(bond));
+        bonded[name] = bond;
+      }
+    }
+
+    const reward = 10n * UNIT;
+    const reviewerFee = 1n * UNIT;
+
+    // ---- Gold: Bob commits to the answer of item 0 when opening a task of two items; Charlie
+    // labels item 0 otherwise and stakes the panel's two fees on it.
+    const expected = '0x' + 'a1'.repeat(32);
+    const submitted = '0x' + 'b2'.repeat(32);
+    const salt = newSalt();
+    const commitment = goldCommitment(api, [[0, expected]], salt);
+    let head = (await api.rpc.chain.getHeader()).number.toNumber();
+    events = await act(bob, tx.openTask(datasetId, 2, reward, reviewerFee, 2, head + 1_000, commitment));
+    const opened = eventOf(events, 'dataContribution', 'TaskOpened');
+    const goldTask = opened.task.toNumber();
+    assert.equal(opened.gold.unwrap().toHex(), commitment);
+    const goldStake = 2n * reviewerFee;
+    await act(charlie, tx.claimSlot(goldTask, 0));
+    await act(charlie, tx.submitResult(goldTask, 0, submitted));
+    assert.equal(await held(charlie.address, 'AnnotationStake'), goldStake);
+
+    // Answers other than those committed do not open the commitment.
+    assert.equal(await refused(bob, tx.revealGold(goldTask, [[0, submitted]], salt)), 'dataContribution.GoldMismatch');
+    // The real ones do: Charlie's result differs, so its stake goes to the treasury and it is
+    // barred from the task.
+    events = await act(bob, tx.revealGold(goldTask, [[0, expected]], salt));
+    const failed = eventOf(events, 'dataContribution', 'GoldFailed');
+    assert.equal(failed.task.toNumber(), goldTask);
+    assert.equal(failed.item.toNumber(), 0);
+    assert.equal(failed.annotator.toString(), charlie.address);
+    assert.equal(failed.expected.toHex(), expected);
+    assert.equal(failed.submitted.toHex(), submitted);
+    const revealed = eventOf(events, 'dataContribution', 'GoldRevealed');
+    assert.equal(revealed.goldItems.toNumber(), 1);
+    assert.equal(revealed.barred.toNumber(), 1);
+    assert.equal(await freeBalance(api, treasury), treasuryStart + goldStake, 'the stake went to the treasury');
+    assert.equal(await held(charlie.address, 'AnnotationStake'), 0n);
+    assert.ok((await api.query.dataContribution.slots(goldTask, 0)).unwrap().isGold, 'item 0 is a gold item now');
+    assert.equal(await refused(charlie, tx.claimSlot(goldTask, 1)), 'dataContribution.AnnotatorBarred');
+    // Nothing was paid: closing returns the whole bounty.
+    events = await act(bob, tx.closeTask(goldTask));
+    const goldClosed = eventOf(events, 'dataContribution', 'TaskClosed');
+    assert.equal(goldClosed.paid.toNumber(), 0);
+    assert.equal(goldClosed.refunded.toBigInt(), opened.bounty.toBigInt());
+    assert.equal(opened.bounty.toBigInt(), 2n * (reward + 2n * reviewerFee));
+
+    // ---- A dispute: a task of two items with panels of three. Charlie's item 0 is accepted two
+    // votes to one (Grace dissents), and so is Dave's item 1 (Ferdie dissents).
+    head = (await api.rpc.chain.getHeader()).number.toNumber();
+    events = await act(bob, tx.openTask(datasetId, 2, reward, reviewerFee, 3, head + 1_000, null));
+    const { task: taskId, bounty } = eventOf(events, 'dataContribution', 'TaskOpened');
+    assert.equal(bounty.toBigInt(), 2n * (reward + 3n * reviewerFee));
+    const stake = 3n * reviewerFee;
+    for (const [pair, item] of [[charlie, 0], [dave, 1]]) {
+      await act(pair, tx.claimSlot(taskId, item));
+      await act(pair, tx.submitResult(taskId, item, '0x' + String(item + 5).repeat(64)));
+      assert.equal(await held(pair.address, 'AnnotationStake'), stake);
+    }
+    const reputation = async (pair) => (await api.query.dataContribution.reviewers(pair.address)).unwrap().reputation.toNumber();
+    const reputationBefore = { eve: await reputation(eve), ferdie: await reputation(ferdie), grace: await reputation(grace) };
+    for (const [item, votes] of [[0, [[eve, true], [ferdie, true], [grace, false]]], [1, [[eve, true], [ferdie, false], [grace, true]]]]) {
+      const review = await sealedReview(api, { Item: { task: taskId, item } }, votes);
+      for (const { signer, fee } of review.calls) fees[nameOf(signer)] += fee;
+      assert.equal(eventOf(review.events, 'dataContribution', 'ItemAccepted').item.toNumber(), item);
+    }
+
+    // Bob disputes item 0 within its window: Charlie is not paid and forfeits its stake to the
+    // treasury, Grace (who voted to reject) is paid her fee, and the rest of the item's budget
+    // goes to the treasury, not back to Bob.
+    const treasuryBefore = await freeBalance(api, treasury);
+    const graceBefore = await freeBalance(api, grace.address);
+    events = await act(bob, tx.disputeItem(taskId, 0));
+    const disputed = eventOf(events, 'dataContribution', 'ItemDisputed');
+    assert.equal(disputed.annotator.toString(), charlie.address);
+    assert.equal(disputed.disputedBy.toString(), bob.address);
+    assert.equal(disputed.toTreasury.toBigInt(), reward + 2n * reviewerFee);
+    assert.equal(disputed.stakeForfeited.toBigInt(), stake);
+    assert.equal(await freeBalance(api, treasury), treasuryBefore + reward + 2n * reviewerFee + stake);
+    assert.equal(await freeBalance(api, grace.address), graceBefore + reviewerFee);
+    assert.equal(await held(charlie.address, 'AnnotationStake'), 0n);
+    assert.ok((await api.query.dataContribution.slots(taskId, 0)).unwrap().isDisputed);
+    assert.equal(await refused(bob, tx.payItem(taskId, 0)), 'dataContribution.NotAccepted');
+
+    // Item 1 is paid: every reviewer who revealed is paid, the dissenter too.
+    events = await act(bob, tx.payItem(taskId, 1));
+    const paid = eventOf(events, 'dataContribution', 'ItemPaid');
+    assert.equal(paid.annotator.toString(), dave.address);
+    assert.equal(paid.reward.toBigInt(), reward);
+    assert.equal(paid.annotatorShares.toBigInt(), 100n);
+    assert.equal(paid.reviewersPaid.toNumber(), 3);
+    assert.equal(paid.reviewerFee.toBigInt(), reviewerFee);
+    assert.equal(paid.reviewerShares.toBigInt(), reviewerShares);
+    assert.equal(paid.refunded.toBigInt(), 0n);
+    events = await act(bob, tx.closeTask(taskId));
+    const closed = eventOf(events, 'dataContribution', 'TaskClosed');
+    assert.equal(closed.paid.toNumber(), 1);
+    assert.equal(closed.refunded.toBigInt(), 0n);
+
+    // The books: the gold task cost Bob nothing but fees, the dispute task its whole bounty.
+    const now = {};
+    for (const [name, pair] of Object.entries(parties)) now[name] = await freeBalance(api, pair.address);
+    assert.equal(now.alice, start.alice - funding - datasetDeposit - fees.alice);
+    assert.equal(now.bob, start.bob - bounty.toBigInt() - fees.bob);
+    assert.equal(now.charlie, start.charlie - holdingDeposit - goldStake - stake - fees.charlie, "charlie's balance");
+    assert.equal(now.dave, start.dave - holdingDeposit + reward - fees.dave, "dave's balance");
+    assert.equal(now.eve, start.eve - (bonded.eve ?? 0n) - holdingDeposit + reviewerFee - fees.eve, "eve's balance");
+    assert.equal(now.ferdie, start.ferdie - (bonded.ferdie ?? 0n) - holdingDeposit + reviewerFee - fees.ferdie, "ferdie's balance");
+    assert.equal(now.grace, start.grace + funding - bond - holdingDeposit + 2n * reviewerFee - fees.grace, "grace's balance");
+    assert.equal(await freeBalance(api, treasury), treasuryStart + goldStake + reward + 2n * reviewerFee + stake);
+
+    // Shares: Charlie has none, the others one item's worth each.
+    const shares = async (pair) => (await api.query.dataContribution.shareholdings(datasetId, pair.address)).unwrap().shares.toBigInt();
+    assert.equal(await shares(charlie), 0n);
+    assert.equal(await shares(dave), 100n);
+    for (const pair of [eve, ferdie, grace]) assert.equal(await shares(pair), reviewerShares);
+    const dataset = (await api.query.dataContribution.datasets(datasetId)).unwrap();
+    assert.equal(dataset.totalShares.toBigInt(), 100n + 3n * reviewerShares);
+    assert.equal(dataset.holders.toNumber(), 5);
+
+    // Reputations: each revealed vote was judged against its verdict, and the dispute judged the
+    // votes on item 0 again, rejecting having been right.
+    assert.equal(await reputation(eve), reputationBefore.eve + 2 * reputationReward - reputationPenalty);
+    assert.equal(await reputation(ferdie), reputationBefore.ferdie + reputationReward - 2 * reputationPenalty);
+    assert.equal(await reputation(grace), reputationBefore.grace - reputationPenalty + 2 * reputationReward);
   });
 });
 

@@ -176,7 +176,7 @@ parameter_types! {
 		deposit(1, pallet_data_contribution::Slot::<Runtime>::max_encoded_len() as u32);
 	/// A reviewer's bond is a real stake, at risk when its reputation falls below the floor.
 	pub const MinReviewerBond: Balance = 100 * UNIT;
-	/// Approving reviewers share a tenth of the shares an accepted item mints.
+	/// Each reviewer who revealed a vote on accepted work earns a tenth of the shares it mints.
 	pub const ReviewerShare: Perbill = Perbill::from_percent(10);
 	/// A slash of a reviewer below the reputation floor takes a tenth of its bond.
 	pub const ReviewerSlash: Perbill = Perbill::from_percent(10);
@@ -224,6 +224,11 @@ impl pallet_data_contribution::Config for Runtime {
 	type ReviewWindow = ConstU32<{ 7 * DAYS }>;
 	type BlocksPerDay = ConstU32<DAYS>;
 	type MaxMembers = ConstU32<MAX_DATASET_MEMBERS>;
+	type RevealWindow = ConstU32<HOURS>;
+	type AcceptanceWindow = ConstU32<{ 2 * DAYS }>;
+	// Five seats open ten places, doubling hourly: all 64 members are drawn after three
+	// hours, before the chain forgets the seed's block hash (`BlockHashCount`, four hours).
+	type DrawWidening = ConstU32<HOURS>;
 	type WeightInfo = pallet_data_contribution::weights::SubstrateWeight<Runtime>;
 }
 

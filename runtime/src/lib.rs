@@ -75,7 +75,7 @@ impl_opaque_keys! {
 
 /// The runtime's `spec_version`, raised with every change of behaviour (and the literals below
 /// with it: a compile-time check holds them to this).
-const SPEC_VERSION: u32 = 101;
+const SPEC_VERSION: u32 = 102;
 
 /// Declares the runtime's identity. `runtime_version` reads `spec_version` from a literal (it
 /// writes the version into a wasm section at compile time), so the literal is passed in.
@@ -90,20 +90,20 @@ macro_rules! runtime_version {
 			spec_version: $spec_version,
 			impl_version: 1,
 			apis: apis::RUNTIME_API_VERSIONS,
-			transaction_version: 2,
+			transaction_version: 3,
 			system_version: 1,
 		};
 	};
 }
 
 #[cfg(not(feature = "upgrade-test"))]
-runtime_version!(101);
+runtime_version!(102);
 #[cfg(not(feature = "upgrade-test"))]
 const _: () = assert!(VERSION.spec_version == SPEC_VERSION, "runtime_version!(SPEC_VERSION)");
 
 // The same runtime as its own next version: the wasm the forkless-upgrade test installs.
 #[cfg(feature = "upgrade-test")]
-runtime_version!(102);
+runtime_version!(103);
 #[cfg(feature = "upgrade-test")]
 const _: () = assert!(
 	matches!(SPEC_VERSION.checked_add(1), Some(next) if next == VERSION.spec_version),

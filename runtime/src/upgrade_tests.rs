@@ -65,7 +65,16 @@ fn lived_in_chain() -> sp_io::TestExternalities {
 			2
 		));
 		let task = pallet_data_contribution::NextTaskId::<Runtime>::get();
-		assert_ok!(DataContribution::open_task(signed(&alice), d0, 2, UNIT, UNIT / 10, 1, 100));
+		assert_ok!(DataContribution::open_task(
+			signed(&alice),
+			d0,
+			2,
+			UNIT,
+			UNIT / 10,
+			1,
+			100,
+			None
+		));
 		assert_ok!(DataContribution::claim_slot(signed(&bob), task, 0));
 		assert_ok!(DataContribution::claim_slot(signed(&eve), task, 1));
 		assert_ok!(DataContribution::submit_result(

@@ -10,7 +10,12 @@
 	clippy::indexing_slicing
 )]
 
-use crate::{mock::*, pallet::*, types::*};
+use crate::{
+	mock::*,
+	pallet::*,
+	tests::{commit, item_work, sealed_review},
+	types::*,
+};
 use frame_support::{
 	assert_noop, assert_ok,
 	traits::{
@@ -95,7 +100,7 @@ fn sybil_reviewers_cannot_mint_an_outsider_the_datasets_shares() {
 		assert_eq!(held(HoldReason::ContributionDeposit, OUTSIDER), CONTRIBUTION_DEPOSIT + stake);
 		for sybil in &SYBILS[..2] {
 			assert_noop!(
-				DataContribution::review_contribution(origin(*sybil), contribution, true),
+				commit(*sybil, Work::Contribution(contribution), true),
 				E::NotDatasetReviewer
 			);
 		}
@@ -123,17 +128,17 @@ fn an_outsiders_zero_bounty_task_mints_no_shares() {
 		let data = dataset(2);
 		assert_ok!(DataContribution::register_reviewer(origin(SYBILS[0]), MIN_REVIEWER_BOND));
 		assert_noop!(
-			DataContribution::open_task(origin(OUTSIDER), data, 4, 0, 0, 1, 100),
+			DataContribution::open_task(origin(OUTSIDER), data, 4, 0, 0, 1, 100, None),
 			E::NotDatasetRequester
 		);
 		assert_noop!(
-			DataContribution::open_task(origin(OUTSIDER), data, 4, 0, 0, 2, 100),
+			DataContribution::open_task(origin(OUTSIDER), data, 4, 0, 0, 2, 100, None),
 			E::NotDatasetRequester
 		);
 		// Even a requester the curator admitted cannot go below the dataset's quorum.
 		admit(data, BOB, Role::Requester);
 		assert_noop!(
-			DataContribution::open_task(origin(BOB), data, 4, 0, 0, 1, 100),
+			DataContribution::open_task(origin(BOB), data, 4, 0, 0, 1, 100, None),
 			E::QuorumBelowDataset
 		);
 		assert_eq!(NextTaskId::<Test>::get(), 0, "no task was opened");
@@ -149,7 +154,7 @@ fn zero_fee_tasks_earn_reviewers_no_reputation() {
 		let data = dataset(1);
 		admitted_reviewer(data, CHARLIE);
 		let task = NextTaskId::<Test>::get();
-		assert_ok!(DataContribution::open_task(origin(CURATOR), data, 1, 1_000, 0, 1, 100));
+		assert_ok!(DataContribution::open_task(origin(CURATOR), data, 1, 1_000, 0, 1, 100, None));
 		assert_ok!(DataContribution::claim_slot(origin(BOB), task, 0));
 		assert_ok!(DataContribution::submit_result(
 			origin(BOB),
@@ -157,8 +162,9 @@ fn zero_fee_tasks_earn_reviewers_no_reputation() {
 			0,
 			ContentHash::repeat_byte(9)
 		));
-		assert_ok!(DataContribution::review_item(origin(CHARLIE), task, 0, true));
+		sealed_review(item_work(task, 0), &[(CHARLIE, true)]);
 		assert_eq!(Reviewers::<Test>::get(CHARLIE).unwrap().reputation, INITIAL_REPUTATION);
+		assert_ok!(DataContribution::pay_item(origin(CURATOR), task, 0));
 		assert_eq!(DataContribution::shares_of(data, &BOB), 100, "the work itself counts");
 	});
 }
@@ -171,7 +177,7 @@ fn a_requester_cannot_review_its_own_task() {
 		let data = dataset(1);
 		admitted_reviewer(data, CURATOR);
 		let task = NextTaskId::<Test>::get();
-		assert_ok!(DataContribution::open_task(origin(CURATOR), data, 1, 1_000, 100, 1, 100));
+		assert_ok!(DataContribution::open_task(origin(CURATOR), data, 1, 1_000, 100, 1, 100, None));
 		assert_ok!(DataContribution::claim_slot(origin(BOB), task, 0));
 		assert_ok!(DataContribution::submit_result(
 			origin(BOB),
@@ -179,7 +185,8 @@ fn a_requester_cannot_review_its_own_task() {
 			0,
 			ContentHash::repeat_byte(9)
 		));
-		assert_noop!(DataContribution::review_item(origin(CURATOR), task, 0, true), E::SelfReview);
+		run_to_block(2);
+		assert_noop!(commit(CURATOR, item_work(task, 0), true), E::SelfReview);
 		assert_eq!(DataContribution::shares_of(data, &BOB), 0);
 	});
 }
@@ -192,7 +199,7 @@ fn closing_a_task_does_not_void_delivered_work() {
 		let data = dataset(1);
 		admitted_reviewer(data, CHARLIE);
 		let task = NextTaskId::<Test>::get();
-		assert_ok!(DataContribution::open_task(origin(CURATOR), data, 1, 1_000, 100, 1, 100));
+		assert_ok!(DataContribution::open_task(origin(CURATOR), data, 1, 1_000, 100, 1, 100, None));
 		assert_ok!(DataContribution::claim_slot(origin(BOB), task, 0));
 		assert_ok!(DataContribution::submit_result(
 			origin(BOB),
@@ -202,8 +209,15 @@ fn closing_a_task_does_not_void_delivered_work() {
 		));
 		assert_noop!(DataContribution::close_task(origin(CURATOR), task), E::ItemsUnderReview);
 		let bob = Balances::balance(&BOB);
-		assert_ok!(DataContribution::review_item(origin(CHARLIE), task, 0, true));
-		assert_eq!(Balances::balance(&BOB), bob + 1_000, "the annotator was paid");
+		sealed_review(item_work(task, 0), &[(CHARLIE, true)]);
+		// Accepted work is paid (or disputed) before the task closes.
+		assert_noop!(DataContribution::close_task(origin(CURATOR), task), E::ItemsAwaitingPayment);
+		assert_ok!(DataContribution::pay_item(origin(CURATOR), task, 0));
+		assert_eq!(
+			Balances::balance(&BOB),
+			bob + 1_000 + 100,
+			"the annotator was paid, and its stake returned"
+		);
 		assert_ok!(DataContribution::close_task(origin(CURATOR), task));
 	});
 }
@@ -217,9 +231,10 @@ fn an_undecided_contribution_expires_and_frees_its_voters() {
 		let data = dataset(2);
 		admitted_reviewer(data, CHARLIE);
 		let contribution = submit(BOB, data, 1);
-		assert_ok!(DataContribution::review_contribution(origin(CHARLIE), contribution, true));
+		run_to_block(2);
+		assert_ok!(commit(CHARLIE, Work::Contribution(contribution), true));
 		assert_ok!(DataContribution::unregister_reviewer(origin(CHARLIE)));
-		run_to_block(1 + REVIEWER_COOLDOWN);
+		run_to_block(2 + REVIEWER_COOLDOWN);
 		assert_noop!(DataContribution::withdraw_reviewer(origin(CHARLIE)), E::OpenVotes);
 		assert_noop!(
 			DataContribution::expire_contribution(origin(DAVE), contribution),
@@ -244,15 +259,15 @@ fn leaving_below_the_reputation_floor_does_not_dodge_the_slash() {
 	ExtBuilder::default().build_and_execute(|| {
 		let data = dataset(2);
 		admitted_reviewer(data, CHARLIE);
-		// Two votes against the curator's verdict: 100 - 30 - 30 = 40, below the floor of 50.
+		admitted_reviewer(data, DAVE);
+		// Outvoted twice (a tie rejects): 100 - 30 - 30 = 40, below the floor of 50.
 		for _ in 0..2 {
 			let c = submit(BOB, data, 1);
-			assert_ok!(DataContribution::review_contribution(origin(CHARLIE), c, true));
-			assert_ok!(DataContribution::decide_contribution(origin(CURATOR), c, false));
+			sealed_review(Work::Contribution(c), &[(CHARLIE, true), (DAVE, false)]);
 		}
 		assert_eq!(Reviewers::<Test>::get(CHARLIE).unwrap().reputation, 40);
 		assert_ok!(DataContribution::unregister_reviewer(origin(CHARLIE)));
-		run_to_block(1 + REVIEWER_COOLDOWN);
+		run_to_block(3 + REVIEWER_COOLDOWN);
 		let treasury = Balances::balance(&TREASURY);
 		let before = Balances::balance(&CHARLIE);
 		assert_ok!(DataContribution::withdraw_reviewer(origin(CHARLIE)));
@@ -291,7 +306,7 @@ fn contribution_size_and_daily_caps_bound_what_one_account_claims() {
 
 		// One annotation a day.
 		let task = NextTaskId::<Test>::get();
-		assert_ok!(DataContribution::open_task(origin(CURATOR), data, 2, 10, 1, 1, 2_000));
+		assert_ok!(DataContribution::open_task(origin(CURATOR), data, 2, 10, 1, 1, 2_000, None));
 		for item in 0..2 {
 			assert_ok!(DataContribution::claim_slot(origin(DAVE), task, item));
 		}
@@ -342,7 +357,8 @@ fn withdrawing_junk_does_not_dodge_the_stake() {
 		let data = dataset(2);
 		admitted_reviewer(data, CHARLIE);
 		let contribution = submit(OUTSIDER, data, 100);
-		assert_ok!(DataContribution::review_contribution(origin(CHARLIE), contribution, false));
+		run_to_block(2);
+		assert_ok!(commit(CHARLIE, Work::Contribution(contribution), false));
 		let treasury = Balances::balance(&TREASURY);
 		assert_ok!(DataContribution::withdraw_contribution(origin(OUTSIDER), contribution));
 		assert_eq!(Balances::balance(&TREASURY), treasury + 100 * STAKE_PER_ITEM);
@@ -356,7 +372,7 @@ fn a_requester_cannot_annotate_its_own_task() {
 	ExtBuilder::default().build_and_execute(|| {
 		let data = dataset(1);
 		let task = NextTaskId::<Test>::get();
-		assert_ok!(DataContribution::open_task(origin(CURATOR), data, 1, 1_000, 100, 1, 100));
+		assert_ok!(DataContribution::open_task(origin(CURATOR), data, 1, 1_000, 100, 1, 100, None));
 		assert_noop!(DataContribution::claim_slot(origin(CURATOR), task, 0), E::SelfReview);
 	});
 }

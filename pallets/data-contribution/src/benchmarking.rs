@@ -4,18 +4,21 @@
 	clippy::unwrap_used,
 	clippy::expect_used,
 	clippy::arithmetic_side_effects,
-	clippy::indexing_slicing
+	clippy::indexing_slicing,
+	clippy::too_many_arguments
 )]
 
 use super::*;
 use crate::pallet::{
-	Contributions, Datasets, Members, NextContributionId, NextDatasetId, NextTaskId, Reviewers,
-	Shareholdings, Slots, Tasks,
+	Barred, Contributions, Datasets, Members, NextContributionId, NextDatasetId, NextTaskId,
+	Reviewers, Shareholdings, Slots, Tasks,
 };
 use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::traits::{fungible::Mutate, Get};
+use frame_system::pallet_prelude::BlockNumberFor;
 use frame_system::RawOrigin;
+use sp_runtime::traits::Hash;
 use sp_runtime::{
 	traits::{Bounded, StaticLookup},
 	Perbill, Saturating,
@@ -91,11 +94,93 @@ fn dataset_reviewer<T: Config>(dataset: DatasetId, index: u32) -> T::AccountId {
 	who
 }
 
-/// A pending contribution with `quorum - 1` approvals and `quorum - 1` rejections: the fullest
-/// ballot that has not decided yet.
+/// The pool of admitted reviewers ballots draw from: large enough that the draw hashes (more
+/// reviewers than a panel opens places for), within `MaxMembers` (one member is a requester).
+fn pool_size<T: Config>() -> u32 {
+	T::MaxQuorum::get().saturating_mul(4).min(T::MaxMembers::get().saturating_sub(1))
+}
+
+/// Admits the dataset's pool of bonded reviewers.
+fn reviewer_pool<T: Config>(dataset: DatasetId) {
+	for i in 0..pool_size::<T>() {
+		dataset_reviewer::<T>(dataset, i);
+	}
+}
+
+/// Gives the block `opened_at` a hash, so the draw is checked in full, and moves to the next
+/// block, where seats open.
+fn open_seats<T: Config>(opened_at: BlockNumberFor<T>) {
+	frame_system::BlockHash::<T>::insert(opened_at, T::Hashing::hash(b"draw seed"));
+	frame_system::Pallet::<T>::set_block_number(opened_at.saturating_add(1u32.into()));
+}
+
+/// The pool's reviewers the draw picks for `work` now, other than `excluded`; widens the draw
+/// (moves time on) until there are `wanted`.
+fn drawn<T: Config>(
+	work: &Work,
+	dataset: DatasetId,
+	opened_at: BlockNumberFor<T>,
+	panel: u32,
+	wanted: u32,
+	excluded: &[T::AccountId],
+) -> Vec<T::AccountId> {
+	let pool = Datasets::<T>::get(dataset).unwrap().reviewers;
+	loop {
+		let picked: Vec<T::AccountId> = (0..pool_size::<T>())
+			.map(|i| account::<T::AccountId>("reviewer", i, 0))
+			.filter(|who| !excluded.contains(who))
+			.filter(|who| Pallet::<T>::ensure_drawn(work, who, opened_at, pool, panel).is_ok())
+			.take(wanted as usize)
+			.collect();
+		if picked.len() >= wanted as usize {
+			return picked;
+		}
+		let later =
+			frame_system::Pallet::<T>::block_number().saturating_add(T::DrawWidening::get());
+		frame_system::Pallet::<T>::set_block_number(later);
+	}
+}
+
+fn salt_of(index: usize) -> Salt {
+	[index as u8; 32]
+}
+
+/// Seats `seats` drawn reviewers on `work` (the `i`-th votes `approve(i)`) and reveals the
+/// first `reveals`; returns the seated reviewers.
+fn seat<T: Config>(
+	work: Work,
+	dataset: DatasetId,
+	opened_at: BlockNumberFor<T>,
+	panel: u32,
+	seats: u32,
+	reveals: u32,
+	approve: impl Fn(usize) -> bool,
+	excluded: &[T::AccountId],
+) -> Vec<T::AccountId> {
+	let reviewers = drawn::<T>(&work, dataset, opened_at, panel, seats, excluded);
+	for (i, who) in reviewers.iter().enumerate() {
+		let commitment = vote_commitment(&work, who, approve(i), &salt_of(i));
+		Pallet::<T>::commit_vote(RawOrigin::Signed(who.clone()).into(), work, commitment).unwrap();
+	}
+	for (i, who) in reviewers.iter().enumerate().take(reveals as usize) {
+		Pallet::<T>::reveal_vote(
+			RawOrigin::Signed(who.clone()).into(),
+			work,
+			approve(i),
+			salt_of(i),
+		)
+		.unwrap();
+	}
+	reviewers
+}
+
+/// A pending contribution of the largest size whose full panel committed and all but one
+/// revealed (approvals first): the fullest ballot that has not concluded.
 fn contribution_with_full_ballot<T: Config>(dataset: DatasetId) -> (ContributionId, T::AccountId) {
+	reviewer_pool::<T>(dataset);
 	let contributor = funded::<T>("contributor", 0);
 	let id = NextContributionId::<T>::get();
+	let opened_at = frame_system::Pallet::<T>::block_number();
 	Pallet::<T>::submit_contribution(
 		RawOrigin::Signed(contributor.clone()).into(),
 		dataset,
@@ -103,21 +188,19 @@ fn contribution_with_full_ballot<T: Config>(dataset: DatasetId) -> (Contribution
 		T::MaxItemsPerContribution::get(),
 	)
 	.unwrap();
-	let side = T::MaxQuorum::get().saturating_sub(1);
-	for i in 0..side {
-		let r = dataset_reviewer::<T>(dataset, i);
-		Pallet::<T>::review_contribution(RawOrigin::Signed(r).into(), id, true).unwrap();
-	}
-	for i in side..2 * side {
-		let r = dataset_reviewer::<T>(dataset, i);
-		Pallet::<T>::review_contribution(RawOrigin::Signed(r).into(), id, false).unwrap();
-	}
+	open_seats::<T>(opened_at);
+	let panel = T::MaxQuorum::get();
+	seat::<T>(Work::Contribution(id), dataset, opened_at, panel, panel, panel - 1, |_| true, &[]);
 	(id, contributor)
 }
 
-/// A task with `items` items, the largest quorum and real amounts, opened by an admitted
-/// requester.
-fn task<T: Config>(dataset: DatasetId, items: u32) -> (TaskId, T::AccountId) {
+/// A task with `items` items, the largest panel and real amounts, opened by an admitted
+/// requester, with an optional gold commitment.
+fn task_with_gold<T: Config>(
+	dataset: DatasetId,
+	items: u32,
+	gold: Option<VoteCommitment>,
+) -> (TaskId, T::AccountId) {
 	let requester = funded::<T>("requester", 0);
 	admit::<T>(dataset, &requester, Role::Requester);
 	let id = NextTaskId::<T>::get();
@@ -131,31 +214,65 @@ fn task<T: Config>(dataset: DatasetId, items: u32) -> (TaskId, T::AccountId) {
 		unit::<T>(),
 		T::MaxQuorum::get(),
 		deadline,
+		gold,
 	)
 	.unwrap();
 	(id, requester)
 }
 
-/// Claims and submits `item`, then casts `quorum - 1` approvals and `quorum - 1` rejections.
-fn submitted_item_with_full_ballot<T: Config>(
+fn task<T: Config>(dataset: DatasetId, items: u32) -> (TaskId, T::AccountId) {
+	task_with_gold::<T>(dataset, items, None)
+}
+
+/// `annotator` claims and submits `item` with `result`; returns the block it was submitted in.
+fn deliver<T: Config>(
 	task: TaskId,
 	item: ItemIndex,
 	annotator: &T::AccountId,
-) {
+	result: ContentHash,
+) -> BlockNumberFor<T> {
 	Pallet::<T>::claim_slot(RawOrigin::Signed(annotator.clone()).into(), task, item).unwrap();
-	Pallet::<T>::submit_result(
-		RawOrigin::Signed(annotator.clone()).into(),
-		task,
-		item,
-		ContentHash::repeat_byte(3),
+	let submitted_at = frame_system::Pallet::<T>::block_number();
+	Pallet::<T>::submit_result(RawOrigin::Signed(annotator.clone()).into(), task, item, result)
+		.unwrap();
+	submitted_at
+}
+
+/// How many distinct annotators a dataset can hold records for beside its reviewer pool and
+/// requester (every one in the runtime; a test runtime's `MaxHolders` may be small).
+fn annotators<T: Config>() -> u32 {
+	T::MaxHolders::get().saturating_sub(pool_size::<T>()).saturating_sub(2).max(1)
+}
+
+/// A distinct annotator per item, as far as `MaxHolders` allows.
+fn annotator<T: Config>(item: ItemIndex) -> T::AccountId {
+	funded::<T>("annotator", item % annotators::<T>())
+}
+
+/// Item `item` delivered by its own annotator and seated by a full panel, `reveals` of which
+/// revealed (`approve(i)` for the `i`-th seat).
+fn seated_item<T: Config>(
+	task: TaskId,
+	item: ItemIndex,
+	result: ContentHash,
+	reveals: u32,
+	approve: impl Fn(usize) -> bool,
+) -> Vec<T::AccountId> {
+	let stored = Tasks::<T>::get(task).unwrap();
+	let who = annotator::<T>(item);
+	let opened_at = deliver::<T>(task, item, &who, result);
+	open_seats::<T>(opened_at);
+	let panel = stored.reviewers_per_item;
+	seat::<T>(
+		Work::Item { task, item },
+		stored.dataset,
+		opened_at,
+		panel,
+		panel,
+		reveals,
+		approve,
+		&[who, stored.requester],
 	)
-	.unwrap();
-	let side = T::MaxQuorum::get().saturating_sub(1);
-	let dataset = Tasks::<T>::get(task).unwrap().dataset;
-	for i in 0..2 * side {
-		let r = dataset_reviewer::<T>(dataset, i);
-		Pallet::<T>::review_item(RawOrigin::Signed(r).into(), task, item, i < side).unwrap();
-	}
 }
 
 #[benchmarks]
@@ -259,17 +376,6 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn review_contribution() {
-		let (id, _) = dataset::<T>();
-		let (contribution, contributor) = contribution_with_full_ballot::<T>(id);
-		let deciding = dataset_reviewer::<T>(id, 1_000);
-		#[extrinsic_call]
-		_(RawOrigin::Signed(deciding), contribution, true);
-		assert!(Contributions::<T>::get(contribution).is_none());
-		assert!(Shareholdings::<T>::get(id, &contributor).unwrap().shares > 0);
-	}
-
-	#[benchmark]
 	fn withdraw_contribution() {
 		let (id, _) = dataset::<T>();
 		let (contribution, contributor) = contribution_with_full_ballot::<T>(id);
@@ -294,6 +400,7 @@ mod benchmarks {
 			unit::<T>(),
 			T::MaxQuorum::get(),
 			deadline,
+			Some(VoteCommitment::repeat_byte(4)),
 		);
 		assert!(Tasks::<T>::contains_key(0));
 	}
@@ -320,18 +427,6 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn review_item() {
-		let (id, _) = dataset::<T>();
-		let (task, _) = task::<T>(id, T::MaxItemsPerTask::get());
-		let annotator = funded::<T>("annotator", 0);
-		submitted_item_with_full_ballot::<T>(task, 0, &annotator);
-		let deciding = dataset_reviewer::<T>(id, 1_000);
-		#[extrinsic_call]
-		_(RawOrigin::Signed(deciding), task, 0, true);
-		assert!(matches!(Slots::<T>::get(task, 0), Some(Slot::Accepted { .. })));
-	}
-
-	#[benchmark]
 	fn reclaim_slot() {
 		let (id, _) = dataset::<T>();
 		let (task, _) = task::<T>(id, T::MaxItemsPerTask::get());
@@ -350,10 +445,11 @@ mod benchmarks {
 	#[benchmark]
 	fn close_task(n: Linear<1, { T::MaxItemsPerTask::get() }>) {
 		let (id, _) = dataset::<T>();
+		reviewer_pool::<T>(id);
 		let (task, _) = task::<T>(id, T::MaxItemsPerTask::get());
-		let annotator = funded::<T>("annotator", 0);
+		// Every item's result under review, its full panel committed and not revealed.
 		for item in 0..n {
-			submitted_item_with_full_ballot::<T>(task, item, &annotator);
+			seated_item::<T>(task, item, ContentHash::repeat_byte(3), 0, |_| true);
 		}
 		// Results still under review keep a task open until the review window has passed.
 		let after_review = Tasks::<T>::get(task)
@@ -512,6 +608,138 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(curator), id, T::Lookup::unlookup(contributor.clone()));
 		assert!(!Shareholdings::<T>::contains_key(id, &contributor));
+	}
+
+	#[benchmark]
+	fn commit_vote() {
+		let (id, _) = dataset::<T>();
+		reviewer_pool::<T>(id);
+		let (task, requester) = task::<T>(id, T::MaxItemsPerTask::get());
+		let who = annotator::<T>(0);
+		let opened_at = deliver::<T>(task, 0, &who, ContentHash::repeat_byte(3));
+		open_seats::<T>(opened_at);
+		let work = Work::Item { task, item: 0 };
+		let panel = T::MaxQuorum::get();
+		// All seats but the last taken; the last seat's reviewer holds no share record yet
+		// and its commit starts the reveal period.
+		let excluded = [who, requester];
+		let seated = seat::<T>(work, id, opened_at, panel, panel - 1, 0, |_| true, &excluded);
+		let last = drawn::<T>(&work, id, opened_at, panel, panel, &excluded)
+			.into_iter()
+			.find(|r| !seated.contains(r))
+			.unwrap();
+		let commitment = vote_commitment(&work, &last, true, &salt_of(0));
+		#[extrinsic_call]
+		_(RawOrigin::Signed(last), work, commitment);
+		assert!(matches!(
+			Slots::<T>::get(task, 0),
+			Some(Slot::Submitted { ballot, .. }) if ballot.reveal_until.is_some()
+		));
+	}
+
+	/// The last reveal rejects the item: every seat is paid its fee from the annotator's stake.
+	#[benchmark]
+	fn reveal_vote_item() {
+		let (id, _) = dataset::<T>();
+		reviewer_pool::<T>(id);
+		let (task, _) = task::<T>(id, T::MaxItemsPerTask::get());
+		let panel = T::MaxQuorum::get();
+		// Approvals in the first seats, rejections from the middle on: a rejection.
+		let approve = |i: usize| i < (panel / 2) as usize;
+		let seated = seated_item::<T>(task, 0, ContentHash::repeat_byte(3), panel - 1, approve);
+		let last = seated.last().unwrap().clone();
+		let work = Work::Item { task, item: 0 };
+		#[extrinsic_call]
+		reveal_vote(
+			RawOrigin::Signed(last),
+			work,
+			approve(seated.len() - 1),
+			salt_of(seated.len() - 1),
+		);
+		assert!(Slots::<T>::get(task, 0).is_none());
+	}
+
+	/// The last reveal accepts the largest contribution: shares are minted to the contributor
+	/// and every seat.
+	#[benchmark]
+	fn reveal_vote_contribution() {
+		let (id, _) = dataset::<T>();
+		let (contribution, contributor) = contribution_with_full_ballot::<T>(id);
+		let Some(ballot) = Contributions::<T>::get(contribution).map(|c| c.ballot) else {
+			panic!("the contribution is pending")
+		};
+		let index = ballot.seats.len() - 1;
+		let last = ballot.seats[index].reviewer.clone();
+		#[extrinsic_call]
+		reveal_vote(
+			RawOrigin::Signed(last),
+			Work::Contribution(contribution),
+			true,
+			salt_of(index),
+		);
+		assert!(Contributions::<T>::get(contribution).is_none());
+		assert!(Shareholdings::<T>::get(id, &contributor).unwrap().shares > 0);
+	}
+
+	#[benchmark]
+	fn pay_item() {
+		let (id, _) = dataset::<T>();
+		reviewer_pool::<T>(id);
+		let (task, _) = task::<T>(id, T::MaxItemsPerTask::get());
+		let panel = T::MaxQuorum::get();
+		seated_item::<T>(task, 0, ContentHash::repeat_byte(3), panel, |_| true);
+		let payable_at =
+			frame_system::Pallet::<T>::block_number().saturating_add(T::AcceptanceWindow::get());
+		frame_system::Pallet::<T>::set_block_number(payable_at);
+		let anyone = funded::<T>("anyone", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(anyone), task, 0);
+		assert!(matches!(Slots::<T>::get(task, 0), Some(Slot::Paid { .. })));
+	}
+
+	/// A dispute pays the reviewers who voted to reject (a minority) and rejudges every seat.
+	#[benchmark]
+	fn dispute_item() {
+		let (id, _) = dataset::<T>();
+		reviewer_pool::<T>(id);
+		let (task, requester) = task::<T>(id, T::MaxItemsPerTask::get());
+		let panel = T::MaxQuorum::get();
+		let approve = |i: usize| i > (panel / 2).saturating_sub(1) as usize || panel == 1;
+		seated_item::<T>(task, 0, ContentHash::repeat_byte(3), panel, approve);
+		T::Currency::set_balance(
+			&T::TreasuryAccount::get(),
+			BalanceOf::<T>::max_value() / 1_000_000u32.into(),
+		);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(requester), task, 0);
+		assert!(matches!(Slots::<T>::get(task, 0), Some(Slot::Disputed { .. })));
+	}
+
+	/// A task of `n` items, every one accepted from its own annotator with a wrong result,
+	/// with the most gold items it may have: each gold item fails, its reviewers are
+	/// rejudged, and every slot is scanned for the barred annotators' unpaid items.
+	#[benchmark]
+	fn reveal_gold(n: Linear<1, { T::MaxItemsPerTask::get() }>) {
+		let (id, _) = dataset::<T>();
+		reviewer_pool::<T>(id);
+		let gold = Pallet::<T>::max_gold_items(n);
+		let answers: Vec<(ItemIndex, ContentHash)> =
+			(0..gold).map(|item| (item, ContentHash::repeat_byte(9))).collect();
+		let gold_salt = [5u8; 32];
+		let (task, requester) =
+			task_with_gold::<T>(id, n, Some(gold_commitment(&answers, &gold_salt)));
+		let panel = T::MaxQuorum::get();
+		for item in 0..n {
+			seated_item::<T>(task, item, ContentHash::repeat_byte(3), panel, |_| true);
+		}
+		T::Currency::set_balance(
+			&T::TreasuryAccount::get(),
+			BalanceOf::<T>::max_value() / 1_000_000u32.into(),
+		);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(requester), task, answers, gold_salt);
+		assert_eq!(Tasks::<T>::get(task).unwrap().gold, Gold::Revealed);
+		assert_eq!(Barred::<T>::iter_prefix(task).count() as u32, gold.min(annotators::<T>()));
 	}
 
 	impl_benchmark_test_suite!(

@@ -59,15 +59,6 @@ mod events_and_errors {
 			/// Items in the batch.
 			item_count: u32,
 		},
-		/// A reviewer voted on a contribution.
-		ContributionReviewed {
-			/// The contribution.
-			contribution: ContributionId,
-			/// The voting reviewer.
-			reviewer: T::AccountId,
-			/// `true` for a vote to accept, `false` for a vote to reject.
-			approve: bool,
-		},
 		/// A contribution was accepted and shares minted to its contributor.
 		ContributionAccepted {
 			/// The contribution, now removed from storage.
@@ -157,6 +148,8 @@ mod events_and_errors {
 			bounty: BalanceOf<T>,
 			/// Last block for claims and submissions; after it anyone may close the task.
 			deadline: BlockNumberFor<T>,
+			/// The commitment to the task's gold answers, if it has gold items.
+			gold: Option<VoteCommitment>,
 		},
 		/// An annotator claimed an item's slot.
 		SlotClaimed {
@@ -178,19 +171,48 @@ mod events_and_errors {
 			/// Content hash of the annotation.
 			result_hash: ContentHash,
 		},
-		/// A reviewer voted on an item.
-		ItemReviewed {
-			/// The task.
-			task: TaskId,
-			/// The item.
-			item: ItemIndex,
-			/// The voting reviewer.
+		/// A drawn reviewer took a seat on a panel with a sealed vote.
+		VoteCommitted {
+			/// The contribution or task item.
+			work: Work,
+			/// The seated reviewer.
+			reviewer: T::AccountId,
+			/// Seats taken so far, this one included.
+			seats_taken: u32,
+			/// Set once the panel is full: the last block at which votes may be revealed.
+			reveal_until: Option<BlockNumberFor<T>>,
+		},
+		/// A seated reviewer revealed its vote.
+		VoteRevealed {
+			/// The contribution or task item.
+			work: Work,
+			/// The reviewer.
 			reviewer: T::AccountId,
 			/// `true` for a vote to accept, `false` for a vote to reject.
 			approve: bool,
 		},
-		/// An item was accepted: the annotator and every approving reviewer were paid.
+		/// A ballot's reveal period ended with no vote revealed: its seats lost reputation and
+		/// a fresh ballot, drawn anew, started.
+		BallotLapsed {
+			/// The contribution or task item.
+			work: Work,
+			/// Seats that did not reveal.
+			no_shows: u32,
+		},
+		/// The panel accepted an item: it is paid once its acceptance window ends, unless the
+		/// requester or the curator disputes it.
 		ItemAccepted {
+			/// The task.
+			task: TaskId,
+			/// The item.
+			item: ItemIndex,
+			/// The annotator.
+			annotator: T::AccountId,
+			/// From this block anyone may have it paid.
+			payable_at: BlockNumberFor<T>,
+		},
+		/// An accepted item was paid and its shares minted.
+		ItemPaid {
 			/// The task.
 			task: TaskId,
 			/// The item.
@@ -201,11 +223,63 @@ mod events_and_errors {
 			reward: BalanceOf<T>,
 			/// Shares minted to the annotator: the dataset's `shares_per_item`.
 			annotator_shares: Shares,
-			/// Paid to each approving reviewer from the bounty.
+			/// Reviewers who revealed a vote, each paid `reviewer_fee` and minted
+			/// `reviewer_shares` whichever way it voted.
+			reviewers_paid: u32,
+			/// Paid to each of those reviewers from the bounty.
 			reviewer_fee: BalanceOf<T>,
-			/// Shares minted to each approving reviewer: `ReviewerShare` of `annotator_shares`,
-			/// rounded down.
+			/// Shares minted to each of those reviewers: `ReviewerShare` of
+			/// `annotator_shares`, rounded down.
 			reviewer_shares: Shares,
+			/// The fees of seats that did not reveal, returned to the requester.
+			refunded: BalanceOf<T>,
+		},
+		/// The requester or the curator disputed an accepted item within its window.
+		ItemDisputed {
+			/// The task.
+			task: TaskId,
+			/// The item, never paid.
+			item: ItemIndex,
+			/// The annotator, whose stake was forfeited.
+			annotator: T::AccountId,
+			/// Who disputed it.
+			disputed_by: T::AccountId,
+			/// The item's budget, less the fees of reviewers who voted to reject, sent to the
+			/// treasury.
+			to_treasury: BalanceOf<T>,
+			/// The annotator's stake, forfeited to the treasury.
+			stake_forfeited: BalanceOf<T>,
+		},
+		/// The requester revealed the task's gold answers.
+		GoldRevealed {
+			/// The task.
+			task: TaskId,
+			/// Gold items revealed.
+			gold_items: u32,
+			/// Annotators barred for failing one.
+			barred: u32,
+		},
+		/// An annotator's result on a gold item differed from the gold answer: its stake on
+		/// the item was forfeited and it is barred from the task.
+		GoldFailed {
+			/// The task.
+			task: TaskId,
+			/// The gold item.
+			item: ItemIndex,
+			/// The annotator.
+			annotator: T::AccountId,
+			/// The requester's committed answer.
+			expected: ContentHash,
+			/// The annotator's result.
+			submitted: ContentHash,
+		},
+		/// An unpaid item of a barred annotator was voided: it is free again and its budget
+		/// stays in the bounty.
+		ItemVoided {
+			/// The task.
+			task: TaskId,
+			/// The item.
+			item: ItemIndex,
 		},
 		/// An item was rejected and its slot is free to claim again.
 		ItemRejected {
@@ -215,6 +289,9 @@ mod events_and_errors {
 			item: ItemIndex,
 			/// The annotator whose result was rejected.
 			annotator: T::AccountId,
+			/// Paid from the annotator's stake to the reviewers who revealed (the rest of the
+			/// stake returned to it).
+			paid_to_reviewers: BalanceOf<T>,
 		},
 		/// A claimed slot that timed out without a result was freed.
 		SlotReclaimed {
@@ -229,8 +306,8 @@ mod events_and_errors {
 		TaskClosed {
 			/// The task, now removed from storage with its slots.
 			task: TaskId,
-			/// Items accepted (and paid) over the task's life.
-			accepted: u32,
+			/// Items paid over the task's life.
+			paid: u32,
 			/// Bounty returned to the requester: the cost of the items not accepted.
 			refunded: BalanceOf<T>,
 		},
@@ -354,7 +431,7 @@ mod events_and_errors {
 		NotSubmitted,
 		/// The claim has not timed out yet.
 		ClaimNotExpired,
-		/// The reviewer already voted on this work.
+		/// The reviewer already holds a seat on this work.
 		AlreadyVoted,
 		/// Nobody may review their own work, and a requester may not work on its own task.
 		SelfReview,
@@ -395,7 +472,7 @@ mod events_and_errors {
 		NotMember,
 		/// The dataset has as many members as allowed.
 		TooManyMembers,
-		/// A task's required approvals may not be below the dataset's quorum.
+		/// A task's panel may not be smaller than the dataset's contribution quorum.
 		QuorumBelowDataset,
 		/// The rules exceed the runtime's bounds or allow nothing.
 		InvalidRules,
@@ -414,5 +491,44 @@ mod events_and_errors {
 		LicenseTooLong,
 		/// The dataset changed after the revision the caller accepts.
 		OfferChanged,
+		/// Seats on this work open from the block after it was submitted (whose hash draws
+		/// the reviewers).
+		DrawPending,
+		/// The draw did not pick this reviewer for this work (yet: the places double every
+		/// `DrawWidening` blocks).
+		NotDrawn,
+		/// Every seat on the panel is taken.
+		PanelFull,
+		/// Votes are revealed only once every seat is taken.
+		RevealNotOpen,
+		/// The reveal period is over.
+		RevealPeriodOver,
+		/// The reveal period is not over yet.
+		RevealPeriodNotOver,
+		/// The caller holds no seat on this ballot.
+		NotSeated,
+		/// The caller revealed its vote already.
+		AlreadyRevealed,
+		/// The vote and salt do not open the caller's commitment.
+		CommitmentMismatch,
+		/// The item is not accepted and awaiting payment.
+		NotAccepted,
+		/// Only the requester or the curator may pay an item before its acceptance window
+		/// (and the reveal period of sealed gold items) is over.
+		NotPayableYet,
+		/// Only the task's requester or the dataset's curator may dispute an item.
+		NotRequesterOrCurator,
+		/// The item's acceptance window is over: it may no longer be disputed.
+		DisputeWindowClosed,
+		/// The task has no sealed gold answers to reveal.
+		NoGoldCommitted,
+		/// The answers and salt do not open the task's gold commitment.
+		GoldMismatch,
+		/// The annotator failed a gold item of this task and may not work on it.
+		AnnotatorBarred,
+		/// Accepted items await payment or a dispute: the task stays open until then.
+		ItemsAwaitingPayment,
+		/// More gold answers than a task may have: one item in ten, at least one.
+		TooManyGoldItems,
 	}
 }

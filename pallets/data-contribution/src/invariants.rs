@@ -8,13 +8,14 @@ use sp_runtime::{traits::Saturating, TryRuntimeError};
 /// Every reason this pallet holds funds for, by name; their order means nothing. The assertion
 /// below stops the build when a reason is added to `HoldReason` but not here, so no held amount
 /// goes unchecked.
-const HOLD_REASONS: [HoldReason; 6] = [
+const HOLD_REASONS: [HoldReason; 7] = [
 	HoldReason::DatasetDeposit,
 	HoldReason::ContributionDeposit,
 	HoldReason::ShareholdingDeposit,
 	HoldReason::TaskDeposit,
 	HoldReason::TaskBounty,
 	HoldReason::ReviewerBond,
+	HoldReason::AnnotationStake,
 ];
 const _: () = assert!(HOLD_REASONS.len() == HoldReason::VARIANT_COUNT as usize);
 
@@ -31,6 +32,9 @@ fn held_mismatch(reason: HoldReason) -> &'static str {
 		HoldReason::TaskDeposit => "held task deposits differ from the open tasks",
 		HoldReason::TaskBounty => "held bounties differ from the open tasks' remaining bounties",
 		HoldReason::ReviewerBond => "held reviewer bonds differ from the reviewers",
+		HoldReason::AnnotationStake => {
+			"held annotation stakes differ from the submitted and accepted items"
+		}
 	}
 }
 
@@ -54,9 +58,11 @@ impl<T: Config> Pallet<T> {
 	/// - each share record's pending count equals its open contributions, slots and votes;
 	/// - under each `HoldReason`, every account the records mention holds exactly the deposits,
 	///   bounties and bonds they account for;
-	/// - each task's remaining bounty is exactly the cost of its unaccepted items, its slot
-	///   counters match its slots, and no slot lies outside the task (a slot has one state by
-	///   construction: one record per item);
+	/// - each task's remaining bounty is exactly the cost of its items neither paid nor
+	///   disputed, its slot counters match its slots, and no slot lies outside the task (a
+	///   slot has one state by construction: one record per item);
+	/// - every ballot has at most its panel's seats, a reveal period exactly when the panel
+	///   is full, and no revealed vote before;
 	/// - member counts match the member records, each with a role, within `MaxMembers`.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		type Key<T> = (DatasetId, AccountIdOf<T>);
@@ -71,22 +77,42 @@ impl<T: Config> Pallet<T> {
 			let entry = expected_held.entry((reason, who.clone())).or_default();
 			*entry = entry.saturating_add(amount);
 		};
-		let mut count_ballot =
-			|dataset: DatasetId, ballot: &Ballot<T>, pending: &mut BTreeMap<Key<T>, u32>| {
-				for voter in ballot.voters() {
-					bump(pending, (dataset, voter.clone()));
-					bump(&mut open_votes, voter.clone());
-				}
-			};
+		let mut count_ballot = |dataset: DatasetId,
+		                        ballot: &Ballot<T>,
+		                        panel: u32,
+		                        pending: &mut BTreeMap<Key<T>, u32>|
+		 -> Result<(), TryRuntimeError> {
+			let seats = u32::try_from(ballot.seats.len()).unwrap_or(u32::MAX);
+			check(seats <= panel, "more seats than the panel has")?;
+			check(
+				ballot.reveal_until.is_some() == (seats == panel),
+				"a reveal period without a full panel, or a full panel without one",
+			)?;
+			check(
+				ballot.reveal_until.is_some() || ballot.revealed().next().is_none(),
+				"a vote revealed before the panel was full",
+			)?;
+			for voter in ballot.voters() {
+				bump(pending, (dataset, voter.clone()));
+				bump(&mut open_votes, voter.clone());
+			}
+			Ok(())
+		};
 
 		for (_, dataset) in Datasets::<T>::iter() {
 			add_held(HoldReason::DatasetDeposit, &dataset.curator, dataset.deposit);
 		}
 		for (_, c) in Contributions::<T>::iter() {
-			check(Datasets::<T>::contains_key(c.dataset), "contribution to an unknown dataset")?;
+			let record = Datasets::<T>::get(c.dataset)
+				.ok_or(TryRuntimeError::Other("contribution to an unknown dataset"))?;
 			bump(&mut pending_contributions, c.dataset);
 			bump(&mut expected_pending, (c.dataset, c.contributor.clone()));
-			count_ballot(c.dataset, &c.ballot, &mut expected_pending);
+			count_ballot(
+				c.dataset,
+				&c.ballot,
+				record.terms.contribution_quorum,
+				&mut expected_pending,
+			)?;
 			add_held(HoldReason::ContributionDeposit, &c.contributor, c.deposit);
 			add_held(HoldReason::ContributionDeposit, &c.contributor, c.stake);
 			check(
@@ -102,15 +128,16 @@ impl<T: Config> Pallet<T> {
 			let per_item = Self::cost_per_item(
 				task.reward_per_item,
 				task.reviewer_fee,
-				task.required_approvals,
+				task.reviewers_per_item,
 			)
 			.ok_or(TryRuntimeError::Other("task cost overflows"))?;
-			let unaccepted = task.item_count.saturating_sub(task.accepted);
+			let unsettled = task.item_count.saturating_sub(task.paid).saturating_sub(task.disputed);
 			check(
-				task.remaining_bounty == per_item.saturating_mul(unaccepted.into()),
-				"remaining bounty differs from the cost of unaccepted items",
+				task.remaining_bounty == per_item.saturating_mul(unsettled.into()),
+				"remaining bounty differs from the cost of items neither paid nor disputed",
 			)?;
-			let (mut occupied, mut accepted, mut under_review) = (0u32, 0u32, 0u32);
+			let (mut occupied, mut under_review, mut awaiting, mut paid, mut disputed) =
+				(0u32, 0u32, 0u32, 0u32, 0u32);
 			for (item, slot) in Slots::<T>::iter_prefix(task_id) {
 				check(item < task.item_count, "slot outside its task")?;
 				occupied = occupied.saturating_add(1);
@@ -118,16 +145,36 @@ impl<T: Config> Pallet<T> {
 					Slot::Claimed { annotator, .. } => {
 						bump(&mut expected_pending, (task.dataset, annotator));
 					}
-					Slot::Submitted { annotator, ballot, .. } => {
+					Slot::Submitted { annotator, ballot, stake, .. } => {
 						under_review = under_review.saturating_add(1);
+						add_held(HoldReason::AnnotationStake, &annotator, stake);
 						bump(&mut expected_pending, (task.dataset, annotator));
-						count_ballot(task.dataset, &ballot, &mut expected_pending);
+						count_ballot(
+							task.dataset,
+							&ballot,
+							task.reviewers_per_item,
+							&mut expected_pending,
+						)?;
 					}
-					Slot::Accepted { .. } => accepted = accepted.saturating_add(1),
+					Slot::Accepted { annotator, stake, reviewers, .. } => {
+						awaiting = awaiting.saturating_add(1);
+						add_held(HoldReason::AnnotationStake, &annotator, stake);
+						bump(&mut expected_pending, (task.dataset, annotator));
+						// Revealed reviewers wait for their fee and shares; their votes are
+						// closed.
+						for (reviewer, _) in reviewers.iter() {
+							bump(&mut expected_pending, (task.dataset, reviewer.clone()));
+						}
+					}
+					Slot::Paid { .. } => paid = paid.saturating_add(1),
+					Slot::Disputed { .. } => disputed = disputed.saturating_add(1),
+					Slot::Gold => {}
 				}
 			}
 			check(occupied == task.occupied, "task occupied count differs from its slots")?;
-			check(accepted == task.accepted, "task accepted count differs from its slots")?;
+			check(awaiting == task.awaiting_payment, "task count awaiting payment differs")?;
+			check(paid == task.paid, "task paid count differs from its slots")?;
+			check(disputed == task.disputed, "task disputed count differs from its slots")?;
 			check(
 				under_review == task.under_review,
 				"task count of results under review differs from its slots",
@@ -136,12 +183,19 @@ impl<T: Config> Pallet<T> {
 		for (task_id, _, _) in Slots::<T>::iter() {
 			check(Tasks::<T>::contains_key(task_id), "slot of a closed task")?;
 		}
+		for (task_id, _, _) in Barred::<T>::iter() {
+			check(Tasks::<T>::contains_key(task_id), "an annotator barred from a closed task")?;
+		}
 
 		let mut members: BTreeMap<DatasetId, u32> = BTreeMap::new();
+		let mut reviewers: BTreeMap<DatasetId, u32> = BTreeMap::new();
 		for (dataset, _, roles) in Members::<T>::iter() {
 			check(Datasets::<T>::contains_key(dataset), "member of an unknown dataset")?;
 			check(!roles.is_empty(), "a member record without a role")?;
 			bump(&mut members, dataset);
+			if roles.reviewer {
+				bump(&mut reviewers, dataset);
+			}
 		}
 
 		let mut totals: BTreeMap<DatasetId, (Shares, u32)> = BTreeMap::new();
@@ -180,6 +234,10 @@ impl<T: Config> Pallet<T> {
 				"member count differs from the member records",
 			)?;
 			check(dataset.members <= T::MaxMembers::get(), "more members than allowed")?;
+			check(
+				dataset.reviewers == reviewers.get(&id).copied().unwrap_or_default(),
+				"reviewer count differs from the member records",
+			)?;
 			check(
 				dataset.rules.max_contribution_items <= T::MaxItemsPerContribution::get(),
 				"rules above the runtime's bound",

@@ -5,44 +5,65 @@
 //! - A **curator** creates a dataset with its terms: the share of royalties any model trained on
 //!   it must route to it (`min_model_share`), the shares minted per accepted item, and the
 //!   reviewer quorum for contributions.
-//! - **Contributors** submit batches of items; the curator, or a quorum of reviewers, accepts
+//! - **Contributors** submit batches of items; the curator, or a panel of reviewers, accepts
 //!   or rejects them. Acceptance mints shares to the contributor.
 //! - **Requesters** open annotation tasks with the whole bounty held from their balance. A
 //!   task's **items** (indexed from 0) are its units of work: each is annotated, reviewed,
 //!   accepted and paid on its own. An item's **slot** records who works on it and how far
-//!   (claimed, submitted, accepted); an item without a slot is free. Annotators claim an
-//!   item's slot and submit a result; bonded **reviewers** vote. `k` approvals accept the
-//!   item: the annotator is paid and receives shares, every approving reviewer receives the
-//!   reviewer fee and a fraction of the shares. `k` rejections free the slot, as does anyone
-//!   once a claim has waited `SlotTimeout` blocks without a result. Unspent bounty returns to
-//!   the requester when the task closes.
-//! - Reviewers who vote against a ballot's verdict lose reputation; below a floor anyone may
-//!   have part of their bond slashed (and is paid `SlashReward` of it for reporting).
+//!   (claimed, submitted, accepted, paid, disputed, gold); an item without a slot is free.
+//!   Annotators claim an item's slot and submit a result with a stake; a **panel** of bonded
+//!   reviewers votes on it, sealed (below). A strict majority of revealed approvals accepts:
+//!   after an acceptance window the annotator is paid and receives shares, and every reviewer
+//!   who revealed receives the reviewer fee and a fraction of the shares, whichever way it
+//!   voted. A rejection pays the reviewers from the annotator's stake and frees the slot, as
+//!   does anyone once a claim has waited `SlotTimeout` blocks without a result. Unspent bounty
+//!   returns to the requester when the task closes.
+//! - Reviewers whose revealed vote goes against the verdict (or a gold answer), or who do not
+//!   reveal, lose reputation; below a floor anyone may have part of their bond slashed (and is
+//!   paid `SlashReward` of it for reporting).
 //!
 //! ## Trust model: who mints shares, who reviews, what an attacker pays
 //!
 //! Shares are the claim on a dataset's royalties forever, so they are minted only with the
 //! dataset's own governance:
 //! - **Who reviews**: only reviewers the curator admitted to the dataset (`admit_member`), each
-//!   also bonded (`register_reviewer`). Fresh sybil reviewers vote nowhere.
-//! - **Who opens tasks**: the curator and the requesters it admitted; a task never asks fewer
-//!   approvals than the dataset's quorum. A requester never reviews its own task, and tasks
-//!   that pay reviewers nothing earn them no reputation.
+//!   also bonded (`register_reviewer`), and for each piece of work only those the **draw**
+//!   picks: the hash of the block the work was submitted in orders the admitted reviewers,
+//!   and `2 × panel` places open, doubling every `DrawWidening` blocks. Fresh sybil reviewers
+//!   vote nowhere; a ring cannot choose to review its own work.
+//! - **Sealed votes**: a seated reviewer commits to `vote_commitment(work, reviewer, vote,
+//!   salt)`; votes are revealed only once every seat is taken, so nobody copies another's
+//!   vote or follows the first. A seat that does not reveal within `RevealWindow` counts as a
+//!   no-show: no fee, lost reputation.
+//! - **Who opens tasks**: the curator and the requesters it admitted; a task's panel is never
+//!   smaller than the dataset's quorum. A requester never reviews or annotates its own task,
+//!   and tasks that pay reviewers nothing earn them no reputation.
 //! - **Who contributes**: anyone, within the curator's rules (`set_rules`: the largest
 //!   contribution and the items one account may submit per day; annotations per day too), with
 //!   a stake per item claimed that is forfeited to the treasury if the contribution is
-//!   rejected. Junk costs its submitter in proportion to the shares it claims.
+//!   rejected. Junk costs its submitter in proportion to the shares it claims; an annotator's
+//!   junk costs it the fees of the reviewers who rejected it.
+//! - **Accepted is not yet paid**: for `AcceptanceWindow` blocks the requester or the curator
+//!   may dispute an accepted item; the annotator then forfeits its stake and the item's budget
+//!   goes to the reviewers who voted to reject and the treasury, never back to the disputer.
+//! - **Gold items**: a requester commits to expected results for some items (at most one in
+//!   ten) when it opens the task and reveals them later; an annotator whose result differs is barred from the task and
+//!   its unpaid items are voided; reviewers' reputations follow the gold answers.
 //! - **Delivered work is judged**: a task with results under review stays open until they have
-//!   a verdict or the `ReviewWindow` after its deadline has passed.
+//!   a verdict or the `ReviewWindow` after its deadline has passed, and accepted items are paid
+//!   or disputed before it closes.
 //! - **Nothing stays locked**: a contribution nobody decides expires after
-//!   `ContributionTimeout` (no verdict, no penalty); a reviewer below the floor is slashed
-//!   before it can leave; the curator removes idle empty share records that only occupy
-//!   `MaxHolders`.
+//!   `ContributionTimeout` (no verdict, no penalty); a ballot whose seats all stay silent
+//!   lapses and is drawn again; a reviewer below the floor is slashed before it can leave; the
+//!   curator removes idle empty share records that only occupy `MaxHolders`.
 //!
-//! What this does not stop yet: admitted reviewers who collude still decide what they vote on
-//! (bounded by the curator's rules and their bonds and reputation); votes are public as they
-//! are cast (no commit–reveal), reviewers choose their work (no random drawing), and there are
-//! no gold items or acceptance window for disputes.
+//! What this does not stop: a curator who admits a ring decides who can be drawn; the author of
+//! the block a work is submitted in can steer the draw's seed; reputation is global, so a
+//! reviewer may earn it in a dataset it curates (with paid tasks, at their fees' cost) and
+//! spend it in another; a slashed reviewer's own second account may report it and recover
+//! `SlashReward` of the slash; a requester may commit to gold answers nobody could give and
+//! void the unpaid work of every annotator who met one (bounded by the one-in-ten rule, with
+//! the failed stakes going to the treasury and the wrong answers public in `GoldFailed`).
 //!
 //! Every stored object is backed by a deposit held with `fungible::MutateHold` under this
 //! pallet's [`HoldReason`], every collection is bounded, and no call iterates over more than a
@@ -73,6 +94,8 @@ mod attacks;
 mod benchmarking;
 #[cfg(test)]
 mod mock;
+#[cfg(test)]
+mod review_attacks;
 #[cfg(test)]
 mod tests;
 
@@ -143,6 +166,10 @@ pub mod pallet {
 		/// A reviewer's bond.
 		#[codec(index = 5)]
 		ReviewerBond,
+		/// An annotator's stake on a submitted result, which pays the reviewers if the result
+		/// is rejected and is forfeited if it fails a gold item or is disputed.
+		#[codec(index = 6)]
+		AnnotationStake,
 	}
 
 	#[pallet::config]
@@ -158,7 +185,8 @@ pub mod pallet {
 		/// Informed before shares are minted (the royalty distribution settles the holder).
 		type SharesHook: OnSharesMinted<Self::AccountId>;
 
-		/// Receives slashed reviewer bonds.
+		/// Receives slashed reviewer bonds, forfeited contribution and annotation stakes, and the
+		/// budgets of disputed items.
 		#[pallet::constant]
 		type TreasuryAccount: Get<Self::AccountId>;
 
@@ -219,7 +247,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type ReviewerCooldown: Get<BlockNumberFor<Self>>;
 
-		/// Shares each approving reviewer receives, as a fraction of the annotator's shares.
+		/// Shares each reviewer who revealed a vote on accepted work receives, as a fraction of
+		/// the annotator's (or contributor's) shares.
 		#[pallet::constant]
 		type ReviewerShare: Get<Perbill>;
 		/// A new reviewer's reputation.
@@ -264,6 +293,18 @@ pub mod pallet {
 		/// Most accounts a curator may admit (as reviewer, requester or both) in one dataset.
 		#[pallet::constant]
 		type MaxMembers: Get<u32>;
+		/// Blocks a full panel has to reveal its sealed votes; afterwards anyone may conclude
+		/// the ballot, and a seat that did not reveal loses reputation.
+		#[pallet::constant]
+		type RevealWindow: Get<BlockNumberFor<Self>>;
+		/// Blocks an accepted item waits before anyone may have it paid, during which the
+		/// requester or the curator may dispute it.
+		#[pallet::constant]
+		type AcceptanceWindow: Get<BlockNumberFor<Self>>;
+		/// Blocks after which a ballot's draw doubles the places open to reviewers, so that a
+		/// panel fills even when drawn reviewers stay away.
+		#[pallet::constant]
+		type DrawWidening: Get<BlockNumberFor<Self>>;
 
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
@@ -327,6 +368,13 @@ pub mod pallet {
 		T::AccountId,
 		Membership,
 	>;
+
+	/// Annotators barred from a task after failing one of its gold items: `(task, annotator)`.
+	/// Bounded by the task's items (one failure each); removed when the task closes, and
+	/// covered by the task deposit.
+	#[pallet::storage]
+	pub type Barred<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, TaskId, Blake2_128Concat, T::AccountId, ()>;
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
@@ -478,22 +526,6 @@ pub mod pallet {
 			Self::do_decide_contribution(who, contribution, accept)
 		}
 
-		/// Vote on a pending contribution as a reviewer; the first side to reach the dataset's
-		/// contribution quorum decides.
-		///
-		/// - `origin`: signed; an active reviewer other than the contributor.
-		/// - `contribution`: the contribution.
-		/// - `approve`: the vote.
-		#[pallet::call_index(7)]
-		pub fn review_contribution(
-			origin: OriginFor<T>,
-			contribution: ContributionId,
-			approve: bool,
-		) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			Self::do_review_contribution(who, contribution, approve)
-		}
-
 		/// Withdraw a pending contribution and get its deposit back.
 		///
 		/// - `origin`: signed; the contributor.
@@ -508,33 +540,40 @@ pub mod pallet {
 		}
 
 		/// Open an annotation task. Holds the whole bounty,
-		/// `item_count × (reward_per_item + required_approvals × reviewer_fee)`, and the task
+		/// `item_count × (reward_per_item + reviewers_per_item × reviewer_fee)`, and the task
 		/// deposit, `TaskDepositBase + item_count × TaskDepositPerItem`.
 		///
-		/// - `origin`: signed; the requester.
+		/// - `origin`: signed; the curator or a requester it admitted.
 		/// - `dataset`: the dataset the annotations add to.
 		/// - `item_count`: items to annotate (1..=`MaxItemsPerTask`).
 		/// - `reward_per_item`: paid to the annotator of each accepted item.
-		/// - `reviewer_fee`: paid to each approving reviewer of each accepted item.
-		/// - `required_approvals`: votes that accept (or reject) an item (1..=`MaxQuorum`).
+		/// - `reviewer_fee`: paid to each reviewer who reveals a vote on an item, whichever
+		///   way it votes (from the annotator's stake when the item is rejected).
+		/// - `reviewers_per_item`: seats on each item's panel (the dataset's contribution
+		///   quorum..=`MaxQuorum`); a strict majority of revealed votes accepts.
 		/// - `deadline`: last block for claims and submissions (at most `MaxTaskDuration` ahead).
+		/// - `gold`: `gold_commitment(answers, salt)` if some items are gold items, whose
+		///   expected results `reveal_gold` discloses later.
 		#[pallet::call_index(9)]
+		#[allow(clippy::too_many_arguments)]
 		pub fn open_task(
 			origin: OriginFor<T>,
 			dataset: DatasetId,
 			item_count: u32,
 			reward_per_item: BalanceOf<T>,
 			reviewer_fee: BalanceOf<T>,
-			required_approvals: u32,
+			reviewers_per_item: u32,
 			deadline: BlockNumberFor<T>,
+			gold: Option<VoteCommitment>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let terms = TaskTerms {
 				item_count,
 				reward_per_item,
 				reviewer_fee,
-				required_approvals,
+				reviewers_per_item,
 				deadline,
+				gold,
 			};
 			Self::do_open_task(who, dataset, terms)
 		}
@@ -553,6 +592,9 @@ pub mod pallet {
 		}
 
 		/// Submit the result for an item whose slot the caller claimed, until the deadline.
+		/// Holds the stake `reviewers_per_item × reviewer_fee`, which pays the reviewers if the
+		/// result is rejected and is returned otherwise (forfeited if it fails a gold item or
+		/// is disputed).
 		///
 		/// - `origin`: signed; the annotator who claimed the item's slot.
 		/// - `task`: the task.
@@ -569,25 +611,6 @@ pub mod pallet {
 			Self::do_submit_result(who, task, item, result_hash)
 		}
 
-		/// Vote on a submitted item. `required_approvals` approvals accept it and pay the
-		/// annotator and the approving reviewers; as many rejections free its slot. Holds
-		/// `ShareholdingDeposit` if the reviewer has no share record in the dataset yet.
-		///
-		/// - `origin`: signed; an active reviewer other than the annotator.
-		/// - `task`: the task.
-		/// - `item`: the item index.
-		/// - `approve`: the vote.
-		#[pallet::call_index(12)]
-		pub fn review_item(
-			origin: OriginFor<T>,
-			task: TaskId,
-			item: ItemIndex,
-			approve: bool,
-		) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			Self::do_review_item(who, task, item, approve)
-		}
-
 		/// Free the slot of an item claimed more than `SlotTimeout` blocks ago and still without
 		/// a result.
 		///
@@ -602,7 +625,8 @@ pub mod pallet {
 
 		/// Close a task: the unspent bounty and the task deposit return to the requester, and
 		/// every slot is removed. The requester may close at any time, anyone else after
-		/// the deadline.
+		/// the deadline; results under review keep it open until the `ReviewWindow` after the
+		/// deadline, and accepted items until they are paid or disputed.
 		///
 		/// - `origin`: signed.
 		/// - `task`: the task.
@@ -752,6 +776,116 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let holder = T::Lookup::lookup(holder)?;
 			Self::do_remove_idle_shareholding(who, dataset, holder)
+		}
+
+		/// Take a seat on the panel of a piece of work with a sealed vote,
+		/// `vote_commitment(work, caller, approve, salt)`. Holds `ShareholdingDeposit` if the
+		/// caller has no share record in the dataset yet.
+		///
+		/// - `origin`: signed; a reviewer the curator admitted, bonded and active, drawn for
+		///   this work (from the block after the work was submitted), other than the
+		///   contributor, the annotator or the requester.
+		/// - `work`: the contribution or task item.
+		/// - `commitment`: the sealed vote. When the last seat is taken, the reveal period of
+		///   `RevealWindow` blocks starts.
+		#[pallet::call_index(25)]
+		pub fn commit_vote(
+			origin: OriginFor<T>,
+			work: Work,
+			commitment: VoteCommitment,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_commit_vote(who, work, commitment)
+		}
+
+		/// Reveal a sealed vote once the panel is full. When every seat has revealed, the
+		/// ballot concludes: a strict majority of approvals accepts, anything else rejects.
+		///
+		/// - `origin`: signed; a seated reviewer.
+		/// - `work`: the contribution or task item.
+		/// - `approve`, `salt`: what the commitment sealed.
+		#[pallet::call_index(26)]
+		#[pallet::weight(
+			<T as Config>::WeightInfo::reveal_vote_item()
+				.max(<T as Config>::WeightInfo::reveal_vote_contribution())
+		)]
+		pub fn reveal_vote(
+			origin: OriginFor<T>,
+			work: Work,
+			approve: bool,
+			salt: Salt,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_reveal_vote(who, work, approve, salt)
+		}
+
+		/// Conclude a ballot whose reveal period is over: the revealed votes decide, and seats
+		/// that did not reveal lose reputation. If nobody revealed, the ballot starts again
+		/// with a new draw.
+		///
+		/// - `origin`: signed; anyone.
+		/// - `work`: the contribution or task item.
+		#[pallet::call_index(27)]
+		#[pallet::weight(
+			<T as Config>::WeightInfo::reveal_vote_item()
+				.max(<T as Config>::WeightInfo::reveal_vote_contribution())
+		)]
+		pub fn conclude_ballot(origin: OriginFor<T>, work: Work) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_conclude_ballot(work)
+		}
+
+		/// Pay an accepted item: the annotator its reward and shares, each reviewer who
+		/// revealed its fee and `ReviewerShare` of the shares; the fees of seats that did not
+		/// reveal and the annotator's stake return.
+		///
+		/// - `origin`: signed; the requester or the curator at any time, anyone once the
+		///   item's acceptance window is over (and, for a task with sealed gold items, their
+		///   reveal period: the deadline plus `AcceptanceWindow`).
+		/// - `task`: the task.
+		/// - `item`: the accepted item.
+		#[pallet::call_index(28)]
+		pub fn pay_item(origin: OriginFor<T>, task: TaskId, item: ItemIndex) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_pay_item(who, task, item)
+		}
+
+		/// Dispute an accepted item before it is paid: the annotator is not paid and forfeits
+		/// its stake, the reviewers who voted to reject are paid their fee and the rest of the
+		/// item's budget goes to the treasury (never back to the disputer).
+		///
+		/// - `origin`: signed; the task's requester or the dataset's curator.
+		/// - `task`: the task.
+		/// - `item`: the accepted item, still in its acceptance window.
+		#[pallet::call_index(29)]
+		pub fn dispute_item(origin: OriginFor<T>, task: TaskId, item: ItemIndex) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_dispute_item(who, task, item)
+		}
+
+		/// Reveal the task's gold answers. Each gold item becomes unavailable for work; an
+		/// annotator whose result on one differs forfeits that item's stake, is barred from
+		/// the task, and its unpaid items there are voided (their budget stays in the
+		/// bounty); reviewers' reputations follow the gold answers.
+		///
+		/// - `origin`: signed; the requester.
+		/// - `task`: the task.
+		/// - `answers`: `(item, expected result hash)` pairs, as committed in `open_task`; at
+		///   most one item in ten (at least one) may be gold.
+		/// - `salt`: the commitment's salt.
+		#[pallet::call_index(30)]
+		#[pallet::weight(<T as Config>::WeightInfo::reveal_gold(T::MaxItemsPerTask::get()))]
+		pub fn reveal_gold(
+			origin: OriginFor<T>,
+			task: TaskId,
+			answers: Vec<(ItemIndex, ContentHash)>,
+			salt: Salt,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let answers: BoundedVec<_, T::MaxItemsPerTask> =
+				answers.try_into().map_err(|_| Error::<T>::TooManyItems)?;
+			let items = Self::do_reveal_gold(who, task, answers, salt)?;
+			Ok(Some(<T as Config>::WeightInfo::reveal_gold(items)).into())
 		}
 	}
 }

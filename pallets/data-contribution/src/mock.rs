@@ -58,6 +58,9 @@ pub const CONTRIBUTION_TIMEOUT: u64 = 500;
 pub const REVIEW_WINDOW: u64 = 50;
 pub const BLOCKS_PER_DAY: u64 = 1_000;
 pub const MAX_MEMBERS: u32 = 8;
+pub const REVEAL_WINDOW: u64 = 10;
+pub const ACCEPTANCE_WINDOW: u64 = 20;
+pub const DRAW_WIDENING: u64 = 5;
 
 parameter_types! {
 	pub const Treasury: AccountId = TREASURY;
@@ -102,6 +105,9 @@ impl pallet_data_contribution::Config for Test {
 	type ReviewWindow = ConstU64<REVIEW_WINDOW>;
 	type BlocksPerDay = ConstU64<BLOCKS_PER_DAY>;
 	type MaxMembers = ConstU32<MAX_MEMBERS>;
+	type RevealWindow = ConstU64<REVEAL_WINDOW>;
+	type AcceptanceWindow = ConstU64<ACCEPTANCE_WINDOW>;
+	type DrawWidening = ConstU64<DRAW_WIDENING>;
 	type WeightInfo = ();
 }
 

@@ -14,7 +14,7 @@ use frame_support::{
 	assert_noop, assert_ok,
 	traits::fungible::{Inspect, InspectHold},
 };
-use sp_runtime::{DispatchError, Perbill};
+use sp_runtime::{DispatchError, DispatchResult, Perbill};
 use tributary_primitives::{DatasetInspect, SharePools};
 
 type E = Error<Test>;
@@ -77,7 +77,9 @@ fn admit_every_test_account(dataset: DatasetId) {
 		Members::<Test>::insert(dataset, who, Membership { reviewer: true, requester: true });
 	}
 	Datasets::<Test>::mutate(dataset, |record| {
-		record.as_mut().unwrap().members = MEMBERS.len() as u32;
+		let record = record.as_mut().unwrap();
+		record.members = MEMBERS.len() as u32;
+		record.reviewers = MEMBERS.len() as u32;
 	});
 }
 
@@ -94,7 +96,8 @@ fn open_task(requester: AccountId, dataset: DatasetId) -> TaskId {
 		REWARD,
 		FEE,
 		QUORUM,
-		DEADLINE
+		DEADLINE,
+		None
 	));
 	id
 }
@@ -143,6 +146,7 @@ fn task_opened(task: TaskId, dataset: DatasetId, requester: AccountId) -> Event<
 		item_count: ITEMS,
 		bounty: BOUNTY,
 		deadline: DEADLINE,
+		gold: None,
 	}
 }
 
@@ -166,7 +170,41 @@ fn reviewer_registered(reviewer: AccountId) -> Event<Test> {
 	Event::ReviewerRegistered { reviewer, bond: MIN_REVIEWER_BOND }
 }
 
-/// Claims, submits and has `approvers` approve item `item`; returns nothing, asserts each step.
+/// Each account's salt for its sealed votes.
+pub(crate) fn salt(who: AccountId) -> Salt {
+	[who as u8; 32]
+}
+
+/// The work `item` of `task`.
+pub(crate) fn item_work(task: TaskId, item: ItemIndex) -> Work {
+	Work::Item { task, item }
+}
+
+/// `who` takes a seat on `work` with a sealed `approve`.
+pub(crate) fn commit(who: AccountId, work: Work, approve: bool) -> DispatchResult {
+	let commitment = vote_commitment(&work, &who, approve, &salt(who));
+	DataContribution::commit_vote(origin(who), work, commitment)
+}
+
+/// `who` reveals the vote it sealed with `commit`.
+pub(crate) fn reveal(who: AccountId, work: Work, approve: bool) -> DispatchResult {
+	DataContribution::reveal_vote(origin(who), work, approve, salt(who))
+}
+
+/// From the next block (the draw's seed is the submission block's hash), seats every voter of
+/// `votes` on `work`'s panel, then reveals every vote; the last reveal concludes the ballot.
+pub(crate) fn sealed_review(work: Work, votes: &[(AccountId, bool)]) {
+	run_to_block(System::block_number() + 1);
+	for (who, approve) in votes {
+		assert_ok!(commit(*who, work, *approve));
+	}
+	for (who, approve) in votes {
+		assert_ok!(reveal(*who, work, *approve));
+	}
+}
+
+/// Claims and submits item `item` for `annotator`, has `approvers` accept it on a sealed
+/// panel, and has the requester pay it; asserts each step.
 fn complete_item(task: TaskId, item: ItemIndex, annotator: AccountId, approvers: &[AccountId]) {
 	assert_ok!(DataContribution::claim_slot(origin(annotator), task, item));
 	assert_ok!(DataContribution::submit_result(
@@ -175,9 +213,10 @@ fn complete_item(task: TaskId, item: ItemIndex, annotator: AccountId, approvers:
 		item,
 		ContentHash::repeat_byte(9)
 	));
-	for reviewer in approvers {
-		assert_ok!(DataContribution::review_item(origin(*reviewer), task, item, true));
-	}
+	let votes: Vec<_> = approvers.iter().map(|who| (*who, true)).collect();
+	sealed_review(item_work(task, item), &votes);
+	let requester = Tasks::<Test>::get(task).unwrap().requester;
+	assert_ok!(DataContribution::pay_item(origin(requester), task, item));
 }
 
 mod datasets {
@@ -376,7 +415,7 @@ mod datasets {
 				E::DatasetFrozen
 			);
 			assert_noop!(
-				DataContribution::open_task(origin(CHARLIE), id, 1, REWARD, FEE, 1, DEADLINE),
+				DataContribution::open_task(origin(CHARLIE), id, 1, REWARD, FEE, 1, DEADLINE, None),
 				E::DatasetFrozen
 			);
 			assert_ok!(DataContribution::decide_contribution(origin(ALICE), pending, true));
@@ -547,62 +586,116 @@ mod contributions {
 	}
 
 	#[test]
-	fn a_reviewer_quorum_decides_and_judges_the_minority() {
+	fn a_sealed_panel_decides_by_majority_and_every_revealed_reviewer_earns_shares() {
 		ExtBuilder::default().build_and_execute(|| {
-			let id = create_dataset(ALICE);
+			let id = create_dataset_with(ALICE, DatasetTerms { contribution_quorum: 3, ..terms() })
+				.unwrap();
 			for r in [CHARLIE, DAVE, EVE] {
 				register(r);
 			}
 			let c = submit(BOB, id, 2);
-			assert_noop!(
-				DataContribution::review_contribution(origin(BOB), c, true),
-				E::SelfReview
-			);
-			assert_noop!(
-				DataContribution::review_contribution(origin(FERDIE), c, true),
-				E::NotReviewer
-			);
-			assert_noop!(
-				DataContribution::review_contribution(origin(CHARLIE), 9, true),
-				E::UnknownContribution
-			);
+			let work = Work::Contribution(c);
+			// Seats open from the next block: the draw's seed is this block's hash.
+			assert_noop!(commit(CHARLIE, work, true), E::DrawPending);
+			run_to_block(2);
+			assert_noop!(commit(BOB, work, true), E::SelfReview);
+			assert_noop!(commit(FERDIE, work, true), E::NotReviewer);
+			assert_noop!(commit(CHARLIE, Work::Contribution(9), true), E::UnknownContribution);
 
-			assert_ok!(DataContribution::review_contribution(origin(EVE), c, false));
-			assert_noop!(
-				DataContribution::review_contribution(origin(EVE), c, true),
-				E::AlreadyVoted
-			);
+			assert_ok!(commit(EVE, work, false));
+			assert_noop!(commit(EVE, work, true), E::AlreadyVoted);
+			assert_noop!(reveal(EVE, work, false), E::RevealNotOpen);
 			assert_eq!(Reviewers::<Test>::get(EVE).unwrap().open_votes, 1);
-			assert_ok!(DataContribution::review_contribution(origin(CHARLIE), c, true));
-			assert!(Contributions::<Test>::get(c).is_some(), "one approval is not a quorum");
-			assert_ok!(DataContribution::review_contribution(origin(DAVE), c, true));
+			assert_ok!(commit(CHARLIE, work, true));
+			assert_ok!(commit(DAVE, work, true));
+			register(FERDIE);
+			assert_noop!(commit(FERDIE, work, true), E::PanelFull);
+			assert_eq!(
+				events_since_last_call()[5..],
+				[
+					Event::VoteCommitted {
+						work,
+						reviewer: EVE,
+						seats_taken: 1,
+						reveal_until: None
+					},
+					Event::VoteCommitted {
+						work,
+						reviewer: CHARLIE,
+						seats_taken: 2,
+						reveal_until: None
+					},
+					Event::VoteCommitted {
+						work,
+						reviewer: DAVE,
+						seats_taken: 3,
+						reveal_until: Some(2 + REVEAL_WINDOW)
+					},
+					reviewer_registered(FERDIE),
+				]
+			);
 
+			// A commitment opens only with the vote and salt it sealed, and only for its maker.
+			assert_noop!(reveal(EVE, work, true), E::CommitmentMismatch);
+			assert_noop!(
+				DataContribution::reveal_vote(origin(EVE), work, false, salt(CHARLIE)),
+				E::CommitmentMismatch
+			);
+			assert_noop!(reveal(FERDIE, work, true), E::NotSeated);
+			assert_ok!(reveal(EVE, work, false));
+			assert_noop!(reveal(EVE, work, false), E::AlreadyRevealed);
+			assert_ok!(reveal(CHARLIE, work, true));
+			assert!(Contributions::<Test>::get(c).is_some(), "a seat has not revealed yet");
+			assert_ok!(reveal(DAVE, work, true));
+
+			// Two approvals to one rejection: accepted.
 			assert!(Contributions::<Test>::get(c).is_none());
 			assert_eq!(shares(id, BOB), 200);
 			assert_eq!(reputation(CHARLIE), INITIAL_REPUTATION + REPUTATION_REWARD);
 			assert_eq!(reputation(DAVE), INITIAL_REPUTATION + REPUTATION_REWARD);
 			assert_eq!(reputation(EVE), INITIAL_REPUTATION - REPUTATION_PENALTY);
-			// Approving reviewers of a contribution earn `ReviewerShare` (10%) of its shares, as
-			// reviewers of task items do; the outvoted reviewer earns none.
-			for (r, earned) in [(CHARLIE, 20), (DAVE, 20), (EVE, 0)] {
+			// Every reviewer who revealed earns `ReviewerShare` (10%) of the contribution's
+			// shares, whichever way it voted: paying only approvals pays for rubber stamps.
+			for r in [CHARLIE, DAVE, EVE] {
 				assert_eq!(Reviewers::<Test>::get(r).unwrap().open_votes, 0);
 				assert_eq!(Shareholdings::<Test>::get(id, r).unwrap().pending, 0);
-				assert_eq!(shares(id, r), earned);
+				assert_eq!(shares(id, r), 20);
 			}
-			assert_eq!(DataContribution::total_shares(id), 240);
+			assert_eq!(DataContribution::total_shares(id), 260);
 		});
 	}
 
 	#[test]
-	fn the_curator_decision_judges_reviewers_who_voted() {
+	fn a_tie_rejects_and_forfeits_the_stake() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = create_dataset(ALICE);
+			register(CHARLIE);
+			register(DAVE);
+			let c = submit(BOB, id, 3);
+			sealed_review(Work::Contribution(c), &[(CHARLIE, true), (DAVE, false)]);
+			assert!(Contributions::<Test>::get(c).is_none());
+			assert_eq!(shares(id, BOB), 0);
+			assert_eq!(DataContribution::total_shares(id), 0);
+			assert_eq!(free(TREASURY), EXISTENTIAL_DEPOSIT + 3 * STAKE_PER_ITEM);
+			assert_eq!(free(BOB), INITIAL_BALANCE - SHAREHOLDING_DEPOSIT - 3 * STAKE_PER_ITEM);
+			assert_eq!(reputation(CHARLIE), INITIAL_REPUTATION - REPUTATION_PENALTY);
+			assert_eq!(reputation(DAVE), INITIAL_REPUTATION + REPUTATION_REWARD);
+		});
+	}
+
+	#[test]
+	fn the_curator_decides_over_an_unrevealed_panel_without_judging_it() {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = create_dataset(ALICE);
 			register(CHARLIE);
 			let c = submit(BOB, id, 1);
-			assert_ok!(DataContribution::review_contribution(origin(CHARLIE), c, true));
+			run_to_block(2);
+			assert_ok!(commit(CHARLIE, Work::Contribution(c), true));
 			assert_ok!(DataContribution::decide_contribution(origin(ALICE), c, false));
-			assert_eq!(reputation(CHARLIE), INITIAL_REPUTATION - REPUTATION_PENALTY);
+			// The sealed vote was never revealed: nobody knows how it went, so it is not judged.
+			assert_eq!(reputation(CHARLIE), INITIAL_REPUTATION);
 			assert_eq!(Reviewers::<Test>::get(CHARLIE).unwrap().open_votes, 0);
+			assert_eq!(Shareholdings::<Test>::get(id, CHARLIE).unwrap().pending, 0);
 		});
 	}
 
@@ -612,7 +705,8 @@ mod contributions {
 			let id = create_dataset(ALICE);
 			register(CHARLIE);
 			let c = submit(BOB, id, 1);
-			assert_ok!(DataContribution::review_contribution(origin(CHARLIE), c, false));
+			run_to_block(2);
+			assert_ok!(commit(CHARLIE, Work::Contribution(c), false));
 			assert_noop!(
 				DataContribution::withdraw_contribution(origin(CHARLIE), c),
 				E::NotContributor
@@ -632,10 +726,11 @@ mod contributions {
 					dataset_created(id, ALICE),
 					reviewer_registered(CHARLIE),
 					contribution_submitted(c, id, BOB, 1),
-					Event::ContributionReviewed {
-						contribution: c,
+					Event::VoteCommitted {
+						work: Work::Contribution(c),
 						reviewer: CHARLIE,
-						approve: false
+						seats_taken: 1,
+						reveal_until: None
 					},
 					Event::ContributionWithdrawn {
 						contribution: c,
@@ -664,7 +759,7 @@ mod tasks {
 			assert_eq!(free(BOB), INITIAL_BALANCE - BOUNTY - TASK_DEPOSIT);
 			let stored = Tasks::<Test>::get(task).unwrap();
 			assert_eq!(stored.remaining_bounty, BOUNTY);
-			assert_eq!((stored.occupied, stored.accepted), (0, 0));
+			assert_eq!((stored.occupied, stored.paid), (0, 0));
 			assert_eq!(Datasets::<Test>::get(id).unwrap().open_tasks, 1);
 			assert_eq!(
 				events_since_last_call(),
@@ -677,6 +772,7 @@ mod tasks {
 						item_count: ITEMS,
 						bounty: BOUNTY,
 						deadline: DEADLINE,
+						gold: None,
 					},
 				]
 			);
@@ -688,7 +784,16 @@ mod tasks {
 		ExtBuilder::default().with_balance(FERDIE, 5_000).build_and_execute(|| {
 			let id = create_dataset(ALICE);
 			let open = |who, dataset, items, reward: Balance, k, deadline| {
-				DataContribution::open_task(origin(who), dataset, items, reward, FEE, k, deadline)
+				DataContribution::open_task(
+					origin(who),
+					dataset,
+					items,
+					reward,
+					FEE,
+					k,
+					deadline,
+					None,
+				)
 			};
 			assert_noop!(open(BOB, id, 0, REWARD, QUORUM, DEADLINE), E::ZeroItems);
 			assert_noop!(
@@ -801,80 +906,115 @@ mod tasks {
 	}
 
 	#[test]
-	fn k_approvals_pay_the_annotator_and_each_approver_exactly() {
+	fn an_accepted_item_is_paid_exactly_to_the_annotator_and_every_revealed_reviewer() {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = create_dataset(ALICE);
 			register(DAVE);
 			register(EVE);
 			let task = open_task(BOB, id);
+			let work = item_work(task, 2);
 			assert_ok!(DataContribution::claim_slot(origin(CHARLIE), task, 2));
+			assert_noop!(commit(DAVE, work, true), E::NotSubmitted);
 			assert_ok!(DataContribution::submit_result(
 				origin(CHARLIE),
 				task,
 				2,
 				ContentHash::repeat_byte(9)
 			));
+			// The annotator stakes one reviewer fee per seat.
+			let stake = QUORUM as Balance * FEE;
+			assert_eq!(held(HoldReason::AnnotationStake, CHARLIE), stake);
 			let bob_free = free(BOB);
+			events_since_last_call();
+
+			// One approval and one rejection: a tie rejects (work must convince).
+			sealed_review(work, &[(DAVE, true), (EVE, false)]);
+			assert!(Slots::<Test>::get(task, 2).is_none(), "a tie rejects: the item is free");
+			// The rejected annotator paid each revealed reviewer's fee from its stake.
+			assert_eq!(held(HoldReason::AnnotationStake, CHARLIE), 0);
+			assert_eq!(free(CHARLIE), INITIAL_BALANCE - SHAREHOLDING_DEPOSIT - stake);
+			events_since_last_call();
+
+			assert_ok!(DataContribution::claim_slot(origin(FERDIE), task, 2));
+			assert_ok!(DataContribution::submit_result(
+				origin(FERDIE),
+				task,
+				2,
+				ContentHash::repeat_byte(8)
+			));
+			events_since_last_call();
+			sealed_review(work, &[(DAVE, true), (EVE, true)]);
+			let payable_at = System::block_number() + ACCEPTANCE_WINDOW;
+			// Accepted, not paid yet: the acceptance window is for disputes.
+			assert_eq!(free(FERDIE), INITIAL_BALANCE - SHAREHOLDING_DEPOSIT - stake);
+			assert_eq!(shares(id, FERDIE), 0);
+			let stored = Tasks::<Test>::get(task).unwrap();
+			assert_eq!((stored.awaiting_payment, stored.paid, stored.under_review), (1, 0, 0));
 			assert_eq!(
 				events_since_last_call(),
 				vec![
-					dataset_created(id, ALICE),
-					reviewer_registered(DAVE),
-					reviewer_registered(EVE),
-					task_opened(task, id, BOB),
-					Event::SlotClaimed { task, item: 2, annotator: CHARLIE },
-					Event::ResultSubmitted {
-						task,
-						item: 2,
-						annotator: CHARLIE,
-						result_hash: ContentHash::repeat_byte(9)
+					Event::VoteCommitted {
+						work,
+						reviewer: DAVE,
+						seats_taken: 1,
+						reveal_until: None
 					},
+					Event::VoteCommitted {
+						work,
+						reviewer: EVE,
+						seats_taken: 2,
+						reveal_until: Some(System::block_number() + REVEAL_WINDOW)
+					},
+					Event::VoteRevealed { work, reviewer: DAVE, approve: true },
+					Event::VoteRevealed { work, reviewer: EVE, approve: true },
+					// Dave was outvoted on the tie, Eve was not.
+					Event::ReputationChanged {
+						reviewer: DAVE,
+						reputation: INITIAL_REPUTATION - REPUTATION_PENALTY + REPUTATION_REWARD
+					},
+					Event::ReputationChanged {
+						reviewer: EVE,
+						reputation: INITIAL_REPUTATION + 2 * REPUTATION_REWARD
+					},
+					Event::ItemAccepted { task, item: 2, annotator: FERDIE, payable_at },
 				]
 			);
 
-			assert_ok!(DataContribution::review_item(origin(DAVE), task, 2, true));
-			assert_eq!(
-				free(CHARLIE),
-				INITIAL_BALANCE - SHAREHOLDING_DEPOSIT,
-				"not paid before the quorum"
-			);
-			assert_eq!(
-				events_since_last_call(),
-				vec![Event::ItemReviewed { task, item: 2, reviewer: DAVE, approve: true }]
-			);
-			assert_ok!(DataContribution::review_item(origin(EVE), task, 2, true));
+			// Nobody else may pay it before the window ends; the requester may confirm early.
+			assert_noop!(DataContribution::pay_item(origin(CHARLIE), task, 2), E::NotPayableYet);
+			assert_noop!(DataContribution::pay_item(origin(BOB), task, 1), E::NotAccepted);
+			assert_ok!(DataContribution::pay_item(origin(BOB), task, 2));
 
 			let reviewer_shares = Perbill::from_percent(10) * SHARES_PER_ITEM;
-			assert_eq!(free(CHARLIE), INITIAL_BALANCE - SHAREHOLDING_DEPOSIT + REWARD);
+			assert_eq!(free(FERDIE), INITIAL_BALANCE - SHAREHOLDING_DEPOSIT + REWARD);
+			assert_eq!(held(HoldReason::AnnotationStake, FERDIE), 0);
 			for r in [DAVE, EVE] {
+				// Two fees each: one from Charlie's stake, one from the bounty.
 				assert_eq!(
 					free(r),
-					INITIAL_BALANCE - MIN_REVIEWER_BOND - SHAREHOLDING_DEPOSIT + FEE
+					INITIAL_BALANCE - MIN_REVIEWER_BOND - SHAREHOLDING_DEPOSIT + 2 * FEE
 				);
 				assert_eq!(shares(id, r), reviewer_shares);
-				assert_eq!(reputation(r), INITIAL_REPUTATION + REPUTATION_REWARD);
+				assert_eq!(Shareholdings::<Test>::get(id, r).unwrap().pending, 0);
 			}
-			assert_eq!(shares(id, CHARLIE), SHARES_PER_ITEM);
+			assert_eq!(shares(id, FERDIE), SHARES_PER_ITEM);
 			assert_eq!(DataContribution::total_shares(id), SHARES_PER_ITEM + 2 * reviewer_shares);
 			// The bounty paid exactly one item's cost; nothing else moved for the requester.
 			assert_eq!(held(HoldReason::TaskBounty, BOB), BOUNTY - PER_ITEM);
 			assert_eq!(free(BOB), bob_free);
 			let stored = Tasks::<Test>::get(task).unwrap();
-			assert_eq!((stored.accepted, stored.occupied), (1, 1));
+			assert_eq!((stored.paid, stored.awaiting_payment, stored.occupied), (1, 0, 1));
 			assert!(matches!(
 				Slots::<Test>::get(task, 2),
-				Some(Slot::Accepted { annotator: CHARLIE, .. })
+				Some(Slot::Paid { annotator: FERDIE, .. })
 			));
-			// Shares are minted annotator first, then each approver in voting order; reputations
-			// change after the payouts, and the verdict comes last.
-			let reputation_after_reward = INITIAL_REPUTATION + REPUTATION_REWARD;
+			// Shares are minted annotator first, then each reviewer in seat order.
 			assert_eq!(
 				events_since_last_call(),
 				vec![
-					Event::ItemReviewed { task, item: 2, reviewer: EVE, approve: true },
 					Event::SharesMinted {
 						dataset: id,
-						holder: CHARLIE,
+						holder: FERDIE,
 						shares: SHARES_PER_ITEM,
 						total: SHARES_PER_ITEM
 					},
@@ -890,105 +1030,72 @@ mod tasks {
 						shares: reviewer_shares,
 						total: SHARES_PER_ITEM + 2 * reviewer_shares
 					},
-					Event::ReputationChanged {
-						reviewer: DAVE,
-						reputation: reputation_after_reward
-					},
-					Event::ReputationChanged { reviewer: EVE, reputation: reputation_after_reward },
-					Event::ItemAccepted {
+					Event::ItemPaid {
 						task,
 						item: 2,
-						annotator: CHARLIE,
+						annotator: FERDIE,
 						reward: REWARD,
 						annotator_shares: SHARES_PER_ITEM,
+						reviewers_paid: 2,
 						reviewer_fee: FEE,
 						reviewer_shares,
+						refunded: 0,
 					},
 				]
 			);
-			assert_noop!(
-				DataContribution::review_item(origin(DAVE), task, 2, true),
-				E::NotSubmitted
-			);
-			assert_noop!(DataContribution::claim_slot(origin(FERDIE), task, 2), E::SlotTaken);
+			assert_noop!(DataContribution::pay_item(origin(BOB), task, 2), E::NotAccepted);
+			assert_noop!(commit(DAVE, work, true), E::NotSubmitted);
+			assert_noop!(DataContribution::claim_slot(origin(CHARLIE), task, 2), E::SlotTaken);
 		});
 	}
 
 	#[test]
-	fn k_rejections_free_the_item_and_judge_the_approver() {
+	fn a_rejected_item_pays_its_reviewers_from_the_stake_and_is_free_again() {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = create_dataset(ALICE);
 			for r in [DAVE, EVE, FERDIE] {
 				register(r);
 			}
 			let task = open_task(BOB, id);
+			let work = item_work(task, 0);
 			assert_ok!(DataContribution::claim_slot(origin(CHARLIE), task, 0));
-			assert_noop!(
-				DataContribution::review_item(origin(DAVE), task, 0, true),
-				E::NotSubmitted
-			);
 			assert_ok!(DataContribution::submit_result(
 				origin(CHARLIE),
 				task,
 				0,
 				ContentHash::repeat_byte(9)
 			));
-			assert_eq!(
-				events_since_last_call(),
-				vec![
-					dataset_created(id, ALICE),
-					reviewer_registered(DAVE),
-					reviewer_registered(EVE),
-					reviewer_registered(FERDIE),
-					task_opened(task, id, BOB),
-					Event::SlotClaimed { task, item: 0, annotator: CHARLIE },
-					Event::ResultSubmitted {
-						task,
-						item: 0,
-						annotator: CHARLIE,
-						result_hash: ContentHash::repeat_byte(9)
-					},
-				]
-			);
-			assert_noop!(
-				DataContribution::review_item(origin(CHARLIE), task, 0, true),
-				E::SelfReview
-			);
-			assert_noop!(
-				DataContribution::review_item(origin(ALICE), task, 0, true),
-				E::NotReviewer
-			);
-			assert_noop!(DataContribution::review_item(origin(DAVE), 9, 0, true), E::UnknownTask);
-			assert_noop!(
-				DataContribution::review_item(origin(DAVE), task, ITEMS, true),
-				E::UnknownItem
-			);
+			run_to_block(2);
+			assert_noop!(commit(CHARLIE, work, true), E::SelfReview);
+			assert_noop!(commit(BOB, work, true), E::SelfReview);
+			assert_noop!(commit(ALICE, work, true), E::NotReviewer);
+			assert_noop!(commit(DAVE, item_work(9, 0), true), E::UnknownTask);
+			assert_noop!(commit(DAVE, item_work(task, ITEMS), true), E::UnknownItem);
+			events_since_last_call();
 
-			assert_ok!(DataContribution::review_item(origin(DAVE), task, 0, true));
-			assert_noop!(
-				DataContribution::review_item(origin(DAVE), task, 0, false),
-				E::AlreadyVoted
-			);
-			assert_ok!(DataContribution::review_item(origin(EVE), task, 0, false));
-			assert_ok!(DataContribution::review_item(origin(FERDIE), task, 0, false));
+			assert_ok!(commit(EVE, work, false));
+			assert_ok!(commit(FERDIE, work, false));
+			assert_ok!(reveal(EVE, work, false));
+			assert_ok!(reveal(FERDIE, work, false));
 
 			assert!(Slots::<Test>::get(task, 0).is_none(), "the item is free again");
 			assert_eq!(Tasks::<Test>::get(task).unwrap().occupied, 0);
-			assert_eq!(held(HoldReason::TaskBounty, BOB), BOUNTY, "nothing was paid");
-			assert_eq!(free(CHARLIE), INITIAL_BALANCE - SHAREHOLDING_DEPOSIT);
-			assert_eq!(reputation(DAVE), INITIAL_REPUTATION - REPUTATION_PENALTY);
-			assert_eq!(reputation(EVE), INITIAL_REPUTATION + REPUTATION_REWARD);
-			// Voters are judged approvals first, then rejections; the verdict comes last.
+			assert_eq!(held(HoldReason::TaskBounty, BOB), BOUNTY, "the bounty paid nothing");
 			assert_eq!(
-				events_since_last_call(),
-				vec![
-					Event::ItemReviewed { task, item: 0, reviewer: DAVE, approve: true },
-					Event::ItemReviewed { task, item: 0, reviewer: EVE, approve: false },
-					Event::ItemReviewed { task, item: 0, reviewer: FERDIE, approve: false },
-					Event::ReputationChanged {
-						reviewer: DAVE,
-						reputation: INITIAL_REPUTATION - REPUTATION_PENALTY
-					},
+				free(CHARLIE),
+				INITIAL_BALANCE - SHAREHOLDING_DEPOSIT - 2 * FEE,
+				"the stake paid both reviewers"
+			);
+			for r in [EVE, FERDIE] {
+				assert_eq!(
+					free(r),
+					INITIAL_BALANCE - MIN_REVIEWER_BOND - SHAREHOLDING_DEPOSIT + FEE
+				);
+				assert_eq!(reputation(r), INITIAL_REPUTATION + REPUTATION_REWARD);
+			}
+			assert_eq!(
+				events_since_last_call()[4..],
+				[
 					Event::ReputationChanged {
 						reviewer: EVE,
 						reputation: INITIAL_REPUTATION + REPUTATION_REWARD
@@ -997,7 +1104,12 @@ mod tasks {
 						reviewer: FERDIE,
 						reputation: INITIAL_REPUTATION + REPUTATION_REWARD
 					},
-					Event::ItemRejected { task, item: 0, annotator: CHARLIE },
+					Event::ItemRejected {
+						task,
+						item: 0,
+						annotator: CHARLIE,
+						paid_to_reviewers: 2 * FEE
+					},
 				]
 			);
 			// Another annotator can take it.
@@ -1042,7 +1154,7 @@ mod tasks {
 			let task = open_task(BOB, id);
 			complete_item(task, 0, CHARLIE, &[DAVE, EVE]);
 			complete_item(task, 1, FERDIE, &[DAVE, EVE]);
-			// One item pending review with one vote, one merely claimed.
+			// One item pending review with one sealed vote, one merely claimed.
 			assert_ok!(DataContribution::claim_slot(origin(CHARLIE), task, 2));
 			assert_ok!(DataContribution::submit_result(
 				origin(CHARLIE),
@@ -1050,7 +1162,8 @@ mod tasks {
 				2,
 				ContentHash::zero()
 			));
-			assert_ok!(DataContribution::review_item(origin(DAVE), task, 2, false));
+			run_to_block(System::block_number() + 1);
+			assert_ok!(commit(DAVE, item_work(task, 2), false));
 			assert_ok!(DataContribution::claim_slot(origin(FERDIE), task, 3));
 			// The setup's events are asserted in the tests of each call; this one checks the close.
 			events_since_last_call();
@@ -1072,6 +1185,8 @@ mod tasks {
 			assert_eq!(free(BOB), bob_before + refunded + TASK_DEPOSIT);
 			assert_eq!(free(BOB), INITIAL_BALANCE - paid);
 			assert_eq!(held(HoldReason::TaskBounty, BOB) + held(HoldReason::TaskDeposit, BOB), 0);
+			// The stake on the voided result returned to its annotator.
+			assert_eq!(held(HoldReason::AnnotationStake, CHARLIE), 0);
 			assert_eq!(
 				free(CHARLIE) + free(FERDIE),
 				2 * INITIAL_BALANCE - 2 * SHAREHOLDING_DEPOSIT + 2 * REWARD
@@ -1088,7 +1203,7 @@ mod tasks {
 			// Closing judges nobody: the open vote ends without a reputation change.
 			assert_eq!(
 				events_since_last_call(),
-				vec![Event::TaskClosed { task, accepted: 2, refunded }]
+				vec![Event::TaskClosed { task, paid: 2, refunded }]
 			);
 		});
 	}
@@ -1163,14 +1278,12 @@ mod reviewers {
 			let id = create_dataset(ALICE);
 			register(CHARLIE);
 			let c = submit(BOB, id, 1);
-			assert_ok!(DataContribution::review_contribution(origin(CHARLIE), c, true));
-			assert_ok!(DataContribution::unregister_reviewer(origin(CHARLIE)));
 			let c2 = submit(BOB, id, 1);
-			assert_noop!(
-				DataContribution::review_contribution(origin(CHARLIE), c2, true),
-				E::ReviewerInactive
-			);
-			run_to_block(1 + REVIEWER_COOLDOWN);
+			run_to_block(2);
+			assert_ok!(commit(CHARLIE, Work::Contribution(c), true));
+			assert_ok!(DataContribution::unregister_reviewer(origin(CHARLIE)));
+			assert_noop!(commit(CHARLIE, Work::Contribution(c2), true), E::ReviewerInactive);
+			run_to_block(2 + REVIEWER_COOLDOWN);
 			assert_noop!(DataContribution::withdraw_reviewer(origin(CHARLIE)), E::OpenVotes);
 			assert_ok!(DataContribution::decide_contribution(origin(ALICE), c, true));
 			assert_ok!(DataContribution::withdraw_reviewer(origin(CHARLIE)));
@@ -1187,23 +1300,42 @@ mod reviewers {
 				E::ReputationAboveFloor
 			);
 			assert_noop!(DataContribution::slash_reviewer(origin(DAVE), EVE), E::NotReviewer);
-			// Two votes against the curator's verdict: 100 - 30 - 30 = 40 < floor 50.
+			// Outvoted twice (a tie rejects): 100 - 30 - 30 = 40 < floor 50.
+			register(DAVE);
 			for _ in 0..2 {
 				let c = submit(BOB, id, 1);
-				assert_ok!(DataContribution::review_contribution(origin(CHARLIE), c, true));
-				assert_ok!(DataContribution::decide_contribution(origin(ALICE), c, false));
+				sealed_review(Work::Contribution(c), &[(CHARLIE, true), (DAVE, false)]);
 			}
 			assert_eq!(reputation(CHARLIE), 40);
 			let c = submit(BOB, id, 1);
-			assert_noop!(
-				DataContribution::review_contribution(origin(CHARLIE), c, true),
-				E::ReviewerInactive
-			);
-			let wrong_vote = |contribution, reputation| {
+			run_to_block(System::block_number() + 1);
+			assert_noop!(commit(CHARLIE, Work::Contribution(c), true), E::ReviewerInactive);
+			// Each round ran one block after its submission: the first at block 2, the second at 3.
+			let outvoted = |contribution, reputation: u32, block: u64| {
+				let work = Work::Contribution(contribution);
 				vec![
 					contribution_submitted(contribution, id, BOB, 1),
-					Event::ContributionReviewed { contribution, reviewer: CHARLIE, approve: true },
+					Event::VoteCommitted {
+						work,
+						reviewer: CHARLIE,
+						seats_taken: 1,
+						reveal_until: None,
+					},
+					Event::VoteCommitted {
+						work,
+						reviewer: DAVE,
+						seats_taken: 2,
+						reveal_until: Some(block + REVEAL_WINDOW),
+					},
+					Event::VoteRevealed { work, reviewer: CHARLIE, approve: true },
+					Event::VoteRevealed { work, reviewer: DAVE, approve: false },
 					Event::ReputationChanged { reviewer: CHARLIE, reputation },
+					Event::ReputationChanged {
+						reviewer: DAVE,
+						reputation: INITIAL_REPUTATION
+							+ (INITIAL_REPUTATION - reputation) / REPUTATION_PENALTY
+								* REPUTATION_REWARD,
+					},
 					Event::ContributionRejected {
 						contribution,
 						dataset: id,
@@ -1212,12 +1344,18 @@ mod reviewers {
 					},
 				]
 			};
+			let first = outvoted(0, INITIAL_REPUTATION - REPUTATION_PENALTY, 2);
+			let second = outvoted(1, INITIAL_REPUTATION - 2 * REPUTATION_PENALTY, 3);
 			assert_eq!(
 				events_since_last_call(),
 				[
-					vec![dataset_created(id, ALICE), reviewer_registered(CHARLIE)],
-					wrong_vote(0, INITIAL_REPUTATION - REPUTATION_PENALTY),
-					wrong_vote(1, INITIAL_REPUTATION - 2 * REPUTATION_PENALTY),
+					vec![
+						dataset_created(id, ALICE),
+						reviewer_registered(CHARLIE),
+						reviewer_registered(DAVE)
+					],
+					first,
+					second,
 					vec![contribution_submitted(c, id, BOB, 1)],
 				]
 				.concat()
@@ -1249,10 +1387,7 @@ mod reviewers {
 				}]
 			);
 			// Below the minimum bond it still may not vote.
-			assert_noop!(
-				DataContribution::review_contribution(origin(CHARLIE), c, true),
-				E::ReviewerInactive
-			);
+			assert_noop!(commit(CHARLIE, Work::Contribution(c), true), E::ReviewerInactive);
 		});
 	}
 }
@@ -1338,10 +1473,7 @@ mod governance {
 				CHARLIE,
 				Role::Reviewer
 			));
-			assert_noop!(
-				DataContribution::review_contribution(origin(CHARLIE), c, true),
-				E::NotDatasetReviewer
-			);
+			assert_noop!(commit(CHARLIE, Work::Contribution(c), true), E::NotDatasetReviewer);
 		});
 	}
 
@@ -1432,7 +1564,7 @@ mod shareholdings {
 					},
 					task_opened(task, id, ALICE),
 					Event::SlotClaimed { task, item: 0, annotator: CHARLIE },
-					Event::TaskClosed { task, accepted: 0, refunded: BOUNTY },
+					Event::TaskClosed { task, paid: 0, refunded: BOUNTY },
 					Event::ShareholdingClosed { dataset: id, holder: CHARLIE },
 				]
 			);
@@ -1525,12 +1657,26 @@ mod properties {
 		CreateDataset(usize),
 		Submit(usize, u32, u32),
 		Decide(usize, u64, bool),
-		ReviewContribution(usize, u64, bool),
+		CommitOnContribution(usize, u64, bool),
 		Withdraw(usize, u64),
-		OpenTask(usize, u32, u32, u32),
+		/// The last flag commits to a gold answer for item 0 (the zero hash).
+		OpenTask(usize, u32, u32, u32, bool),
 		Claim(usize, u64, u32),
-		SubmitResult(usize, u64, u32),
-		ReviewItem(usize, u64, u32, bool),
+		/// The flag picks the result: the zero hash (gold item 0's answer) or another.
+		SubmitResult(usize, u64, u32, bool),
+		CommitOnItem(usize, u64, u32, bool),
+		/// A seated reviewer of some open ballot reveals (the vote it sealed, or the other
+		/// one, which fails).
+		Reveal(u64, usize, bool),
+		Conclude(u64),
+		/// Every actor tries to take a seat on some open ballot (votes from pairs of bits of the
+		/// second field), then every seat reveals: a panel meeting in a few blocks.
+		PanelMeets(u64, u8),
+		/// An actor claims an item and submits its result at once.
+		Deliver(usize, u64, u32, bool),
+		PayItem(usize, u64, u32),
+		DisputeItem(usize, u64, u32),
+		RevealGold(usize, u64),
 		Reclaim(u64, u32),
 		CloseTask(usize, u64),
 		Register(usize),
@@ -1555,6 +1701,9 @@ mod properties {
 
 	/// An account outside every dataset's governance.
 	const OUTSIDER: AccountId = 50;
+	/// The gold answers of tasks opened with gold: item 0's result is the zero hash.
+	const GOLD_ANSWERS: [(ItemIndex, ContentHash); 1] = [(0, ContentHash::zero())];
+	const GOLD_SALT: Salt = [9; 32];
 
 	/// Actors and the outsider, by index (the last index is the outsider).
 	fn member(i: usize) -> AccountId {
@@ -1568,11 +1717,18 @@ mod properties {
 			1 => (who.clone(), 0..3u32, 1..4u32).prop_map(|(w, d, n)| Op::Submit(w, d, n)),
 			1 => (who.clone(), 0..12u64, any::<bool>()).prop_map(|(w, c, a)| Op::Decide(w, c, a)),
 			1 => (who.clone(), 0..12u64).prop_map(|(w, c)| Op::Withdraw(w, c)),
-			1 => (who.clone(), 0..3u32, 1..5u32, 1..3u32).prop_map(|(w, d, n, k)| Op::OpenTask(w, d, n, k)),
-			3 => (who.clone(), 0..6u64, 0..5u32).prop_map(|(w, t, i)| Op::Claim(w, t, i)),
-			3 => (who.clone(), 0..6u64, 0..5u32).prop_map(|(w, t, i)| Op::SubmitResult(w, t, i)),
-			4 => (who.clone(), 0..6u64, 0..5u32, any::<bool>()).prop_map(|(w, t, i, a)| Op::ReviewItem(w, t, i, a)),
-			2 => (who.clone(), 0..12u64, any::<bool>()).prop_map(|(w, c, a)| Op::ReviewContribution(w, c, a)),
+			3 => (who.clone(), 0..3u32, 1..5u32, 1..4u32, any::<bool>()).prop_map(|(w, d, n, k, g)| Op::OpenTask(w, d, n, k, g)),
+			4 => (who.clone(), 0..6u64, 0..5u32).prop_map(|(w, t, i)| Op::Claim(w, t, i)),
+			4 => (who.clone(), 0..6u64, 0..5u32, any::<bool>()).prop_map(|(w, t, i, z)| Op::SubmitResult(w, t, i, z)),
+			6 => (who.clone(), 0..6u64, 0..5u32, any::<bool>()).prop_map(|(w, t, i, a)| Op::CommitOnItem(w, t, i, a)),
+			2 => (who.clone(), 0..12u64, any::<bool>()).prop_map(|(w, c, a)| Op::CommitOnContribution(w, c, a)),
+			6 => (0..12u64, 0..3usize, prop_oneof![4 => Just(true), 1 => Just(false)]).prop_map(|(b, s, m)| Op::Reveal(b, s, m)),
+			1 => (0..12u64).prop_map(Op::Conclude),
+			3 => (0..12u64, any::<u8>()).prop_map(|(b, v)| Op::PanelMeets(b, v)),
+			3 => (who.clone(), 0..6u64, 0..5u32, any::<bool>()).prop_map(|(w, t, i, z)| Op::Deliver(w, t, i, z)),
+			2 => (who.clone(), 0..6u64, 0..5u32).prop_map(|(w, t, i)| Op::PayItem(w, t, i)),
+			1 => (who.clone(), 0..6u64, 0..5u32).prop_map(|(w, t, i)| Op::DisputeItem(w, t, i)),
+			1 => (who.clone(), 0..6u64).prop_map(|(w, t)| Op::RevealGold(w, t)),
 			1 => (0..6u64, 0..5u32).prop_map(|(t, i)| Op::Reclaim(t, i)),
 			1 => (who.clone(), 0..6u64).prop_map(|(w, t)| Op::CloseTask(w, t)),
 			3 => who.clone().prop_map(Op::Register),
@@ -1618,18 +1774,41 @@ mod properties {
 		};
 		// Prefers slots in the state the call needs (submitted for reviews, claimed for
 		// submissions), falling back to any item.
-		let submitted_or = |t: u64, i: u32, submitted: bool| {
+		let slot_in = |t: u64, i: u32, wanted: fn(&Slot<Test>) -> bool| {
 			let mut slots: Vec<(TaskId, ItemIndex)> = Slots::<Test>::iter()
-				.filter(|(_, _, slot)| match slot {
-					Slot::Submitted { .. } => submitted,
-					Slot::Claimed { .. } => !submitted,
-					Slot::Accepted { .. } => false,
-				})
+				.filter(|(_, _, slot)| wanted(slot))
 				.map(|(t, i, _)| (t, i))
 				.collect();
 			slots.sort();
 			pick(&slots, t.wrapping_add(i as u64)).or_else(|| task_item(t, i))
 		};
+		let submitted_or = |t: u64, i: u32, submitted: bool| {
+			if submitted {
+				slot_in(t, i, |slot| matches!(slot, Slot::Submitted { .. }))
+			} else {
+				slot_in(t, i, |slot| matches!(slot, Slot::Claimed { .. }))
+			}
+		};
+		// Every open ballot, contributions first, in key order.
+		let submitted: Vec<(TaskId, ItemIndex)> = sorted(
+			Slots::<Test>::iter()
+				.filter(|(_, _, slot)| matches!(slot, Slot::Submitted { .. }))
+				.map(|(t, i, _)| (t, i))
+				.collect(),
+		);
+		let ballots: Vec<(Work, Ballot<Test>)> = contributions
+			.iter()
+			.map(|c| (Work::Contribution(*c), Contributions::<Test>::get(c).unwrap().ballot))
+			.chain(submitted.into_iter().filter_map(|(t, i)| match Slots::<Test>::get(t, i) {
+				Some(Slot::Submitted { ballot, .. }) => Some((item_work(t, i), ballot)),
+				_ => None,
+			}))
+			.collect();
+		let item_ballots: Vec<(Work, Ballot<Test>)> =
+			ballots.iter().filter(|(work, _)| matches!(work, Work::Item { .. })).cloned().collect();
+		// Ballots with a full panel, which reveals and conclusions aim at.
+		let revealing: Vec<(Work, Ballot<Test>)> =
+			ballots.iter().filter(|(_, ballot)| ballot.reveal_until.is_some()).cloned().collect();
 		let result = match *op {
 			Op::CreateDataset(w) => create_dataset_with(ACTORS[w], terms()).map(|_| ()),
 			Op::Submit(w, d, n) => {
@@ -1644,8 +1823,89 @@ mod properties {
 				}
 				None => Ok(()),
 			},
-			Op::ReviewContribution(w, c, a) => match pick(&contributions, c) {
-				Some(c) => DataContribution::review_contribution(o(w), c, a),
+			Op::CommitOnContribution(w, c, a) => match pick(&contributions, c) {
+				Some(c) => commit_when_drawn(ACTORS[w], Work::Contribution(c), a),
+				None => Ok(()),
+			},
+			Op::Reveal(b, seat, matching) => match pick(&revealing, b) {
+				Some((work, ballot)) => match pick(&ballot.seats, seat as u64) {
+					Some(seat) => {
+						let sealed =
+							vote_commitment(&work, &seat.reviewer, true, &salt(seat.reviewer))
+								== seat.commitment;
+						reveal(seat.reviewer, work, sealed == matching)
+					}
+					None => Ok(()),
+				},
+				None => Ok(()),
+			},
+			Op::Deliver(w, t, i, zero) => match task_item(t, i) {
+				Some((t, i)) => DataContribution::claim_slot(o(w), t, i).and_then(|()| {
+					let result =
+						if zero { ContentHash::zero() } else { ContentHash::repeat_byte(1) };
+					DataContribution::submit_result(o(w), t, i, result)
+				}),
+				None => Ok(()),
+			},
+			// Even picks prefer task items, whose panels are rarer than contributions'.
+			Op::PanelMeets(b, votes) => match pick(
+				if b % 2 == 0 && ballots.iter().any(|(w, _)| matches!(w, Work::Item { .. })) {
+					&item_ballots
+				} else {
+					&ballots
+				},
+				b / 2,
+			) {
+				Some((work, _)) => {
+					// Three votes in four approve.
+					let vote = |who: AccountId| (votes >> (2 * (who % 4))) & 3 != 0;
+					for who in ACTORS {
+						let _ = commit_when_drawn(who, work, vote(who));
+					}
+					let seated: Vec<AccountId> = match work {
+						Work::Contribution(c) => Contributions::<Test>::get(c).map(|c| c.ballot),
+						Work::Item { task, item } => match Slots::<Test>::get(task, item) {
+							Some(Slot::Submitted { ballot, .. }) => Some(ballot),
+							_ => None,
+						},
+					}
+					.map(|ballot| ballot.voters().copied().collect())
+					.unwrap_or_default();
+					// One panel in eight stays silent (and lapses once concluded).
+					if votes % 8 == 0 {
+						Ok(())
+					} else {
+						seated.into_iter().try_for_each(|who| reveal(who, work, vote(who)))
+					}
+				}
+				None => Ok(()),
+			},
+			Op::Conclude(b) => match pick(&revealing, b) {
+				Some((work, _)) => DataContribution::conclude_ballot(o(1), work),
+				None => Ok(()),
+			},
+			Op::PayItem(w, t, i) | Op::DisputeItem(w, t, i) => {
+				match slot_in(t, i, |slot| matches!(slot, Slot::Accepted { .. })) {
+					Some((t, i)) => {
+						let requester = Tasks::<Test>::get(t).unwrap().requester;
+						let who = if w % 2 == 0 { RuntimeOrigin::signed(requester) } else { o(w) };
+						if matches!(op, Op::PayItem(..)) {
+							DataContribution::pay_item(who, t, i)
+						} else {
+							DataContribution::dispute_item(who, t, i)
+						}
+					}
+					None => Ok(()),
+				}
+			}
+			Op::RevealGold(w, t) => match pick(&tasks, t) {
+				Some(t) => {
+					let requester = Tasks::<Test>::get(t).unwrap().requester;
+					let who = if w % 2 == 0 { RuntimeOrigin::signed(requester) } else { o(w) };
+					DataContribution::reveal_gold(who, t, GOLD_ANSWERS.to_vec(), GOLD_SALT)
+						.map(|_| ())
+						.map_err(|e| e.error)
+				}
 				None => Ok(()),
 			},
 			Op::Withdraw(w, c) => match pick(&contributions, c) {
@@ -1656,14 +1916,21 @@ mod properties {
 				}
 				None => Ok(()),
 			},
-			Op::OpenTask(w, d, n, k) => {
-				DataContribution::open_task(o(w), dataset(d), n, REWARD, FEE, k, deadline)
-			}
+			Op::OpenTask(w, d, n, k, gold) => DataContribution::open_task(
+				o(w),
+				dataset(d),
+				n,
+				REWARD,
+				FEE,
+				k,
+				deadline,
+				gold.then(|| gold_commitment(&GOLD_ANSWERS, &GOLD_SALT)),
+			),
 			Op::Claim(w, t, i) => match task_item(t, i) {
 				Some((t, i)) => DataContribution::claim_slot(o(w), t, i),
 				None => Ok(()),
 			},
-			Op::SubmitResult(w, t, i) => match submitted_or(t, i, false) {
+			Op::SubmitResult(w, t, i, zero) => match submitted_or(t, i, false) {
 				Some((t, i)) => {
 					let who = match Slots::<Test>::get(t, i) {
 						Some(Slot::Claimed { annotator, .. }) if w % 2 == 0 => {
@@ -1671,12 +1938,14 @@ mod properties {
 						}
 						_ => o(w),
 					};
-					DataContribution::submit_result(who, t, i, ContentHash::zero())
+					let result =
+						if zero { ContentHash::zero() } else { ContentHash::repeat_byte(1) };
+					DataContribution::submit_result(who, t, i, result)
 				}
 				None => Ok(()),
 			},
-			Op::ReviewItem(w, t, i, a) => match submitted_or(t, i, true) {
-				Some((t, i)) => DataContribution::review_item(o(w), t, i, a),
+			Op::CommitOnItem(w, t, i, a) => match submitted_or(t, i, true) {
+				Some((t, i)) => commit_when_drawn(ACTORS[w], item_work(t, i), a),
 				None => Ok(()),
 			},
 			Op::Reclaim(t, i) => match task_item(t, i) {
@@ -1742,7 +2011,7 @@ mod properties {
 				Some(c) => {
 					let d = Contributions::<Test>::get(c).unwrap().dataset;
 					outsider_acts(d, Role::Reviewer, || {
-						DataContribution::review_contribution(origin(OUTSIDER), c, true)
+						commit(OUTSIDER, Work::Contribution(c), true)
 					})
 				}
 				None => Ok(()),
@@ -1750,16 +2019,14 @@ mod properties {
 			Op::OutsiderReviewsItem(t, i) => match submitted_or(t, i, true) {
 				Some((t, i)) => {
 					let d = Tasks::<Test>::get(t).unwrap().dataset;
-					outsider_acts(d, Role::Reviewer, || {
-						DataContribution::review_item(origin(OUTSIDER), t, i, true)
-					})
+					outsider_acts(d, Role::Reviewer, || commit(OUTSIDER, item_work(t, i), true))
 				}
 				None => Ok(()),
 			},
 			Op::OutsiderOpensTask(d) => {
 				let d = dataset(d);
 				outsider_acts(d, Role::Requester, || {
-					DataContribution::open_task(origin(OUTSIDER), d, 1, 0, 0, 1, deadline)
+					DataContribution::open_task(origin(OUTSIDER), d, 1, 0, 0, 1, deadline, None)
 				})
 			}
 			Op::OutsiderSubmits(d, n) => DataContribution::submit_contribution(
@@ -1770,6 +2037,18 @@ mod properties {
 			),
 		};
 		result.is_ok()
+	}
+
+	/// Commits, moving to the next block first if the work was submitted in this one (whose
+	/// hash draws its reviewers), as a reviewer would wait.
+	fn commit_when_drawn(who: AccountId, work: Work, approve: bool) -> DispatchResult {
+		match commit(who, work, approve) {
+			Err(error) if error == E::DrawPending.into() => {
+				run_to_block(System::block_number() + 1);
+				commit(who, work, approve)
+			}
+			result => result,
+		}
 	}
 
 	/// The outsider registers as a reviewer if it has not (its bond is refundable) and acts in
@@ -1833,6 +2112,11 @@ mod properties {
 				for event in events_since_last_call() {
 					let name = match event {
 						Event::ItemAccepted { .. } => "item accepted",
+						Event::ItemPaid { .. } => "item paid",
+						Event::ItemDisputed { .. } => "item disputed",
+						Event::GoldFailed { .. } => "gold failed",
+						Event::ItemVoided { .. } => "item voided",
+						Event::BallotLapsed { .. } => "ballot lapsed",
 						Event::ItemRejected { .. } => "item rejected",
 						Event::ContributionAccepted { .. } => "contribution accepted",
 						Event::ContributionRejected { .. } => "contribution rejected",
@@ -1851,6 +2135,10 @@ mod properties {
 		}
 		for outcome in [
 			"item accepted",
+			"item paid",
+			"item disputed",
+			"gold failed",
+			"ballot lapsed",
 			"item rejected",
 			"contribution accepted",
 			"contribution rejected",

@@ -181,6 +181,8 @@ pub struct Dataset<T: Config> {
 	pub open_tasks: u32,
 	/// Accounts the curator admitted as reviewers or requesters (`Members`).
 	pub members: u32,
+	/// Members admitted as reviewers: the pool panels are drawn from.
+	pub reviewers: u32,
 	/// The curator's rules for contributions and annotations.
 	pub rules: DatasetRules,
 	/// A frozen dataset accepts no new contributions and no new tasks.
@@ -246,57 +248,140 @@ pub enum Verdict {
 	Rejected,
 }
 
-/// A ballot side has `MaxQuorum` votes already (unreachable: reaching the quorum ends a ballot).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BallotFull;
+/// A sealed vote: `vote_commitment(work, reviewer, approve, salt)`.
+pub type VoteCommitment = sp_core::H256;
+/// The secret a reviewer mixes into its vote commitment (or a requester into its gold
+/// commitment), so that nobody can guess the sealed value by trying both.
+pub type Salt = [u8; 32];
 
-/// Reviewer votes on one piece of work: the first side to reach the quorum decides.
+/// Domain of vote commitments, so they can never collide with another hash the chain checks.
+pub const VOTE_DOMAIN: [u8; 14] = *b"tributary/vote";
+/// Domain of gold commitments.
+pub const GOLD_DOMAIN: [u8; 14] = *b"tributary/gold";
+/// Domain of the reviewer draw.
+pub const DRAW_DOMAIN: [u8; 14] = *b"tributary/draw";
+
+/// A piece of work reviewers vote on.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum Work {
+	/// A pending contribution.
+	Contribution(ContributionId),
+	/// A task item whose result awaits review.
+	Item {
+		/// The task.
+		task: TaskId,
+		/// The item.
+		item: ItemIndex,
+	},
+}
+
+/// The commitment a reviewer publishes with `commit_vote` and opens with `reveal_vote`:
+/// `blake2_256(SCALE(VOTE_DOMAIN, work, reviewer, approve, salt))`. Binding the work and the
+/// reviewer means a commitment copied from another reviewer or another item never opens.
+pub fn vote_commitment<AccountId: Encode>(
+	work: &Work,
+	reviewer: &AccountId,
+	approve: bool,
+	salt: &Salt,
+) -> VoteCommitment {
+	use sp_runtime::traits::Hash;
+	sp_runtime::traits::BlakeTwo256::hash(&(VOTE_DOMAIN, work, reviewer, approve, salt).encode())
+}
+
+/// The commitment a requester gives `open_task` for its gold items and opens with
+/// `reveal_gold`: `blake2_256(SCALE(GOLD_DOMAIN, answers, salt))`, `answers` being the list of
+/// `(item, expected result hash)` in the order revealed.
+pub fn gold_commitment(answers: &[(ItemIndex, ContentHash)], salt: &Salt) -> VoteCommitment {
+	use sp_runtime::traits::Hash;
+	sp_runtime::traits::BlakeTwo256::hash(&(GOLD_DOMAIN, answers, salt).encode())
+}
+
+/// A reviewer's seat on a ballot: its sealed vote, then the vote it revealed.
+#[derive(
+	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct Seat<T: Config> {
+	/// The seated reviewer.
+	pub reviewer: AccountIdOf<T>,
+	/// Its sealed vote.
+	pub commitment: VoteCommitment,
+	/// Its vote once revealed: `true` to accept.
+	pub vote: Option<bool>,
+}
+
+/// Sealed votes on one piece of work. Drawn reviewers take the panel's seats with sealed
+/// votes; once every seat is taken the votes are revealed, and the majority of revealed votes
+/// decides (a tie rejects: work must convince).
 #[derive(
 	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
 pub struct Ballot<T: Config> {
-	/// Reviewers who voted to accept.
-	pub approvals: BoundedVec<AccountIdOf<T>, T::MaxQuorum>,
-	/// Reviewers who voted to reject.
-	pub rejections: BoundedVec<AccountIdOf<T>, T::MaxQuorum>,
-}
-
-impl<T: Config> Default for Ballot<T> {
-	fn default() -> Self {
-		Self { approvals: BoundedVec::new(), rejections: BoundedVec::new() }
-	}
+	/// The block whose hash draws the reviewers allowed to take a seat (the submission's, or
+	/// the block a lapsed ballot restarted in).
+	pub opened_at: BlockNumberFor<T>,
+	/// The seats taken so far, in the order reviewers committed.
+	pub seats: BoundedVec<Seat<T>, T::MaxQuorum>,
+	/// Set when the last seat was taken: votes may be revealed until this block, after which
+	/// anyone may conclude the ballot and a seat that did not reveal counts as a no-show.
+	pub reveal_until: Option<BlockNumberFor<T>>,
 }
 
 impl<T: Config> Ballot<T> {
-	/// Whether `who` has voted already.
-	pub fn has_voted(&self, who: &AccountIdOf<T>) -> bool {
-		self.approvals.contains(who) || self.rejections.contains(who)
+	/// An empty ballot whose reviewers are drawn with the hash of block `opened_at`.
+	pub fn new(opened_at: BlockNumberFor<T>) -> Self {
+		Self { opened_at, seats: BoundedVec::new(), reveal_until: None }
 	}
 
-	/// Every voter, approvals first.
+	/// Whether `who` holds a seat.
+	pub fn is_seated(&self, who: &AccountIdOf<T>) -> bool {
+		self.seats.iter().any(|seat| &seat.reviewer == who)
+	}
+
+	/// Every seated reviewer.
 	pub fn voters(&self) -> impl Iterator<Item = &AccountIdOf<T>> {
-		self.approvals.iter().chain(self.rejections.iter())
+		self.seats.iter().map(|seat| &seat.reviewer)
 	}
 
-	/// Records a vote and returns the verdict once one side reaches `quorum`. The caller
-	/// checks `has_voted` first; a side that is already full cannot take another vote because
-	/// reaching the quorum ends the ballot.
-	pub fn cast(
-		&mut self,
-		who: AccountIdOf<T>,
-		approve: bool,
-		quorum: u32,
-	) -> Result<Option<Verdict>, BallotFull> {
-		let side = if approve { &mut self.approvals } else { &mut self.rejections };
-		side.try_push(who).map_err(|_| BallotFull)?;
-		let reached = u32::try_from(side.len()).unwrap_or(u32::MAX) >= quorum;
-		Ok(match (reached, approve) {
-			(false, _) => None,
-			(true, true) => Some(Verdict::Accepted),
-			(true, false) => Some(Verdict::Rejected),
-		})
+	/// The revealed votes, as `(reviewer, approve)`.
+	pub fn revealed(&self) -> impl Iterator<Item = (&AccountIdOf<T>, bool)> {
+		self.seats.iter().filter_map(|seat| seat.vote.map(|vote| (&seat.reviewer, vote)))
+	}
+
+	/// Whether every seat of a full panel revealed its vote.
+	pub fn all_revealed(&self) -> bool {
+		self.reveal_until.is_some() && self.seats.iter().all(|seat| seat.vote.is_some())
+	}
+
+	/// The verdict of the revealed votes: a strict majority of approvals accepts, anything
+	/// else rejects; `None` when nobody revealed.
+	pub fn tally(&self) -> Option<Verdict> {
+		let (approvals, rejections) = self.revealed().fold((0u32, 0u32), |(a, r), (_, approve)| {
+			if approve {
+				(a.saturating_add(1), r)
+			} else {
+				(a, r.saturating_add(1))
+			}
+		});
+		match (approvals, rejections) {
+			(0, 0) => None,
+			(a, r) if a > r => Some(Verdict::Accepted),
+			_ => Some(Verdict::Rejected),
+		}
 	}
 }
 
@@ -326,6 +411,30 @@ pub struct Contribution<T: Config> {
 	pub submitted_at: BlockNumberFor<T>,
 }
 
+/// A requester's gold items: items whose expected results it committed to when opening the
+/// task, to test annotators.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum Gold {
+	/// The task has no gold items.
+	None,
+	/// The requester committed to its gold answers (`gold_commitment`) and has not revealed
+	/// them: accepted items wait for payment until it does or its reveal period ends.
+	Committed(VoteCommitment),
+	/// The gold answers were revealed and checked.
+	Revealed,
+}
+
 /// An annotation task: `item_count` items to label, paid from a held bounty.
 #[derive(
 	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
@@ -341,20 +450,28 @@ pub struct AnnotationTask<T: Config> {
 	pub item_count: u32,
 	/// Paid to the annotator of each accepted item.
 	pub reward_per_item: BalanceOf<T>,
-	/// Paid to each approving reviewer of each accepted item.
+	/// Paid to each reviewer who revealed a vote on an item, whichever way it voted.
 	pub reviewer_fee: BalanceOf<T>,
-	/// Reviewer votes needed to accept (or to reject) an item.
-	pub required_approvals: u32,
+	/// Seats on each item's panel: the reviewers who vote on it.
+	pub reviewers_per_item: u32,
 	/// After this block no slot may be claimed or submitted, and anyone may close the task.
 	pub deadline: BlockNumberFor<T>,
-	/// Items with a slot record (claimed, submitted or accepted).
+	/// The requester's gold items.
+	pub gold: Gold,
+	/// Items with a slot record (claimed, submitted, accepted, paid, disputed or gold).
 	pub occupied: u32,
 	/// Items whose result awaits review: while there are any, the requester may not close the
 	/// task, and nobody may before the deadline plus the `ReviewWindow`.
 	pub under_review: u32,
-	/// Items accepted.
-	pub accepted: u32,
-	/// Bounty still held from the requester.
+	/// Items accepted and waiting for payment (their acceptance window).
+	pub awaiting_payment: u32,
+	/// Items paid.
+	pub paid: u32,
+	/// Accepted items the requester or the curator disputed: their budget left the bounty
+	/// without paying the annotator.
+	pub disputed: u32,
+	/// Bounty still held from the requester: the full cost of every item neither paid nor
+	/// disputed.
 	pub remaining_bounty: BalanceOf<T>,
 	/// The requester's held deposit for this record and its slot records.
 	pub deposit: BalanceOf<T>,
@@ -381,16 +498,44 @@ pub enum Slot<T: Config> {
 		annotator: AccountIdOf<T>,
 		/// Content hash of the annotation.
 		result_hash: ContentHash,
-		/// Reviewer votes so far.
+		/// The annotator's stake, `reviewers_per_item × reviewer_fee`: it pays the reviewers
+		/// if the result is rejected.
+		stake: BalanceOf<T>,
+		/// The reviewers' sealed votes.
 		ballot: Ballot<T>,
 	},
-	/// The item was accepted and paid.
+	/// The reviewers accepted the result; it is paid when its acceptance window ends (or
+	/// earlier, if the requester or the curator confirms it) unless it is disputed.
 	Accepted {
+		/// The annotator.
+		annotator: AccountIdOf<T>,
+		/// Content hash of the accepted annotation.
+		result_hash: ContentHash,
+		/// The annotator's stake, still held: forfeited if the item is disputed.
+		stake: BalanceOf<T>,
+		/// The reviewers who revealed, with their votes: each is paid the reviewer fee.
+		reviewers: BoundedVec<(AccountIdOf<T>, bool), T::MaxQuorum>,
+		/// From this block anyone may have the item paid (a task with unrevealed gold items
+		/// also waits for the end of the gold reveal period).
+		payable_at: BlockNumberFor<T>,
+	},
+	/// The item was accepted and paid.
+	Paid {
 		/// The annotator who was paid.
 		annotator: AccountIdOf<T>,
 		/// Content hash of the accepted annotation.
 		result_hash: ContentHash,
 	},
+	/// The requester or the curator disputed the accepted result: nobody was paid for it but
+	/// the reviewers who voted to reject.
+	Disputed {
+		/// The annotator whose result was disputed.
+		annotator: AccountIdOf<T>,
+		/// Content hash of the disputed annotation.
+		result_hash: ContentHash,
+	},
+	/// A gold item the requester revealed: its answer is public, so nobody works on it.
+	Gold,
 }
 
 /// A registered reviewer.
@@ -402,9 +547,10 @@ pub enum Slot<T: Config> {
 pub struct Reviewer<T: Config> {
 	/// Bond held from the reviewer; it also covers this record.
 	pub bond: BalanceOf<T>,
-	/// Reputation: rises when a vote matches the outcome, falls when it does not.
+	/// Reputation: rises when a revealed vote matches the verdict (or a gold answer), falls
+	/// when it does not or when the reviewer does not reveal.
 	pub reputation: Reputation,
-	/// Ballots the reviewer voted in that have not reached a verdict.
+	/// Ballots the reviewer holds a seat in that have not concluded.
 	pub open_votes: u32,
 	/// Set when the reviewer asked to leave: the bond is released from this block on.
 	pub unbonding_at: Option<BlockNumberFor<T>>,
@@ -417,10 +563,12 @@ pub struct TaskTerms<Balance, BlockNumber> {
 	pub item_count: u32,
 	/// Paid per accepted item to its annotator.
 	pub reward_per_item: Balance,
-	/// Paid per accepted item to each approving reviewer.
+	/// Paid per reviewed item to each reviewer who revealed a vote.
 	pub reviewer_fee: Balance,
-	/// Votes that decide an item.
-	pub required_approvals: u32,
+	/// Seats on each item's panel.
+	pub reviewers_per_item: u32,
 	/// Last block for claims and submissions.
 	pub deadline: BlockNumber,
+	/// The commitment to the gold answers, if the task has gold items.
+	pub gold: Option<VoteCommitment>,
 }

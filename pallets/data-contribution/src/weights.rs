@@ -44,12 +44,12 @@ pub trait WeightInfo {
 	fn freeze_dataset() -> Weight;
 	fn submit_contribution() -> Weight;
 	fn decide_contribution() -> Weight;
-	fn review_contribution() -> Weight;
+	fn reveal_vote_contribution() -> Weight;
 	fn withdraw_contribution() -> Weight;
 	fn open_task() -> Weight;
 	fn claim_slot() -> Weight;
 	fn submit_result() -> Weight;
-	fn review_item() -> Weight;
+	fn reveal_vote_item() -> Weight;
 	fn reclaim_slot() -> Weight;
 	fn close_task(n: u32, ) -> Weight;
 	fn register_reviewer() -> Weight;
@@ -62,6 +62,10 @@ pub trait WeightInfo {
 	fn set_rules() -> Weight;
 	fn expire_contribution() -> Weight;
 	fn remove_idle_shareholding() -> Weight;
+	fn commit_vote() -> Weight;
+	fn pay_item() -> Weight;
+	fn dispute_item() -> Weight;
+	fn reveal_gold(n: u32, ) -> Weight;
 }
 
 /// Measured weights, with the runtime's database weights.
@@ -182,7 +186,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Settlements` (r:6 w:6)
 	/// Proof: `RoyaltyDistribution::Settlements` (`max_values`: None, `max_size`: Some(132), added: 2607, mode: `MaxEncodedLen`)
-	fn review_contribution() -> Weight {
+	fn reveal_vote_contribution() -> Weight {
 		// Proof size: measured `3509`, estimated `26900`.
 		// Minimum execution time: 290_873_000 picoseconds.
 		Weight::from_parts(310_576_000, 26900)
@@ -281,7 +285,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Settlements` (r:6 w:6)
 	/// Proof: `RoyaltyDistribution::Settlements` (`max_values`: None, `max_size`: Some(132), added: 2607, mode: `MaxEncodedLen`)
-	fn review_item() -> Weight {
+	fn reveal_vote_item() -> Weight {
 		// Proof size: measured `4163`, estimated `26900`.
 		// Minimum execution time: 431_195_000 picoseconds.
 		Weight::from_parts(463_285_000, 26900)
@@ -455,6 +459,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
+	fn commit_vote() -> Weight {
+		Weight::from_parts(463_285_000, 26900)
+			.saturating_add(T::DbWeight::get().reads(39_u64))
+			.saturating_add(T::DbWeight::get().writes(37_u64))
+	}
+	fn pay_item() -> Weight {
+		Weight::from_parts(463_285_000, 26900)
+			.saturating_add(T::DbWeight::get().reads(39_u64))
+			.saturating_add(T::DbWeight::get().writes(37_u64))
+	}
+	fn dispute_item() -> Weight {
+		Weight::from_parts(463_285_000, 26900)
+			.saturating_add(T::DbWeight::get().reads(39_u64))
+			.saturating_add(T::DbWeight::get().writes(37_u64))
+	}
+	fn reveal_gold(_n: u32, ) -> Weight {
+		Weight::from_parts(463_285_000, 26900)
+			.saturating_add(T::DbWeight::get().reads(39_u64))
+			.saturating_add(T::DbWeight::get().writes(37_u64))
+	}
 }
 
 /// The same measurements with RocksDB's database weights, for tests and mocks.
@@ -494,7 +518,7 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().reads(27_u64))
 			.saturating_add(ParityDbWeight::get().writes(26_u64))
 	}
-	fn review_contribution() -> Weight {
+	fn reveal_vote_contribution() -> Weight {
 		Weight::from_parts(310_576_000, 26900)
 			.saturating_add(ParityDbWeight::get().reads(33_u64))
 			.saturating_add(ParityDbWeight::get().writes(31_u64))
@@ -519,7 +543,7 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
-	fn review_item() -> Weight {
+	fn reveal_vote_item() -> Weight {
 		Weight::from_parts(463_285_000, 26900)
 			.saturating_add(ParityDbWeight::get().reads(39_u64))
 			.saturating_add(ParityDbWeight::get().writes(37_u64))
@@ -587,5 +611,25 @@ impl WeightInfo for () {
 		Weight::from_parts(55_098_000, 3869)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
+	}
+	fn commit_vote() -> Weight {
+		Weight::from_parts(463_285_000, 26900)
+			.saturating_add(ParityDbWeight::get().reads(39_u64))
+			.saturating_add(ParityDbWeight::get().writes(37_u64))
+	}
+	fn pay_item() -> Weight {
+		Weight::from_parts(463_285_000, 26900)
+			.saturating_add(ParityDbWeight::get().reads(39_u64))
+			.saturating_add(ParityDbWeight::get().writes(37_u64))
+	}
+	fn dispute_item() -> Weight {
+		Weight::from_parts(463_285_000, 26900)
+			.saturating_add(ParityDbWeight::get().reads(39_u64))
+			.saturating_add(ParityDbWeight::get().writes(37_u64))
+	}
+	fn reveal_gold(_n: u32, ) -> Weight {
+		Weight::from_parts(463_285_000, 26900)
+			.saturating_add(ParityDbWeight::get().reads(39_u64))
+			.saturating_add(ParityDbWeight::get().writes(37_u64))
 	}
 }

@@ -127,7 +127,7 @@ pub(super) fn call_names(call: &RuntimeCall, out: &mut Vec<(&'static str, &'stat
 
 /// The calls the builders target, each with its base weight.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Target {
+pub(super) enum Target {
 	// DataContribution
 	CreateDataset,
 	UpdateDatasetMetadata,
@@ -136,12 +136,10 @@ enum Target {
 	FreezeDataset,
 	SubmitContribution,
 	DecideContribution,
-	ReviewContribution,
 	WithdrawContribution,
 	OpenTask,
 	ClaimSlot,
 	SubmitResult,
-	ReviewItem,
 	ReclaimSlot,
 	CloseTask,
 	RegisterReviewer,
@@ -154,6 +152,12 @@ enum Target {
 	SetRules,
 	ExpireContribution,
 	RemoveIdleShareholding,
+	CommitVote,
+	RevealVote,
+	ConcludeBallot,
+	PayItem,
+	DisputeItem,
+	RevealGold,
 	// ModelRegistry
 	Register,
 	PublishVersion,
@@ -200,12 +204,16 @@ const TARGETS: &[(Target, &str, &str, u64)] = &[
 	(FreezeDataset, "DataContribution", "freeze_dataset", 2),
 	(SubmitContribution, "DataContribution", "submit_contribution", 40),
 	(DecideContribution, "DataContribution", "decide_contribution", 25),
-	(ReviewContribution, "DataContribution", "review_contribution", 30),
 	(WithdrawContribution, "DataContribution", "withdraw_contribution", 6),
 	(OpenTask, "DataContribution", "open_task", 20),
 	(ClaimSlot, "DataContribution", "claim_slot", 30),
 	(SubmitResult, "DataContribution", "submit_result", 30),
-	(ReviewItem, "DataContribution", "review_item", 35),
+	(CommitVote, "DataContribution", "commit_vote", 45),
+	(RevealVote, "DataContribution", "reveal_vote", 45),
+	(ConcludeBallot, "DataContribution", "conclude_ballot", 4),
+	(PayItem, "DataContribution", "pay_item", 20),
+	(DisputeItem, "DataContribution", "dispute_item", 3),
+	(RevealGold, "DataContribution", "reveal_gold", 4),
 	(ReclaimSlot, "DataContribution", "reclaim_slot", 8),
 	(CloseTask, "DataContribution", "close_task", 6),
 	(RegisterReviewer, "DataContribution", "register_reviewer", 12),
@@ -248,15 +256,21 @@ const TARGETS: &[(Target, &str, &str, u64)] = &[
 ];
 
 /// The calls that lead to a reviewer's reputation falling below the floor.
-const PATH_TO_SLASHING: &[Target] =
-	&[RegisterReviewer, AdmitMember, SubmitContribution, ReviewContribution, DecideContribution];
+const PATH_TO_SLASHING: &[Target] = &[
+	RegisterReviewer,
+	AdmitMember,
+	SubmitContribution,
+	CommitVote,
+	RevealVote,
+	DecideContribution,
+];
 
 /// How much more often a Tributary call that has not succeeded yet in the run is tried.
 const UNCOVERED_BOOST: u64 = 8;
 
 /// Builds calls. Holds the signers' keys; reads the chain's state when it builds.
 pub(super) struct Generator {
-	pub rng: Rng,
+	pub(super) rng: Rng,
 	pub accounts: Vec<AccountId>,
 	pub pairs: Vec<sr25519::Pair>,
 	vouchers: Vec<VoucherSigner>,
@@ -265,15 +279,10 @@ pub(super) struct Generator {
 	sloppy: usize,
 }
 
-type Built = Option<(usize, RuntimeCall)>;
+pub(super) type Built = Option<(usize, RuntimeCall)>;
 
 fn now() -> BlockNumber {
 	frame_system::Pallet::<Runtime>::block_number()
-}
-
-/// Whether the dataset's curator admitted `who` to review its work.
-fn admitted_reviewer(dataset: u32, who: &AccountId) -> bool {
-	pallet_data_contribution::Members::<Runtime>::get(dataset, who).is_some_and(|m| m.reviewer)
 }
 
 impl Generator {
@@ -304,7 +313,7 @@ impl Generator {
 	}
 
 	/// A random funded signer, now and then the unfunded one.
-	fn anyone(&mut self) -> usize {
+	pub(super) fn anyone(&mut self) -> usize {
 		if self.rng.chance(15) {
 			UNFUNDED
 		} else {
@@ -318,7 +327,7 @@ impl Generator {
 
 	/// `who`'s signer index if it is one of ours (nine times in ten), else anyone: a call by
 	/// the wrong account is worth trying too.
-	fn as_or_anyone(&mut self, who: &AccountId) -> usize {
+	pub(super) fn as_or_anyone(&mut self, who: &AccountId) -> usize {
 		match self.index_of(who) {
 			Some(index) if !self.rng.chance(100) => index,
 			_ => self.anyone(),
@@ -340,7 +349,7 @@ impl Generator {
 		(0..len).map(|_| b'a' + (self.rng.below(26) as u8)).collect()
 	}
 
-	fn hash(&mut self) -> H256 {
+	pub(super) fn hash(&mut self) -> H256 {
 		H256::from_slice(&self.rng.bytes(32))
 	}
 
@@ -361,7 +370,7 @@ impl Generator {
 	/// One of the eligible reviewers (the sloppy one often), now and then anyone.
 	/// The sloppy one votes only where a single vote cannot decide (`quorum` > 1), so that
 	/// other votes or the curator judge it.
-	fn reviewer(&mut self, eligible: &[usize], quorum: u32) -> usize {
+	pub(super) fn reviewer(&mut self, eligible: &[usize], quorum: u32) -> usize {
 		if self.rng.chance(50) {
 			return self.anyone();
 		}
@@ -376,7 +385,7 @@ impl Generator {
 
 	/// A reviewer's vote: mostly approve (accepted work pays everyone), except the sloppy
 	/// reviewer, who mostly rejects.
-	fn vote(&mut self, reviewer: usize) -> bool {
+	pub(super) fn vote(&mut self, reviewer: usize) -> bool {
 		if reviewer == self.sloppy {
 			self.rng.chance(100)
 		} else {
@@ -547,15 +556,15 @@ impl Generator {
 			| FreezeDataset
 			| SubmitContribution
 			| DecideContribution
-			| ReviewContribution
 			| WithdrawContribution
 			| CloseShareholding
 			| SetRules
 			| ExpireContribution
 			| RemoveIdleShareholding => self.dataset_call(target),
 			AdmitMember | DismissMember => self.member_call(target),
-			OpenTask | ClaimSlot | SubmitResult | ReviewItem | ReclaimSlot | CloseTask => {
-				self.task_call(target)
+			OpenTask | ClaimSlot | SubmitResult | ReclaimSlot | CloseTask => self.task_call(target),
+			CommitVote | RevealVote | ConcludeBallot | PayItem | DisputeItem | RevealGold => {
+				self.review_call(target)
 			}
 			RegisterReviewer | UnregisterReviewer | WithdrawReviewer | SlashReviewer => {
 				self.reviewer_call(target)
@@ -571,7 +580,7 @@ impl Generator {
 	}
 
 	fn dataset_call(&mut self, target: Target) -> Built {
-		use pallet_data_contribution::{Call, Contributions, Datasets, Reviewers, Shareholdings};
+		use pallet_data_contribution::{Call, Contributions, Datasets, Shareholdings};
 		let datasets: Vec<_> = Datasets::<Runtime>::iter().collect();
 		let call = match target {
 			CreateDataset => {
@@ -668,11 +677,13 @@ impl Generator {
 					},
 				)
 			}
-			DecideContribution | ReviewContribution | WithdrawContribution => {
+			DecideContribution | WithdrawContribution => {
 				let pending: Vec<_> = Contributions::<Runtime>::iter().collect();
 				// Curators mostly decide what a reviewer rejected (and judge that reviewer).
-				let rejected: Vec<_> =
-					pending.iter().filter(|(_, c)| !c.ballot.rejections.is_empty()).collect();
+				let rejected: Vec<_> = pending
+					.iter()
+					.filter(|(_, c)| c.ballot.revealed().any(|(_, approve)| !approve))
+					.collect();
 				let (id, contribution) = match self.rng.pick(&rejected) {
 					Some(found) if target == DecideContribution && self.rng.bool() => {
 						(*found).clone()
@@ -684,32 +695,12 @@ impl Generator {
 						let curator = Datasets::<Runtime>::get(contribution.dataset)?.curator;
 						let signer = self.as_or_anyone(&curator);
 						// Mostly overrule a rejecting reviewer.
-						let accept = if contribution.ballot.rejections.is_empty() {
+						let accept = if !contribution.ballot.revealed().any(|(_, a)| !a) {
 							self.rng.chance(600)
 						} else {
 							self.rng.chance(850)
 						};
 						(signer, Call::decide_contribution { contribution: id, accept })
-					}
-					ReviewContribution => {
-						let reviewers: Vec<usize> = (0..FUNDED)
-							.filter(|i| {
-								let who = &self.accounts[*i];
-								*who != contribution.contributor
-									&& !contribution.ballot.has_voted(who)
-									&& admitted_reviewer(contribution.dataset, who)
-									&& Reviewers::<Runtime>::get(who).is_some_and(|r| {
-										r.unbonding_at.is_none() && r.reputation >= 50
-									})
-							})
-							.collect();
-						let signer = self.reviewer(
-							&reviewers,
-							Datasets::<Runtime>::get(contribution.dataset)
-								.map_or(1, |d| d.terms.contribution_quorum),
-						);
-						let approve = self.vote(signer);
-						(signer, Call::review_contribution { contribution: id, approve })
 					}
 					_ => {
 						let signer = self.as_or_anyone(&contribution.contributor);
@@ -778,7 +769,7 @@ impl Generator {
 	}
 
 	fn task_call(&mut self, target: Target) -> Built {
-		use pallet_data_contribution::{Call, Datasets, Reviewers, Slots, Tasks};
+		use pallet_data_contribution::{Call, Datasets, Slots, Tasks};
 		let now = now();
 		let call = match target {
 			OpenTask => {
@@ -814,13 +805,14 @@ impl Generator {
 						},
 						reward_per_item: self.amount(5 * UNIT),
 						reviewer_fee: self.amount(UNIT / 2),
-						required_approvals: match self.rng.below(100) {
+						reviewers_per_item: match self.rng.below(100) {
 							0..=1 => 0,
 							2..=3 => 6,
 							4..=9 => quorum.saturating_sub(1),
 							_ => quorum.max(self.rng.range(1, 2) as u32),
 						},
 						deadline,
+						gold: self.rng.chance(300).then(super::reviews::gold_commitment),
 					},
 				)
 			}
@@ -849,36 +841,12 @@ impl Generator {
 							.collect();
 						let (item, annotator) = self.rng.pick(&claimed)?.clone();
 						let signer = self.as_or_anyone(&annotator);
-						(
-							signer,
-							Call::submit_result { task: task_id, item, result_hash: self.hash() },
-						)
-					}
-					ReviewItem => {
-						let submitted: Vec<_> = slots
-							.iter()
-							.filter_map(|(item, slot)| match slot {
-								Slot::Submitted { annotator, ballot, .. } => {
-									Some((*item, annotator.clone(), ballot.clone()))
-								}
-								_ => None,
-							})
-							.collect();
-						let (item, annotator, ballot) = self.rng.pick(&submitted)?.clone();
-						let reviewers: Vec<usize> = (0..FUNDED)
-							.filter(|i| {
-								let who = &self.accounts[*i];
-								*who != annotator
-									&& *who != task.requester && !ballot.has_voted(who)
-									&& admitted_reviewer(task.dataset, who)
-									&& Reviewers::<Runtime>::get(who).is_some_and(|r| {
-										r.unbonding_at.is_none() && r.reputation >= 50
-									})
-							})
-							.collect();
-						let signer = self.reviewer(&reviewers, task.required_approvals);
-						let approve = self.vote(signer);
-						(signer, Call::review_item { task: task_id, item, approve })
+						// A gold item's answer half the time, so gold answers both pass and fail.
+						let result_hash = match super::reviews::gold_answer(item) {
+							Some(answer) if self.rng.bool() => answer,
+							_ => self.hash(),
+						};
+						(signer, Call::submit_result { task: task_id, item, result_hash })
 					}
 					ReclaimSlot => {
 						let timeout: BlockNumber =

@@ -42,6 +42,7 @@
 
 mod generator;
 mod oracles;
+mod reviews;
 mod rng;
 mod run;
 

@@ -1,9 +1,22 @@
-//! Reviewer votes: who may vote, what a quorum may be, and judging the voters of a closed
-//! ballot. Casting a vote is `Ballot::cast` (in `types`); the features decide what a verdict
-//! does to the work voted on.
+//! Reviewer votes: who may take a seat on a panel (admitted, bonded, drawn), what a quorum may
+//! be, and judging the seated reviewers once a ballot concludes. The features decide what a
+//! verdict does to the work voted on.
+//!
+//! **The draw.** A reviewer may take a seat on a ballot only if the draw picks it: its position
+//! `blake2_256(DRAW_DOMAIN, seed, work, reviewer) mod pool` must fall below the number of
+//! places open, `2 × panel`, doubling every `DrawWidening` blocks the ballot waits. The seed is
+//! the hash of the block in which the ballot opened, so nobody knows the draw when it submits
+//! work; seats open from the next block on. Its limits: the author of that block can choose
+//! among the blocks it could build (transactions in or out) to steer the hash, and the draw
+//! picks from the reviewers the curator admitted, so a curator who admits a ring still
+//! decides who reviews. Once the chain has forgotten the hash (`BlockHashCount` blocks), or
+//! the doubling has opened every place, every admitted reviewer is drawn.
 
 use crate::{pallet::*, types::*};
+use codec::Encode;
 use frame_support::{defensive, pallet_prelude::*};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::traits::{BlakeTwo256, CheckedDiv, Hash, SaturatedConversion, Saturating};
 
 impl<T: Config> Pallet<T> {
 	/// The reviewer record of `who`, if it may vote now: bonded at least `MinReviewerBond`, at
@@ -19,48 +32,98 @@ impl<T: Config> Pallet<T> {
 		Ok(reviewer)
 	}
 
-	/// A quorum must be reachable (at least one vote) and fit a ballot side (`MaxQuorum`).
+	/// A quorum must be reachable (at least one vote) and fit a ballot (`MaxQuorum`).
 	pub(crate) fn ensure_quorum(quorum: u32) -> DispatchResult {
 		ensure!(quorum >= 1 && quorum <= T::MaxQuorum::get(), Error::<T>::InvalidQuorum);
 		Ok(())
 	}
 
-	/// Closes every voter's open vote in a ballot and, when there is a verdict, moves each
-	/// voter's reputation towards or away from it. Without a verdict (withdrawn work, a closed
-	/// task) nobody is judged: no voter was wrong.
-	pub(crate) fn close_ballot(dataset: DatasetId, ballot: &Ballot<T>, verdict: Option<Verdict>) {
-		let judged = |approved: bool| match verdict {
-			None => None,
-			Some(Verdict::Accepted) => Some(approved),
-			Some(Verdict::Rejected) => Some(!approved),
-		};
-		let votes = ballot
-			.approvals
-			.iter()
-			.map(|who| (who, true))
-			.chain(ballot.rejections.iter().map(|who| (who, false)));
-		for (who, approved) in votes {
-			Self::close_pending(dataset, who);
-			let changed = Reviewers::<T>::mutate(who, |maybe| {
-				let Some(reviewer) = maybe.as_mut() else {
-					defensive!("a voter left while its vote was open");
-					return None;
-				};
-				reviewer.open_votes = reviewer.open_votes.saturating_sub(1);
-				let matched = judged(approved)?;
-				reviewer.reputation = if matched {
-					reviewer
-						.reputation
-						.saturating_add(T::ReputationReward::get())
-						.min(T::MaxReputation::get())
-				} else {
-					reviewer.reputation.saturating_sub(T::ReputationPenalty::get())
-				};
-				Some(reviewer.reputation)
-			});
-			if let Some(reputation) = changed {
-				Self::deposit_event(Event::ReputationChanged { reviewer: who.clone(), reputation });
-			}
+	/// Fails unless the draw of a ballot opened at `opened_at` picks `who` now, out of a pool
+	/// of `pool` admitted reviewers, for a panel of `panel` seats (see the module's docs).
+	pub(crate) fn ensure_drawn(
+		work: &Work,
+		who: &T::AccountId,
+		opened_at: BlockNumberFor<T>,
+		pool: u32,
+		panel: u32,
+	) -> DispatchResult {
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(now > opened_at, Error::<T>::DrawPending);
+		let age = now.saturating_sub(opened_at);
+		let doublings: u32 = age
+			.checked_div(&T::DrawWidening::get())
+			.map(|d| d.saturated_into::<u32>())
+			.unwrap_or(u32::MAX)
+			.min(31);
+		let places = u64::from(panel).saturating_mul(2).saturating_mul(1u64 << doublings);
+		if places >= u64::from(pool) {
+			return Ok(());
 		}
+		let seed = frame_system::Pallet::<T>::block_hash(opened_at);
+		if seed == T::Hash::default() {
+			// The chain no longer keeps that block's hash: the draw cannot be checked, and the
+			// ballot has waited long enough to be open to every admitted reviewer.
+			return Ok(());
+		}
+		let draw = BlakeTwo256::hash(&(DRAW_DOMAIN, seed, work, who).encode());
+		let position = u64::from_le_bytes(
+			draw.as_bytes().get(..8).and_then(|bytes| bytes.try_into().ok()).unwrap_or([0u8; 8]),
+		)
+		.checked_rem(u64::from(pool))
+		.unwrap_or_default();
+		ensure!(position < places, Error::<T>::NotDrawn);
+		Ok(())
+	}
+
+	/// Closes every seat's open vote once a ballot concludes and moves reputations: a revealed
+	/// vote towards or away from `verdict`, a seat that never revealed down (when `no_shows`
+	/// are judged: the reveal period ran out). Without a verdict (withdrawn work, a closed task,
+	/// a curator's decision before the reveal) a revealed vote is not judged.
+	pub(crate) fn close_seats(ballot: &Ballot<T>, verdict: Option<Verdict>, no_shows: bool) {
+		for seat in ballot.seats.iter() {
+			let judged = match (seat.vote, verdict) {
+				(Some(vote), Some(verdict)) => Some(vote == (verdict == Verdict::Accepted)),
+				(None, _) if no_shows => Some(false),
+				_ => None,
+			};
+			Self::close_vote(&seat.reviewer, judged);
+		}
+	}
+
+	/// Ends one open vote of `who`, rewarding (`Some(true)`) or penalising (`Some(false)`) its
+	/// reputation.
+	pub(crate) fn close_vote(who: &T::AccountId, judged: Option<bool>) {
+		let changed = Reviewers::<T>::mutate(who, |maybe| {
+			let Some(reviewer) = maybe.as_mut() else {
+				defensive!("a voter left while its vote was open");
+				return None;
+			};
+			reviewer.open_votes = reviewer.open_votes.saturating_sub(1);
+			Self::judge(reviewer, judged?)
+		});
+		if let Some(reputation) = changed {
+			Self::deposit_event(Event::ReputationChanged { reviewer: who.clone(), reputation });
+		}
+	}
+
+	/// Moves the reputation of a reviewer whose vote is closed already, after a later finding
+	/// (a dispute, a gold answer): `right` rewards, otherwise penalises.
+	pub(crate) fn rejudge(who: &T::AccountId, right: bool) {
+		let changed = Reviewers::<T>::mutate(who, |maybe| Self::judge(maybe.as_mut()?, right));
+		if let Some(reputation) = changed {
+			Self::deposit_event(Event::ReputationChanged { reviewer: who.clone(), reputation });
+		}
+	}
+
+	fn judge(reviewer: &mut Reviewer<T>, right: bool) -> Option<Reputation> {
+		reviewer.reputation = if right {
+			reviewer
+				.reputation
+				.saturating_add(T::ReputationReward::get())
+				.min(T::MaxReputation::get())
+		} else {
+			reviewer.reputation.saturating_sub(T::ReputationPenalty::get())
+		};
+		Some(reviewer.reputation)
 	}
 }

@@ -71,3 +71,35 @@ impl<T: Config> Pallet<T> {
 		reviewer_fee.checked_mul(&quorum.into())?.checked_add(&reward)
 	}
 }
+
+impl<T: Config> Pallet<T> {
+	/// Moves `amount` held from `from` under `reason` to `to`'s free balance.
+	pub(crate) fn transfer_held(
+		reason: HoldReason,
+		from: &T::AccountId,
+		to: &T::AccountId,
+		amount: BalanceOf<T>,
+	) -> Result<BalanceOf<T>, DispatchError> {
+		if amount.is_zero() {
+			return Ok(amount);
+		}
+		T::Currency::transfer_on_hold(
+			&reason.into(),
+			from,
+			to,
+			amount,
+			Precision::Exact,
+			Restriction::Free,
+			Fortitude::Force,
+		)
+	}
+
+	/// Pays a reviewer of a rejected result its fee from the annotator's stake.
+	pub(crate) fn pay_from_stake(
+		annotator: &T::AccountId,
+		reviewer: &T::AccountId,
+		fee: BalanceOf<T>,
+	) -> DispatchResult {
+		Self::transfer_held(HoldReason::AnnotationStake, annotator, reviewer, fee).map(|_| ())
+	}
+}

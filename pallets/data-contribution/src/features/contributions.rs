@@ -1,7 +1,8 @@
 //! Contributions: batches of items submitted to a dataset, decided by its curator or by a
-//! quorum of the reviewers it admitted. Acceptance mints `shares_per_item` per item to the
-//! contributor and `ReviewerShare` of that to each approving reviewer; rejection or withdrawal
-//! forfeits the contributor's stake; a contribution nobody decides expires without a verdict.
+//! panel of the reviewers it admitted (sealed votes, `reviews`). Acceptance mints
+//! `shares_per_item` per item to the contributor and `ReviewerShare` of that to each reviewer
+//! who revealed a vote, whichever way; rejection or withdrawal forfeits the contributor's
+//! stake; a contribution nobody decides expires without a verdict.
 
 use crate::{pallet::*, types::*};
 use frame_support::{
@@ -16,8 +17,10 @@ use sp_runtime::traits::{CheckedAdd, CheckedMul, Saturating, Zero};
 /// How a pending contribution ends.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Ending {
-	/// The curator or a reviewer quorum decided.
+	/// The curator decided.
 	Decided(Verdict),
+	/// The reviewers' panel decided.
+	Voted(Verdict),
 	/// The contributor took it back.
 	Withdrawn,
 	/// Nobody decided within `ContributionTimeout`.
@@ -68,7 +71,7 @@ impl<T: Config> Pallet<T> {
 				contributor: who.clone(),
 				content_hash,
 				item_count,
-				ballot: Ballot::default(),
+				ballot: Ballot::new(frame_system::Pallet::<T>::block_number()),
 				deposit,
 				stake,
 				submitted_at: frame_system::Pallet::<T>::block_number(),
@@ -101,46 +104,14 @@ impl<T: Config> Pallet<T> {
 		Self::settle_contribution(id, contribution, record, Ending::Decided(verdict))
 	}
 
-	pub(crate) fn do_review_contribution(
-		who: T::AccountId,
+	/// Applies a panel's verdict (from `reviews`).
+	pub(crate) fn conclude_contribution(
 		id: ContributionId,
-		approve: bool,
+		contribution: Contribution<T>,
+		record: Dataset<T>,
+		verdict: Verdict,
 	) -> DispatchResult {
-		let mut contribution =
-			Contributions::<T>::get(id).ok_or(Error::<T>::UnknownContribution)?;
-		ensure!(contribution.contributor != who, Error::<T>::SelfReview);
-		ensure!(!contribution.ballot.has_voted(&who), Error::<T>::AlreadyVoted);
-		let mut record =
-			Datasets::<T>::get(contribution.dataset).ok_or(Error::<T>::UnknownDataset)?;
-		ensure!(
-			Self::is_member(contribution.dataset, &who, Role::Reviewer),
-			Error::<T>::NotDatasetReviewer
-		);
-		let mut reviewer = Self::active_reviewer(&who)?;
-
-		let verdict = contribution
-			.ballot
-			.cast(who.clone(), approve, record.terms.contribution_quorum)
-			.map_err(|_| Error::<T>::AlreadyVoted)?;
-		Self::open_pending(contribution.dataset, &mut record, &who)?;
-		reviewer.open_votes = reviewer.open_votes.saturating_add(1);
-		Reviewers::<T>::insert(&who, reviewer);
-		Self::deposit_event(Event::ContributionReviewed {
-			contribution: id,
-			reviewer: who,
-			approve,
-		});
-
-		match verdict {
-			Some(verdict) => {
-				Self::settle_contribution(id, contribution, record, Ending::Decided(verdict))
-			}
-			None => {
-				Datasets::<T>::insert(contribution.dataset, record);
-				Contributions::<T>::insert(id, contribution);
-				Ok(())
-			}
-		}
+		Self::settle_contribution(id, contribution, record, Ending::Voted(verdict))
 	}
 
 	pub(crate) fn do_withdraw_contribution(
@@ -176,16 +147,17 @@ impl<T: Config> Pallet<T> {
 		let dataset = contribution.dataset;
 		let contributor = contribution.contributor.clone();
 		let verdict = match ending {
-			Ending::Decided(verdict) => Some(verdict),
+			Ending::Decided(verdict) | Ending::Voted(verdict) => Some(verdict),
 			Ending::Withdrawn | Ending::Expired => None,
 		};
 		if verdict == Some(Verdict::Accepted) {
 			let shares = Self::shares_for(&record.terms, contribution.item_count)?;
 			Self::mint(dataset, &mut record, &contributor, shares)?;
-			// Validators of data earn from its later use, as reviewers of task items do.
+			// Validators of data earn from its later use, as reviewers of task items do, and
+			// whichever way they voted: paying only approvals would pay for rubber stamps.
 			let reviewer_shares = T::ReviewerShare::get().mul_floor(shares);
-			for approver in contribution.ballot.approvals.iter() {
-				Self::mint(dataset, &mut record, approver, reviewer_shares)?;
+			for (reviewer, _) in contribution.ballot.revealed() {
+				Self::mint(dataset, &mut record, reviewer, reviewer_shares)?;
 			}
 			Self::deposit_event(Event::ContributionAccepted {
 				contribution: id,
@@ -195,7 +167,11 @@ impl<T: Config> Pallet<T> {
 			});
 		}
 		Self::close_pending(dataset, &contributor);
-		Self::close_ballot(dataset, &contribution.ballot, verdict);
+		for voter in contribution.ballot.voters() {
+			Self::close_pending(dataset, voter);
+		}
+		// Only a panel that ran its course judges its no-shows; the curator may cut it short.
+		Self::close_seats(&contribution.ballot, verdict, matches!(ending, Ending::Voted(_)));
 		record.pending_contributions = record.pending_contributions.saturating_sub(1);
 		// A rejected contribution forfeits its stake, and so does a withdrawn one: otherwise a
 		// submitter of junk would withdraw as soon as rejections (or the curator's decision)
@@ -210,8 +186,8 @@ impl<T: Config> Pallet<T> {
 		Datasets::<T>::insert(dataset, record);
 		Contributions::<T>::remove(id);
 		match ending {
-			Ending::Decided(Verdict::Accepted) => {}
-			Ending::Decided(Verdict::Rejected) => {
+			Ending::Decided(Verdict::Accepted) | Ending::Voted(Verdict::Accepted) => {}
+			Ending::Decided(Verdict::Rejected) | Ending::Voted(Verdict::Rejected) => {
 				Self::deposit_event(Event::ContributionRejected {
 					contribution: id,
 					dataset,

@@ -48,6 +48,7 @@ impl<T: Config> Pallet<T> {
 				pending_contributions: 0,
 				open_tasks: 0,
 				members: 0,
+				reviewers: 0,
 				rules: Self::default_rules(),
 				frozen: false,
 				deposit,

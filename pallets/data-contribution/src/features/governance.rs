@@ -33,6 +33,9 @@ impl<T: Config> Pallet<T> {
 			let mut roles = membership.take().unwrap_or_default();
 			ensure!(!roles.has(role), Error::<T>::AlreadyMember);
 			roles.set(role, true);
+			if role == Role::Reviewer {
+				record.reviewers = record.reviewers.saturating_add(1);
+			}
 			Members::<T>::insert(dataset, &member, roles);
 			Ok(())
 		})?;
@@ -51,6 +54,9 @@ impl<T: Config> Pallet<T> {
 				.filter(|roles| roles.has(role))
 				.ok_or(Error::<T>::NotMember)?;
 			roles.set(role, false);
+			if role == Role::Reviewer {
+				record.reviewers = record.reviewers.saturating_sub(1);
+			}
 			if roles.is_empty() {
 				Members::<T>::remove(dataset, &member);
 				record.members = record.members.saturating_sub(1);

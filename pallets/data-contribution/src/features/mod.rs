@@ -4,14 +4,18 @@
 //!
 //! - [`datasets`]: creating datasets, their metadata, curatorship and freezing.
 //! - [`contributions`]: batches of items decided by the curator or a reviewer quorum.
-//! - [`tasks`]: annotation tasks, their item slots, reviews, payouts and closing.
+//! - [`reviews`]: sealed votes of drawn reviewers on contributions and task items.
+//! - [`tasks`]: annotation tasks, their item slots, verdicts and closing.
+//! - [`acceptance`]: paying or disputing accepted items, and gold items.
 //! - [`reviewers`]: bonds, leaving, and slashing reviewers below the reputation floor.
 //! - [`shareholdings`]: closing an empty share record.
 //! - [`governance`]: the curator's members (reviewers, requesters) and rules.
 
+pub(crate) mod acceptance;
 pub(crate) mod contributions;
 pub(crate) mod datasets;
 pub(crate) mod governance;
 pub(crate) mod reviewers;
+pub(crate) mod reviews;
 pub(crate) mod shareholdings;
 pub(crate) mod tasks;

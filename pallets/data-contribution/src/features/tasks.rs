@@ -1,8 +1,11 @@
 //! Annotation tasks: a requester opens a task with its bounty held; annotators claim an item's
-//! slot and submit a result; reviewers vote; accepted items are paid from the bounty and mint
-//! shares; closing the task returns what is left.
+//! slot and submit a result with a stake; a drawn panel of reviewers votes (sealed, `reviews`);
+//! accepted items wait out their acceptance window (`acceptance`), then are paid from the
+//! bounty and mint shares; rejected items pay their reviewers from the annotator's stake;
+//! closing the task returns what is left.
 
 use crate::{pallet::*, types::*};
+use frame_support::BoundedVec;
 use frame_support::{
 	pallet_prelude::*,
 	traits::{
@@ -21,7 +24,7 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		ensure!(terms.item_count > 0, Error::<T>::ZeroItems);
 		ensure!(terms.item_count <= T::MaxItemsPerTask::get(), Error::<T>::TooManyItems);
-		Self::ensure_quorum(terms.required_approvals)?;
+		Self::ensure_quorum(terms.reviewers_per_item)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(
 			terms.deadline > now && terms.deadline <= now.saturating_add(T::MaxTaskDuration::get()),
@@ -34,7 +37,7 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::NotDatasetRequester
 		);
 		ensure!(
-			terms.required_approvals >= record.terms.contribution_quorum,
+			terms.reviewers_per_item >= record.terms.contribution_quorum,
 			Error::<T>::QuorumBelowDataset
 		);
 		ensure!(record.open_tasks < T::MaxOpenTasks::get(), Error::<T>::TooManyOpenTasks);
@@ -42,7 +45,7 @@ impl<T: Config> Pallet<T> {
 		let per_item = Self::cost_per_item(
 			terms.reward_per_item,
 			terms.reviewer_fee,
-			terms.required_approvals,
+			terms.reviewers_per_item,
 		)
 		.ok_or(Error::<T>::BountyOverflow)?;
 		let bounty =
@@ -72,11 +75,14 @@ impl<T: Config> Pallet<T> {
 				item_count: terms.item_count,
 				reward_per_item: terms.reward_per_item,
 				reviewer_fee: terms.reviewer_fee,
-				required_approvals: terms.required_approvals,
+				reviewers_per_item: terms.reviewers_per_item,
 				deadline: terms.deadline,
+				gold: terms.gold.map_or(Gold::None, Gold::Committed),
 				occupied: 0,
 				under_review: 0,
-				accepted: 0,
+				awaiting_payment: 0,
+				paid: 0,
+				disputed: 0,
 				remaining_bounty: bounty,
 				deposit,
 			},
@@ -89,6 +95,7 @@ impl<T: Config> Pallet<T> {
 			item_count: terms.item_count,
 			bounty,
 			deadline: terms.deadline,
+			gold: terms.gold,
 		});
 		Ok(())
 	}
@@ -103,6 +110,7 @@ impl<T: Config> Pallet<T> {
 		// A requester annotating its own task would pay itself the bounty and mint itself
 		// shares on work it also judges the close of.
 		ensure!(task.requester != who, Error::<T>::SelfReview);
+		ensure!(!Barred::<T>::contains_key(id, &who), Error::<T>::AnnotatorBarred);
 		let mut record = Datasets::<T>::get(task.dataset).ok_or(Error::<T>::UnknownDataset)?;
 
 		Self::open_pending(task.dataset, &mut record, &who)?;
@@ -134,99 +142,94 @@ impl<T: Config> Pallet<T> {
 		}
 		let rules = Datasets::<T>::get(task.dataset).ok_or(Error::<T>::UnknownDataset)?.rules;
 		Self::count_daily_work(task.dataset, &who, 1, rules.annotations_per_day, false)?;
+		// The stake pays the reviewers if the result is rejected: junk costs its submitter,
+		// not the requester.
+		let stake = task
+			.reviewer_fee
+			.checked_mul(&task.reviewers_per_item.into())
+			.ok_or(Error::<T>::BountyOverflow)?;
+		Self::hold(HoldReason::AnnotationStake, &who, stake)?;
 		task.under_review = task.under_review.saturating_add(1);
 		Tasks::<T>::insert(id, task);
+		let ballot = Ballot::new(frame_system::Pallet::<T>::block_number());
 		Slots::<T>::insert(
 			id,
 			item,
-			Slot::Submitted { annotator: who.clone(), result_hash, ballot: Ballot::default() },
+			Slot::Submitted { annotator: who.clone(), result_hash, stake, ballot },
 		);
 		Self::deposit_event(Event::ResultSubmitted { task: id, item, annotator: who, result_hash });
 		Ok(())
 	}
 
-	pub(crate) fn do_review_item(
-		who: T::AccountId,
+	/// Applies a panel's verdict on an item (from `reviews`). Accepted: the item waits out its
+	/// acceptance window for payment. Rejected: each reviewer who revealed is paid its fee from
+	/// the annotator's stake, the rest of the stake returns and the item is free again.
+	pub(crate) fn conclude_item(
 		id: TaskId,
 		item: ItemIndex,
-		approve: bool,
+		ballot: Ballot<T>,
+		verdict: Verdict,
 	) -> DispatchResult {
 		let mut task = Tasks::<T>::get(id).ok_or(Error::<T>::UnknownTask)?;
-		ensure!(item < task.item_count, Error::<T>::UnknownItem);
-		let Some(Slot::Submitted { annotator, result_hash, mut ballot }) =
-			Slots::<T>::get(id, item)
+		let Some(Slot::Submitted { annotator, result_hash, stake, .. }) = Slots::<T>::get(id, item)
 		else {
 			return Err(Error::<T>::NotSubmitted.into());
 		};
-		// The requester judging its own task could approve junk it planted or reject work to
-		// keep the bounty.
-		ensure!(annotator != who && task.requester != who, Error::<T>::SelfReview);
-		ensure!(!ballot.has_voted(&who), Error::<T>::AlreadyVoted);
-		let mut record = Datasets::<T>::get(task.dataset).ok_or(Error::<T>::UnknownDataset)?;
-		ensure!(
-			Self::is_member(task.dataset, &who, Role::Reviewer),
-			Error::<T>::NotDatasetReviewer
-		);
-		let mut reviewer = Self::active_reviewer(&who)?;
 		// Reputation follows paid reviews only: a task that pays reviewers nothing cannot be
-		// used to farm it.
-		let paid_review = !task.reviewer_fee.is_zero();
-		let judged = |verdict: Verdict| paid_review.then_some(verdict);
-
-		let verdict = ballot
-			.cast(who.clone(), approve, task.required_approvals)
-			.map_err(|_| Error::<T>::AlreadyVoted)?;
-		Self::open_pending(task.dataset, &mut record, &who)?;
-		reviewer.open_votes = reviewer.open_votes.saturating_add(1);
-		Reviewers::<T>::insert(&who, reviewer);
-		Self::deposit_event(Event::ItemReviewed { task: id, item, reviewer: who, approve });
-
+		// used to farm it. No-shows are penalised either way.
+		let judged = (!task.reviewer_fee.is_zero()).then_some(verdict);
+		Self::close_seats(&ballot, judged, true);
+		task.under_review = task.under_review.saturating_sub(1);
 		match verdict {
-			None => {
-				Slots::<T>::insert(id, item, Slot::Submitted { annotator, result_hash, ballot });
-			}
-			Some(Verdict::Accepted) => {
-				let shares = record.terms.shares_per_item;
-				let reviewer_shares = T::ReviewerShare::get().mul_floor(shares);
-				let reward = task.reward_per_item;
-				let fee = task.reviewer_fee;
-				Self::pay_from_bounty(&mut task, &annotator, reward)?;
-				Self::mint(task.dataset, &mut record, &annotator, shares)?;
-				for approver in ballot.approvals.iter() {
-					Self::pay_from_bounty(&mut task, approver, fee)?;
-					Self::mint(task.dataset, &mut record, approver, reviewer_shares)?;
+			Verdict::Accepted => {
+				// Seats that never revealed earn nothing and have nothing more to wait for.
+				for seat in ballot.seats.iter().filter(|seat| seat.vote.is_none()) {
+					Self::close_pending(task.dataset, &seat.reviewer);
 				}
-				Self::close_pending(task.dataset, &annotator);
-				Self::close_ballot(task.dataset, &ballot, judged(Verdict::Accepted));
-				task.accepted = task.accepted.saturating_add(1);
-				task.under_review = task.under_review.saturating_sub(1);
-				// The slot stays, as accepted, so the item is never claimed or paid again.
+				let reviewers: BoundedVec<_, T::MaxQuorum> = ballot
+					.revealed()
+					.map(|(who, vote)| (who.clone(), vote))
+					.collect::<alloc::vec::Vec<_>>()
+					.try_into()
+					.map_err(|_| Error::<T>::PanelFull)?;
+				let payable_at = frame_system::Pallet::<T>::block_number()
+					.saturating_add(T::AcceptanceWindow::get());
+				task.awaiting_payment = task.awaiting_payment.saturating_add(1);
 				Slots::<T>::insert(
 					id,
 					item,
-					Slot::Accepted { annotator: annotator.clone(), result_hash },
+					Slot::Accepted {
+						annotator: annotator.clone(),
+						result_hash,
+						stake,
+						reviewers,
+						payable_at,
+					},
 				);
-				Self::deposit_event(Event::ItemAccepted {
+				Self::deposit_event(Event::ItemAccepted { task: id, item, annotator, payable_at });
+			}
+			Verdict::Rejected => {
+				let mut paid = BalanceOf::<T>::zero();
+				for (reviewer, _) in ballot.revealed() {
+					Self::pay_from_stake(&annotator, reviewer, task.reviewer_fee)?;
+					paid = paid.saturating_add(task.reviewer_fee);
+				}
+				Self::release(HoldReason::AnnotationStake, &annotator, stake.saturating_sub(paid));
+				for voter in ballot.voters() {
+					Self::close_pending(task.dataset, voter);
+				}
+				Self::close_pending(task.dataset, &annotator);
+				// Removing the slot frees the item for another annotator.
+				task.occupied = task.occupied.saturating_sub(1);
+				Slots::<T>::remove(id, item);
+				Self::deposit_event(Event::ItemRejected {
 					task: id,
 					item,
 					annotator,
-					reward,
-					annotator_shares: shares,
-					reviewer_fee: fee,
-					reviewer_shares,
+					paid_to_reviewers: paid,
 				});
 			}
-			Some(Verdict::Rejected) => {
-				Self::close_pending(task.dataset, &annotator);
-				Self::close_ballot(task.dataset, &ballot, judged(Verdict::Rejected));
-				// Removing the slot frees the item for another annotator.
-				task.occupied = task.occupied.saturating_sub(1);
-				task.under_review = task.under_review.saturating_sub(1);
-				Slots::<T>::remove(id, item);
-				Self::deposit_event(Event::ItemRejected { task: id, item, annotator });
-			}
 		}
-		Datasets::<T>::insert(task.dataset, record);
 		Tasks::<T>::insert(id, task);
 		Ok(())
 	}
@@ -261,6 +264,8 @@ impl<T: Config> Pallet<T> {
 			task.under_review == 0 || now > task.deadline.saturating_add(T::ReviewWindow::get()),
 			Error::<T>::ItemsUnderReview
 		);
+		// Accepted work is paid (or disputed) first; anyone may pay it once its window ends.
+		ensure!(task.awaiting_payment == 0, Error::<T>::ItemsAwaitingPayment);
 		let mut record = Datasets::<T>::get(task.dataset).ok_or(Error::<T>::UnknownDataset)?;
 
 		let mut removed: u32 = 0;
@@ -269,21 +274,28 @@ impl<T: Config> Pallet<T> {
 			removed = removed.saturating_add(1);
 			match slot {
 				Slot::Claimed { annotator, .. } => Self::close_pending(task.dataset, &annotator),
-				Slot::Submitted { annotator, ballot, .. } => {
+				Slot::Submitted { annotator, ballot, stake, .. } => {
 					Self::close_pending(task.dataset, &annotator);
-					Self::close_ballot(task.dataset, &ballot, None);
+					Self::release(HoldReason::AnnotationStake, &annotator, stake);
+					for voter in ballot.voters() {
+						Self::close_pending(task.dataset, voter);
+					}
+					Self::close_seats(&ballot, None, false);
 				}
-				// Accepted work closed its pending entries when it was accepted.
-				Slot::Accepted { .. } => {}
+				// Paid, disputed and gold items closed their pending entries already; none
+				// awaits payment (checked above).
+				Slot::Accepted { .. } | Slot::Paid { .. } | Slot::Disputed { .. } | Slot::Gold => {}
 			}
 		}
+		// Bounded: at most one barred annotator per item.
+		let _ = Barred::<T>::clear_prefix(id, task.item_count, None);
 		let refunded = task.remaining_bounty;
 		Self::release(HoldReason::TaskBounty, &task.requester, refunded);
 		Self::release(HoldReason::TaskDeposit, &task.requester, task.deposit);
 		record.open_tasks = record.open_tasks.saturating_sub(1);
 		Datasets::<T>::insert(task.dataset, record);
 		Tasks::<T>::remove(id);
-		Self::deposit_event(Event::TaskClosed { task: id, accepted: task.accepted, refunded });
+		Self::deposit_event(Event::TaskClosed { task: id, paid: task.paid, refunded });
 		Ok(removed)
 	}
 }

@@ -1,0 +1,153 @@
+//! The generator's sealed reviews: drawn reviewers commit and reveal (now and then the wrong
+//! vote, or out of turn), ballots are concluded, accepted items paid or disputed, and gold
+//! answers revealed. A reviewer's salt is derived from the work and the reviewer, so the
+//! generator reads what it sealed back from the chain instead of remembering it.
+
+use super::generator::{Generator, FUNDED};
+use crate::{AccountId, Runtime, RuntimeCall};
+use codec::Encode;
+use pallet_data_contribution::{
+	Call, Contributions, Datasets, Members, Reviewers, Salt, Slot, Slots, Tasks, Work,
+};
+use sp_core::H256;
+use sp_runtime::traits::{BlakeTwo256, Hash};
+
+/// Every gold task's answers: item 0's result is this hash.
+const GOLD: [(u32, H256); 1] = [(0, H256::repeat_byte(0x60))];
+const GOLD_SALT: Salt = [6; 32];
+
+/// The commitment of the generator's gold tasks.
+pub(super) fn gold_commitment() -> H256 {
+	pallet_data_contribution::gold_commitment(&GOLD, &GOLD_SALT)
+}
+
+/// The gold answer of `item` in the generator's gold tasks, if it is a gold item.
+pub(super) fn gold_answer(item: u32) -> Option<H256> {
+	GOLD.iter().find(|(gold, _)| *gold == item).map(|(_, answer)| *answer)
+}
+
+fn salt(work: &Work, who: &AccountId) -> Salt {
+	BlakeTwo256::hash(&(work, who).encode()).0
+}
+
+/// Open ballots: `(work, dataset, excluded voters, ballot)`.
+fn ballots() -> Vec<(Work, u32, Vec<AccountId>, pallet_data_contribution::Ballot<Runtime>)> {
+	let contributions = Contributions::<Runtime>::iter()
+		.map(|(id, c)| (Work::Contribution(id), c.dataset, vec![c.contributor], c.ballot));
+	let items = Slots::<Runtime>::iter().filter_map(|(task, item, slot)| match slot {
+		Slot::Submitted { annotator, ballot, .. } => {
+			let record = Tasks::<Runtime>::get(task)?;
+			Some((
+				Work::Item { task, item },
+				record.dataset,
+				vec![annotator, record.requester],
+				ballot,
+			))
+		}
+		_ => None,
+	});
+	let mut all: Vec<_> = contributions.chain(items).collect();
+	all.sort_by_key(|(work, ..)| work.encode());
+	all
+}
+
+impl Generator {
+	pub(super) fn review_call(
+		&mut self,
+		target: super::generator::Target,
+	) -> super::generator::Built {
+		use super::generator::Target::*;
+		let call = match target {
+			CommitVote => {
+				let open: Vec<_> =
+					ballots().into_iter().filter(|(.., b)| b.reveal_until.is_none()).collect();
+				let (work, dataset, excluded, ballot) = self.rng.pick(&open)?.clone();
+				let panel = match work {
+					Work::Contribution(_) => {
+						Datasets::<Runtime>::get(dataset)?.terms.contribution_quorum
+					}
+					Work::Item { task, .. } => Tasks::<Runtime>::get(task)?.reviewers_per_item,
+				};
+				// Admitted, active, drawn reviewers not seated yet (the sloppy one among them).
+				let eligible: Vec<usize> = (0..FUNDED)
+					.filter(|i| {
+						let who = &self.accounts[*i];
+						!excluded.contains(who)
+							&& !ballot.is_seated(who)
+							&& Members::<Runtime>::get(dataset, who).is_some_and(|m| m.reviewer)
+							&& Reviewers::<Runtime>::get(who)
+								.is_some_and(|r| r.unbonding_at.is_none() && r.reputation >= 50)
+							&& pallet_data_contribution::Pallet::<Runtime>::is_drawn(&work, who)
+					})
+					.collect();
+				let signer = self.reviewer(&eligible, panel);
+				let approve = self.vote(signer);
+				let who =
+					self.accounts.get(signer).cloned().unwrap_or_else(|| self.accounts[0].clone());
+				let commitment = pallet_data_contribution::vote_commitment(
+					&work,
+					&who,
+					approve,
+					&salt(&work, &who),
+				);
+				(signer, Call::commit_vote { work, commitment })
+			}
+			RevealVote | ConcludeBallot => {
+				let full: Vec<_> =
+					ballots().into_iter().filter(|(.., b)| b.reveal_until.is_some()).collect();
+				let (work, _, _, ballot) = self.rng.pick(&full)?.clone();
+				if target == ConcludeBallot {
+					(self.anyone(), Call::conclude_ballot { work })
+				} else {
+					let unrevealed: Vec<_> =
+						ballot.seats.iter().filter(|s| s.vote.is_none()).collect();
+					let seat = (*self.rng.pick(&unrevealed)?).clone();
+					let salt = salt(&work, &seat.reviewer);
+					let sealed = pallet_data_contribution::vote_commitment(
+						&work,
+						&seat.reviewer,
+						true,
+						&salt,
+					) == seat.commitment;
+					// The vote it sealed, now and then the other one (refused).
+					let approve = if self.rng.chance(30) { !sealed } else { sealed };
+					let signer = self.as_or_anyone(&seat.reviewer);
+					(signer, Call::reveal_vote { work, approve, salt })
+				}
+			}
+			PayItem | DisputeItem => {
+				let accepted: Vec<_> = Slots::<Runtime>::iter()
+					.filter(|(_, _, slot)| matches!(slot, Slot::Accepted { .. }))
+					.map(|(task, item, _)| (task, item))
+					.collect();
+				let (task, item) = *self.rng.pick(&accepted)?;
+				let record = Tasks::<Runtime>::get(task)?;
+				let curator = Datasets::<Runtime>::get(record.dataset)?.curator;
+				// The requester or the curator mostly; anyone now and then (allowed to pay
+				// once the window is over).
+				let signer = match self.rng.below(10) {
+					0..=4 => self.as_or_anyone(&record.requester),
+					5..=7 => self.as_or_anyone(&curator),
+					_ => self.anyone(),
+				};
+				if target == PayItem {
+					(signer, Call::pay_item { task, item })
+				} else {
+					(signer, Call::dispute_item { task, item })
+				}
+			}
+			_ => {
+				// RevealGold: a task with sealed gold answers, mostly the right answers.
+				let gold: Vec<_> = Tasks::<Runtime>::iter()
+					.filter(|(_, t)| matches!(t.gold, pallet_data_contribution::Gold::Committed(_)))
+					.map(|(id, t)| (id, t.requester))
+					.collect();
+				let (task, requester) = self.rng.pick(&gold)?.clone();
+				let signer = self.as_or_anyone(&requester);
+				let salt = if self.rng.chance(50) { [0; 32] } else { GOLD_SALT };
+				(signer, Call::reveal_gold { task, answers: GOLD.to_vec(), salt })
+			}
+		};
+		Some((call.0, RuntimeCall::DataContribution(call.1)))
+	}
+}
