@@ -44,6 +44,6 @@ impl<T: Config> Pallet<T> {
 			}
 		};
 		let panel = panel.unwrap_or(dataset.terms.contribution_quorum);
-		Self::ensure_drawn(work, who, ballot.opened_at, dataset.reviewers, panel).is_ok()
+		Self::ensure_drawn(work, who, ballot.opened_at, ballot.pool, panel).is_ok()
 	}
 }

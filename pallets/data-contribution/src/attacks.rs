@@ -304,17 +304,13 @@ fn contribution_size_and_daily_caps_bound_what_one_account_claims() {
 		run_to_block(BLOCKS_PER_DAY);
 		submit(BOB, data, 10);
 
-		// One annotation a day.
+		// One claim a day: one account cannot squat on every slot of a task.
 		let task = NextTaskId::<Test>::get();
 		assert_ok!(DataContribution::open_task(origin(CURATOR), data, 2, 10, 1, 1, 2_000, None));
-		for item in 0..2 {
-			assert_ok!(DataContribution::claim_slot(origin(DAVE), task, item));
-		}
+		assert_ok!(DataContribution::claim_slot(origin(DAVE), task, 0));
+		assert_noop!(DataContribution::claim_slot(origin(DAVE), task, 1), E::DailyCapReached);
 		assert_ok!(DataContribution::submit_result(origin(DAVE), task, 0, ContentHash::zero()));
-		assert_noop!(
-			DataContribution::submit_result(origin(DAVE), task, 1, ContentHash::zero()),
-			E::DailyCapReached
-		);
+		assert_ok!(DataContribution::claim_slot(origin(CHARLIE), task, 1));
 	});
 }
 
@@ -421,6 +417,28 @@ fn a_verdict_after_the_offer_changes_what_is_accepted() {
 		assert_noop!(
 			DataContribution::accept_curatorship(origin(BOB), id, offered),
 			E::OfferChanged
+		);
+	});
+}
+
+/// A requester the curator admitted opens tasks that nobody works on, holding the dataset's
+/// task slots until their deadlines. The curator closes them (the requester gets its bounty
+/// and deposit back) and may dismiss the requester.
+#[test]
+fn the_curator_clears_spam_tasks() {
+	ExtBuilder::default().build_and_execute(|| {
+		let data = dataset(1);
+		admit(data, BOB, Role::Requester);
+		let task = NextTaskId::<Test>::get();
+		assert_ok!(DataContribution::open_task(origin(BOB), data, 4, 0, 0, 1, 1_000, None));
+		assert_noop!(DataContribution::close_task(origin(CHARLIE), task), E::NotRequester);
+		assert_ok!(DataContribution::close_task(origin(CURATOR), task));
+		assert_eq!(Datasets::<Test>::get(data).unwrap().open_tasks, 0);
+		assert_eq!(Balances::balance(&BOB), INITIAL_BALANCE, "deposit and bounty returned");
+		assert_ok!(DataContribution::dismiss_member(origin(CURATOR), data, BOB, Role::Requester));
+		assert_noop!(
+			DataContribution::open_task(origin(BOB), data, 4, 0, 0, 1, 1_000, None),
+			E::NotDatasetRequester
 		);
 	});
 }

@@ -530,5 +530,9 @@ mod events_and_errors {
 		ItemsAwaitingPayment,
 		/// More gold answers than a task may have: one item in ten, at least one.
 		TooManyGoldItems,
+		/// Gold answers are revealed until the task's deadline plus one acceptance window.
+		GoldRevealPeriodOver,
+		/// The item is a revealed gold item: its answer is public, so nobody works on it.
+		GoldItem,
 	}
 }

@@ -70,6 +70,9 @@ impl<T: Config> Pallet<T> {
 		let mut expected_held: BTreeMap<(HoldReason, AccountIdOf<T>), BalanceOf<T>> =
 			BTreeMap::new();
 		let mut open_votes: BTreeMap<AccountIdOf<T>, u32> = BTreeMap::new();
+		// Votes kept open on accepted items, counted apart while `count_ballot` borrows
+		// `open_votes`.
+		let mut accepted_votes: BTreeMap<AccountIdOf<T>, u32> = BTreeMap::new();
 		let mut pending_contributions: BTreeMap<DatasetId, u32> = BTreeMap::new();
 		let mut open_tasks: BTreeMap<DatasetId, u32> = BTreeMap::new();
 
@@ -160,10 +163,11 @@ impl<T: Config> Pallet<T> {
 						awaiting = awaiting.saturating_add(1);
 						add_held(HoldReason::AnnotationStake, &annotator, stake);
 						bump(&mut expected_pending, (task.dataset, annotator));
-						// Revealed reviewers wait for their fee and shares; their votes are
-						// closed.
+						// Revealed reviewers wait for their fee and shares, their votes open
+						// until the item is paid, disputed or voided.
 						for (reviewer, _) in reviewers.iter() {
 							bump(&mut expected_pending, (task.dataset, reviewer.clone()));
+							bump(&mut accepted_votes, reviewer.clone());
 						}
 					}
 					Slot::Paid { .. } => paid = paid.saturating_add(1),
@@ -185,6 +189,12 @@ impl<T: Config> Pallet<T> {
 		}
 		for (task_id, _, _) in Barred::<T>::iter() {
 			check(Tasks::<T>::contains_key(task_id), "an annotator barred from a closed task")?;
+		}
+		for (task_id, item, _) in GoldItems::<T>::iter() {
+			let task = Tasks::<T>::get(task_id)
+				.ok_or(TryRuntimeError::Other("a gold item of a closed task"))?;
+			check(task.gold == Gold::Revealed, "a gold item of a task with no revealed gold")?;
+			check(item < task.item_count, "a gold item outside its task")?;
 		}
 
 		let mut members: BTreeMap<DatasetId, u32> = BTreeMap::new();
@@ -244,6 +254,10 @@ impl<T: Config> Pallet<T> {
 			)?;
 		}
 
+		for (who, votes) in accepted_votes {
+			let entry = open_votes.entry(who).or_default();
+			*entry = entry.saturating_add(votes);
+		}
 		for (who, reviewer) in Reviewers::<T>::iter() {
 			add_held(HoldReason::ReviewerBond, &who, reviewer.bond);
 			check(

@@ -39,7 +39,7 @@
 //!   smaller than the dataset's quorum. A requester never reviews or annotates its own task,
 //!   and tasks that pay reviewers nothing earn them no reputation.
 //! - **Who contributes**: anyone, within the curator's rules (`set_rules`: the largest
-//!   contribution and the items one account may submit per day; annotations per day too), with
+//!   contribution and the items one account may submit per day; item claims per day too), with
 //!   a stake per item claimed that is forfeited to the treasury if the contribution is
 //!   rejected. Junk costs its submitter in proportion to the shares it claims; an annotator's
 //!   junk costs it the fees of the reviewers who rejected it.
@@ -55,7 +55,8 @@
 //! - **Nothing stays locked**: a contribution nobody decides expires after
 //!   `ContributionTimeout` (no verdict, no penalty); a ballot whose seats all stay silent
 //!   lapses and is drawn again; a reviewer below the floor is slashed before it can leave; the
-//!   curator removes idle empty share records that only occupy `MaxHolders`.
+//!   curator removes idle empty share records that only occupy `MaxHolders`, rejects spam
+//!   contributions (forfeiting their stakes) and closes spam tasks.
 //!
 //! What this does not stop: a curator who admits a ring decides who can be drawn; the author of
 //! the block a work is submitted in can steer the draw's seed; reputation is global, so a
@@ -376,6 +377,13 @@ pub mod pallet {
 	pub type Barred<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, TaskId, Blake2_128Concat, T::AccountId, ()>;
 
+	/// Revealed gold items: `(task, item)`. Nobody may claim one again, since its answer is
+	/// public. At most one item in ten of a task; removed when the task closes, and covered by
+	/// the task deposit.
+	#[pallet::storage]
+	pub type GoldItems<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, TaskId, Twox64Concat, ItemIndex, ()>;
+
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		#[cfg(feature = "try-runtime")]
@@ -624,8 +632,8 @@ pub mod pallet {
 		}
 
 		/// Close a task: the unspent bounty and the task deposit return to the requester, and
-		/// every slot is removed. The requester may close at any time, anyone else after
-		/// the deadline; results under review keep it open until the `ReviewWindow` after the
+		/// every slot is removed. The requester and the dataset's curator (clearing spam) may
+		/// close at any time, anyone else after the deadline; results under review keep it open until the `ReviewWindow` after the
 		/// deadline, and accepted items until they are paid or disputed.
 		///
 		/// - `origin`: signed.
@@ -839,9 +847,9 @@ pub mod pallet {
 		/// revealed its fee and `ReviewerShare` of the shares; the fees of seats that did not
 		/// reveal and the annotator's stake return.
 		///
-		/// - `origin`: signed; the requester or the curator at any time, anyone once the
-		///   item's acceptance window is over (and, for a task with sealed gold items, their
-		///   reveal period: the deadline plus `AcceptanceWindow`).
+		/// - `origin`: signed; the requester at any time, anyone once the item's acceptance
+		///   window is over (and, for a task with sealed gold items, their reveal period: the
+		///   deadline plus `AcceptanceWindow`).
 		/// - `task`: the task.
 		/// - `item`: the accepted item.
 		#[pallet::call_index(28)]
@@ -863,7 +871,8 @@ pub mod pallet {
 			Self::do_dispute_item(who, task, item)
 		}
 
-		/// Reveal the task's gold answers. Each gold item becomes unavailable for work; an
+		/// Reveal the task's gold answers, until the deadline plus `AcceptanceWindow`. Each gold
+		/// item becomes unavailable for work; an
 		/// annotator whose result on one differs forfeits that item's stake, is barred from
 		/// the task, and its unpaid items there are voided (their budget stays in the
 		/// bounty); reviewers' reputations follow the gold answers.

@@ -230,6 +230,15 @@ fn reviewers_are_drawn_not_self_selected() {
 		if RING.contains(&excluded) || [HONEST].contains(&excluded) {
 			assert_noop!(commit(excluded, work, true), E::NotDrawn);
 		}
+		// The pool is fixed when the ballot opens: admitting or dismissing reviewers once the
+		// seed is known does not re-roll the draw.
+		for who in [102, 103] {
+			assert_ok!(DataContribution::dismiss_member(origin(CURATOR), data, who, Role::Reviewer));
+		}
+		assert_eq!(Datasets::<Test>::get(data).unwrap().reviewers, pool - 2);
+		for who in candidates {
+			assert_eq!(DataContribution::is_drawn(&work, &who), drawn.contains(&who));
+		}
 		// The places double every `DrawWidening` blocks: after two doublings (8 ≥ 7) everyone
 		// admitted is drawn.
 		run_to_block(1 + 2 * DRAW_WIDENING);
@@ -261,6 +270,13 @@ fn junk_a_ring_accepted_is_disputed_before_payment() {
 			E::NotRequesterOrCurator
 		);
 		assert_noop!(DataContribution::pay_item(origin(RING[0]), task, 0), E::NotPayableYet);
+		// Not the curator either: it could otherwise pay its own ring past the requester.
+		assert_noop!(DataContribution::pay_item(origin(CURATOR), task, 0), E::NotPayableYet);
+		// A ring reviewer cannot leave before the finding judges it.
+		assert_ok!(DataContribution::unregister_reviewer(origin(RING[1])));
+		run_to_block(accepted_at + REVIEWER_COOLDOWN);
+		assert_noop!(DataContribution::withdraw_reviewer(origin(RING[1])), E::OpenVotes);
+		System::set_block_number(accepted_at);
 		assert_ok!(DataContribution::dispute_item(origin(REQUESTER), task, 0));
 
 		let stake = 2 * FEE;
@@ -270,11 +286,9 @@ fn junk_a_ring_accepted_is_disputed_before_payment() {
 		assert_eq!(held(HoldReason::AnnotationStake, RING_ANNOTATOR), 0);
 		for who in RING {
 			assert_eq!(free(who), INITIAL_BALANCE - MIN_REVIEWER_BOND - SHAREHOLDING_DEPOSIT);
-			// Rewarded at the verdict, penalised by the dispute.
-			assert_eq!(
-				reputation(who),
-				INITIAL_REPUTATION + REPUTATION_REWARD - REPUTATION_PENALTY
-			);
+			// The dispute overturns the verdict's judgement: the reward is undone, the
+			// penalty taken.
+			assert_eq!(reputation(who), INITIAL_REPUTATION - REPUTATION_PENALTY);
 		}
 		assert_eq!(DataContribution::total_shares(data), 0, "nobody earned shares");
 		assert!(matches!(Slots::<Test>::get(task, 0), Some(Slot::Disputed { .. })));
@@ -413,5 +427,73 @@ fn a_requester_cannot_make_every_item_gold() {
 		run_to_block(100 + ACCEPTANCE_WINDOW + 1);
 		assert_ok!(DataContribution::pay_item(origin(FERDIE), task, 0));
 		assert_eq!(free(DAVE), INITIAL_BALANCE - SHAREHOLDING_DEPOSIT + REWARD);
+	});
+}
+
+/// A correct result on a gold item is paid like any other, but once the answers are public a
+/// gold item freed by a rejection cannot be claimed again and paid for copying the answer; and
+/// answers revealed after their period would race payments already due.
+#[test]
+fn a_revealed_gold_answer_cannot_be_copied_or_revealed_late() {
+	ring().build_and_execute(|| {
+		let data = dataset(2);
+		let answer = ContentHash::repeat_byte(0x60);
+		let answers = vec![(0, answer)];
+		let gold_salt = [7u8; 32];
+		let task = task(data, 2, 2, Some(gold_commitment(&answers, &gold_salt)));
+		deliver(task, 0, DAVE, answer);
+		assert_ok!(DataContribution::reveal_gold(
+			origin(REQUESTER),
+			task,
+			answers.clone(),
+			gold_salt
+		));
+		assert_eq!(
+			events_since_last_call().last(),
+			Some(&Event::GoldRevealed { task, gold_items: 1, barred: 0 })
+		);
+		// The right answer stays under review; a tie rejects it and frees the item.
+		sealed_review(item_work(task, 0), &[(HONEST, true), (RING[0], false)]);
+		assert!(Slots::<Test>::get(task, 0).is_none());
+		assert_noop!(DataContribution::claim_slot(origin(RING_ANNOTATOR), task, 0), E::GoldItem);
+
+		// Another task: its gold is revealed too late.
+		let late = NextTaskId::<Test>::get();
+		let deadline = System::block_number() + 10;
+		assert_ok!(DataContribution::open_task(
+			origin(REQUESTER),
+			data,
+			2,
+			REWARD,
+			FEE,
+			2,
+			deadline,
+			Some(gold_commitment(&answers, &gold_salt))
+		));
+		run_to_block(deadline + ACCEPTANCE_WINDOW + 1);
+		assert_noop!(
+			DataContribution::reveal_gold(origin(REQUESTER), late, answers, gold_salt),
+			E::GoldRevealPeriodOver
+		);
+	});
+}
+
+/// A reviewer outvoted by a ring that accepted junk is vindicated by the dispute: the penalty
+/// it took at the verdict is undone, it gets the reward, and its fee.
+#[test]
+fn a_vindicated_dissenter_ends_better_off_than_the_ring() {
+	ring().build_and_execute(|| {
+		let data = dataset(3);
+		let task = task(data, 1, 3, None);
+		deliver(task, 0, RING_ANNOTATOR, JUNK);
+		sealed_review(item_work(task, 0), &[(RING[0], true), (RING[1], true), (HONEST, false)]);
+		assert_eq!(reputation(HONEST), INITIAL_REPUTATION - REPUTATION_PENALTY);
+		assert_ok!(DataContribution::dispute_item(origin(REQUESTER), task, 0));
+		assert_eq!(reputation(HONEST), INITIAL_REPUTATION + REPUTATION_REWARD);
+		for who in RING {
+			assert_eq!(reputation(who), INITIAL_REPUTATION - REPUTATION_PENALTY);
+		}
+		assert_eq!(free(HONEST), INITIAL_BALANCE - MIN_REVIEWER_BOND - SHAREHOLDING_DEPOSIT + FEE);
+		assert_eq!(Reviewers::<Test>::get(HONEST).unwrap().open_votes, 0);
 	});
 }

@@ -88,7 +88,8 @@ pub struct DatasetRules {
 	pub max_contribution_items: u32,
 	/// Most contribution items one account may submit per day.
 	pub contribution_items_per_day: u32,
-	/// Most annotation results one account may submit per day.
+	/// Most task items one account may claim per day (a claim freed and taken again counts
+	/// again), so one account cannot squat on a task's slots.
 	pub annotations_per_day: u32,
 }
 
@@ -334,6 +335,9 @@ pub struct Ballot<T: Config> {
 	/// The block whose hash draws the reviewers allowed to take a seat (the submission's, or
 	/// the block a lapsed ballot restarted in).
 	pub opened_at: BlockNumberFor<T>,
+	/// The dataset's admitted reviewers when the ballot opened: the draw orders that many, so
+	/// admitting or dismissing members once the seed is known does not re-roll it.
+	pub pool: u32,
 	/// The seats taken so far, in the order reviewers committed.
 	pub seats: BoundedVec<Seat<T>, T::MaxQuorum>,
 	/// Set when the last seat was taken: votes may be revealed until this block, after which
@@ -342,9 +346,10 @@ pub struct Ballot<T: Config> {
 }
 
 impl<T: Config> Ballot<T> {
-	/// An empty ballot whose reviewers are drawn with the hash of block `opened_at`.
-	pub fn new(opened_at: BlockNumberFor<T>) -> Self {
-		Self { opened_at, seats: BoundedVec::new(), reveal_until: None }
+	/// An empty ballot whose reviewers are drawn, out of `pool`, with the hash of block
+	/// `opened_at`.
+	pub fn new(opened_at: BlockNumberFor<T>, pool: u32) -> Self {
+		Self { opened_at, pool, seats: BoundedVec::new(), reveal_until: None }
 	}
 
 	/// Whether `who` holds a seat.
@@ -513,7 +518,9 @@ pub enum Slot<T: Config> {
 		result_hash: ContentHash,
 		/// The annotator's stake, still held: forfeited if the item is disputed.
 		stake: BalanceOf<T>,
-		/// The reviewers who revealed, with their votes: each is paid the reviewer fee.
+		/// The reviewers who revealed, with their votes: each is paid the reviewer fee. Their
+		/// votes stay open until the item is paid, disputed or voided, so that a reviewer
+		/// cannot leave before a dispute or a gold answer judges it.
 		reviewers: BoundedVec<(AccountIdOf<T>, bool), T::MaxQuorum>,
 		/// From this block anyone may have the item paid (a task with unrevealed gold items
 		/// also waits for the end of the gold reveal period).

@@ -44,12 +44,10 @@ pub trait WeightInfo {
 	fn freeze_dataset() -> Weight;
 	fn submit_contribution() -> Weight;
 	fn decide_contribution() -> Weight;
-	fn reveal_vote_contribution() -> Weight;
 	fn withdraw_contribution() -> Weight;
 	fn open_task() -> Weight;
 	fn claim_slot() -> Weight;
 	fn submit_result() -> Weight;
-	fn reveal_vote_item() -> Weight;
 	fn reclaim_slot() -> Weight;
 	fn close_task(n: u32, ) -> Weight;
 	fn register_reviewer() -> Weight;
@@ -63,6 +61,8 @@ pub trait WeightInfo {
 	fn expire_contribution() -> Weight;
 	fn remove_idle_shareholding() -> Weight;
 	fn commit_vote() -> Weight;
+	fn reveal_vote_item() -> Weight;
+	fn reveal_vote_contribution() -> Weight;
 	fn pay_item() -> Weight;
 	fn dispute_item() -> Weight;
 	fn reveal_gold(n: u32, ) -> Weight;
@@ -76,144 +76,119 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:0 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	fn create_dataset() -> Weight {
-		// Proof size: measured `146`, estimated `3676`.
-		// Minimum execution time: 45_226_000 picoseconds.
-		Weight::from_parts(49_067_000, 3676)
+		// Proof size: measured `146`, estimated `3694`.
+		// Minimum execution time: 47_625_000 picoseconds.
+		Weight::from_parts(64_186_000, 3694)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	fn update_dataset_metadata() -> Weight {
-		// Proof size: measured `429`, estimated `3869`.
-		// Minimum execution time: 11_994_000 picoseconds.
-		Weight::from_parts(13_373_000, 3869)
+		// Proof size: measured `433`, estimated `3873`.
+		// Minimum execution time: 12_317_000 picoseconds.
+		Weight::from_parts(20_643_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	fn offer_curatorship() -> Weight {
-		// Proof size: measured `429`, estimated `3869`.
-		// Minimum execution time: 11_640_000 picoseconds.
-		Weight::from_parts(13_172_000, 3869)
+		// Proof size: measured `433`, estimated `3873`.
+		// Minimum execution time: 15_743_000 picoseconds.
+		Weight::from_parts(21_092_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn accept_curatorship() -> Weight {
-		// Proof size: measured `759`, estimated `6362`.
-		// Minimum execution time: 76_915_000 picoseconds.
-		Weight::from_parts(83_017_000, 6362)
+		// Proof size: measured `763`, estimated `6398`.
+		// Minimum execution time: 80_848_000 picoseconds.
+		Weight::from_parts(108_218_000, 6398)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	fn freeze_dataset() -> Weight {
-		// Proof size: measured `429`, estimated `3869`.
-		// Minimum execution time: 11_614_000 picoseconds.
-		Weight::from_parts(12_872_000, 3869)
+		// Proof size: measured `433`, estimated `3873`.
+		// Minimum execution time: 14_150_000 picoseconds.
+		Weight::from_parts(19_832_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::NextContributionId` (r:1 w:1)
 	/// Proof: `DataContribution::NextContributionId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Shareholdings` (r:1 w:1)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Contributions` (r:0 w:1)
-	/// Proof: `DataContribution::Contributions` (`max_values`: None, `max_size`: Some(454), added: 2929, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Contributions` (`max_values`: None, `max_size`: Some(472), added: 2947, mode: `MaxEncodedLen`)
 	fn submit_contribution() -> Weight {
-		// Proof size: measured `658`, estimated `3869`.
-		// Minimum execution time: 88_805_000 picoseconds.
-		Weight::from_parts(97_014_000, 3869)
+		// Proof size: measured `662`, estimated `3873`.
+		// Minimum execution time: 91_600_000 picoseconds.
+		Weight::from_parts(124_669_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `DataContribution::Contributions` (r:1 w:1)
-	/// Proof: `DataContribution::Contributions` (`max_values`: None, `max_size`: Some(454), added: 2929, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Contributions` (`max_values`: None, `max_size`: Some(472), added: 2947, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Shareholdings` (r:9 w:9)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Shareholdings` (r:6 w:6)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Pools` (r:1 w:0)
 	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Settlements` (r:5 w:5)
 	/// Proof: `RoyaltyDistribution::Settlements` (`max_values`: None, `max_size`: Some(132), added: 2607, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Reviewers` (r:8 w:8)
+	/// Storage: `DataContribution::Reviewers` (r:5 w:5)
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn decide_contribution() -> Weight {
-		// Proof size: measured `2909`, estimated `24309`.
-		// Minimum execution time: 215_401_000 picoseconds.
-		Weight::from_parts(226_693_000, 24309)
-			.saturating_add(T::DbWeight::get().reads(27_u64))
-			.saturating_add(T::DbWeight::get().writes(26_u64))
+		// Proof size: measured `3102`, estimated `16536`.
+		// Minimum execution time: 191_985_000 picoseconds.
+		Weight::from_parts(253_779_000, 16536)
+			.saturating_add(T::DbWeight::get().reads(21_u64))
+			.saturating_add(T::DbWeight::get().writes(20_u64))
 	}
 	/// Storage: `DataContribution::Contributions` (r:1 w:1)
-	/// Proof: `DataContribution::Contributions` (`max_values`: None, `max_size`: Some(454), added: 2929, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Contributions` (`max_values`: None, `max_size`: Some(472), added: 2947, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Members` (r:1 w:0)
-	/// Proof: `DataContribution::Members` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Reviewers` (r:9 w:9)
-	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Shareholdings` (r:10 w:10)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Shareholdings` (r:6 w:6)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:2 w:2)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
-	/// Storage: `RoyaltyDistribution::Pools` (r:1 w:0)
-	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
-	/// Storage: `RoyaltyDistribution::Settlements` (r:6 w:6)
-	/// Proof: `RoyaltyDistribution::Settlements` (`max_values`: None, `max_size`: Some(132), added: 2607, mode: `MaxEncodedLen`)
-	fn reveal_vote_contribution() -> Weight {
-		// Proof size: measured `3509`, estimated `26900`.
-		// Minimum execution time: 290_873_000 picoseconds.
-		Weight::from_parts(310_576_000, 26900)
-			.saturating_add(T::DbWeight::get().reads(33_u64))
-			.saturating_add(T::DbWeight::get().writes(31_u64))
-	}
-	/// Storage: `DataContribution::Contributions` (r:1 w:1)
-	/// Proof: `DataContribution::Contributions` (`max_values`: None, `max_size`: Some(454), added: 2929, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Shareholdings` (r:9 w:9)
-	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Reviewers` (r:8 w:8)
+	/// Storage: `DataContribution::Reviewers` (r:5 w:5)
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn withdraw_contribution() -> Weight {
-		// Proof size: measured `3006`, estimated `24309`.
-		// Minimum execution time: 158_568_000 picoseconds.
-		Weight::from_parts(172_777_000, 24309)
-			.saturating_add(T::DbWeight::get().reads(22_u64))
-			.saturating_add(T::DbWeight::get().writes(22_u64))
+		// Proof size: measured `3199`, estimated `16536`.
+		// Minimum execution time: 141_029_000 picoseconds.
+		Weight::from_parts(187_075_000, 16536)
+			.saturating_add(T::DbWeight::get().reads(16_u64))
+			.saturating_add(T::DbWeight::get().writes(16_u64))
 	}
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Members` (r:1 w:0)
 	/// Proof: `DataContribution::Members` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -221,126 +196,105 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `DataContribution::NextTaskId` (r:1 w:1)
 	/// Proof: `DataContribution::NextTaskId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Tasks` (r:0 w:1)
-	/// Proof: `DataContribution::Tasks` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Tasks` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
 	fn open_task() -> Weight {
-		// Proof size: measured `716`, estimated `3869`.
-		// Minimum execution time: 86_427_000 picoseconds.
-		Weight::from_parts(94_333_000, 3869)
+		// Proof size: measured `720`, estimated `3873`.
+		// Minimum execution time: 97_756_000 picoseconds.
+		Weight::from_parts(119_401_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `DataContribution::Tasks` (r:1 w:1)
-	/// Proof: `DataContribution::Tasks` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Tasks` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Slots` (r:1 w:1)
-	/// Proof: `DataContribution::Slots` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Slots` (`max_values`: None, `max_size`: Some(457), added: 2932, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Barred` (r:1 w:0)
+	/// Proof: `DataContribution::Barred` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Shareholdings` (r:1 w:1)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn claim_slot() -> Weight {
-		// Proof size: measured `801`, estimated `3888`.
-		// Minimum execution time: 60_837_000 picoseconds.
-		Weight::from_parts(66_895_000, 3888)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Proof size: measured `814`, estimated `3922`.
+		// Minimum execution time: 64_659_000 picoseconds.
+		Weight::from_parts(89_805_000, 3922)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `DataContribution::Tasks` (r:1 w:1)
-	/// Proof: `DataContribution::Tasks` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Tasks` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Slots` (r:1 w:1)
-	/// Proof: `DataContribution::Slots` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Slots` (`max_values`: None, `max_size`: Some(457), added: 2932, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:1 w:0)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Shareholdings` (r:1 w:1)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
-	fn submit_result() -> Weight {
-		// Proof size: measured `880`, estimated `3888`.
-		// Minimum execution time: 25_752_000 picoseconds.
-		Weight::from_parts(28_736_000, 3888)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
-	}
-	/// Storage: `DataContribution::Tasks` (r:1 w:1)
-	/// Proof: `DataContribution::Tasks` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Slots` (r:1 w:1)
-	/// Proof: `DataContribution::Slots` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Members` (r:1 w:0)
-	/// Proof: `DataContribution::Members` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Reviewers` (r:9 w:9)
-	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Shareholdings` (r:10 w:10)
-	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:7 w:7)
+	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
-	/// Storage: `RoyaltyDistribution::Pools` (r:1 w:0)
-	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
-	/// Storage: `RoyaltyDistribution::Settlements` (r:6 w:6)
-	/// Proof: `RoyaltyDistribution::Settlements` (`max_values`: None, `max_size`: Some(132), added: 2607, mode: `MaxEncodedLen`)
-	fn reveal_vote_item() -> Weight {
-		// Proof size: measured `4163`, estimated `26900`.
-		// Minimum execution time: 431_195_000 picoseconds.
-		Weight::from_parts(463_285_000, 26900)
-			.saturating_add(T::DbWeight::get().reads(39_u64))
-			.saturating_add(T::DbWeight::get().writes(37_u64))
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	fn submit_result() -> Weight {
+		// Proof size: measured `1123`, estimated `3922`.
+		// Minimum execution time: 68_968_000 picoseconds.
+		Weight::from_parts(92_540_000, 3922)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `DataContribution::Tasks` (r:1 w:1)
-	/// Proof: `DataContribution::Tasks` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Tasks` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Slots` (r:1 w:1)
-	/// Proof: `DataContribution::Slots` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Slots` (`max_values`: None, `max_size`: Some(457), added: 2932, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Shareholdings` (r:1 w:1)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	fn reclaim_slot() -> Weight {
-		// Proof size: measured `517`, estimated `3888`.
-		// Minimum execution time: 20_978_000 picoseconds.
-		Weight::from_parts(22_834_000, 3888)
+		// Proof size: measured `526`, estimated `3922`.
+		// Minimum execution time: 21_871_000 picoseconds.
+		Weight::from_parts(35_590_000, 3922)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `DataContribution::Tasks` (r:1 w:1)
-	/// Proof: `DataContribution::Tasks` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Tasks` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Slots` (r:129 w:128)
-	/// Proof: `DataContribution::Slots` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Shareholdings` (r:9 w:9)
+	/// Proof: `DataContribution::Slots` (`max_values`: None, `max_size`: Some(457), added: 2932, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Shareholdings` (r:146 w:146)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Reviewers` (r:8 w:8)
-	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage: `System::Account` (r:129 w:129)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:129 w:129)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Reviewers` (r:18 w:18)
+	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 128]`.
 	fn close_task(n: u32, ) -> Weight {
-		// Proof size: measured `3276 + n * (47 ±0)`, estimated `24309 + n * (2898 ±0)`.
-		// Minimum execution time: 164_347_000 picoseconds.
-		Weight::from_parts(160_371_633, 24309)
-			.saturating_add(Weight::from_parts(35_099_441, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(22_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(21_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2898).saturating_mul(n.into()))
+		// Proof size: measured `4918 + n * (701 ±0)`, estimated `29874 + n * (2932 ±0)`.
+		// Minimum execution time: 248_053_000 picoseconds.
+		Weight::from_parts(294_987_681, 29874)
+			.saturating_add(Weight::from_parts(84_660_132, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(27_u64))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(26_u64))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2932).saturating_mul(n.into()))
 	}
 	/// Storage: `DataContribution::Reviewers` (r:1 w:1)
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn register_reviewer() -> Weight {
-		// Proof size: measured `180`, estimated `3676`.
-		// Minimum execution time: 44_879_000 picoseconds.
-		Weight::from_parts(48_226_000, 3676)
+		// Proof size: measured `180`, estimated `3694`.
+		// Minimum execution time: 46_198_000 picoseconds.
+		Weight::from_parts(64_124_000, 3694)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -348,288 +302,411 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	fn unregister_reviewer() -> Weight {
 		// Proof size: measured `104`, estimated `3542`.
-		// Minimum execution time: 9_688_000 picoseconds.
-		Weight::from_parts(10_736_000, 3542)
+		// Minimum execution time: 10_103_000 picoseconds.
+		Weight::from_parts(17_286_000, 3542)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `DataContribution::Reviewers` (r:1 w:1)
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn withdraw_reviewer() -> Weight {
 		// Proof size: measured `440`, estimated `6196`.
-		// Minimum execution time: 91_027_000 picoseconds.
-		Weight::from_parts(96_926_000, 6196)
+		// Minimum execution time: 99_999_000 picoseconds.
+		Weight::from_parts(125_177_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `DataContribution::Reviewers` (r:1 w:1)
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn slash_reviewer() -> Weight {
 		// Proof size: measured `525`, estimated `8799`.
-		// Minimum execution time: 76_508_000 picoseconds.
-		Weight::from_parts(82_477_000, 8799)
+		// Minimum execution time: 79_814_000 picoseconds.
+		Weight::from_parts(108_491_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Shareholdings` (r:1 w:1)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn close_shareholding() -> Weight {
-		// Proof size: measured `862`, estimated `3869`.
-		// Minimum execution time: 50_055_000 picoseconds.
-		Weight::from_parts(54_027_000, 3869)
+		// Proof size: measured `866`, estimated `3873`.
+		// Minimum execution time: 51_480_000 picoseconds.
+		Weight::from_parts(73_363_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Members` (r:1 w:1)
 	/// Proof: `DataContribution::Members` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
 	fn admit_member() -> Weight {
-		// Proof size: measured `989`, estimated `3869`.
-		// Minimum execution time: 19_615_000 picoseconds.
-		Weight::from_parts(22_787_000, 3869)
+		// Proof size: measured `993`, estimated `3873`.
+		// Minimum execution time: 21_461_000 picoseconds.
+		Weight::from_parts(35_493_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Members` (r:1 w:1)
 	/// Proof: `DataContribution::Members` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
 	fn dismiss_member() -> Weight {
-		// Proof size: measured `521`, estimated `3869`.
-		// Minimum execution time: 16_894_000 picoseconds.
-		Weight::from_parts(18_338_000, 3869)
+		// Proof size: measured `525`, estimated `3873`.
+		// Minimum execution time: 21_579_000 picoseconds.
+		Weight::from_parts(31_044_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	fn set_rules() -> Weight {
-		// Proof size: measured `429`, estimated `3869`.
-		// Minimum execution time: 11_515_000 picoseconds.
-		Weight::from_parts(12_680_000, 3869)
+		// Proof size: measured `433`, estimated `3873`.
+		// Minimum execution time: 14_817_000 picoseconds.
+		Weight::from_parts(20_423_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `DataContribution::Contributions` (r:1 w:1)
-	/// Proof: `DataContribution::Contributions` (`max_values`: None, `max_size`: Some(454), added: 2929, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Contributions` (`max_values`: None, `max_size`: Some(472), added: 2947, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Shareholdings` (r:9 w:9)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Shareholdings` (r:6 w:6)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Reviewers` (r:8 w:8)
+	/// Storage: `DataContribution::Reviewers` (r:5 w:5)
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn expire_contribution() -> Weight {
-		// Proof size: measured `2903`, estimated `24309`.
-		// Minimum execution time: 150_559_000 picoseconds.
-		Weight::from_parts(163_863_000, 24309)
-			.saturating_add(T::DbWeight::get().reads(21_u64))
-			.saturating_add(T::DbWeight::get().writes(21_u64))
+		// Proof size: measured `3096`, estimated `16536`.
+		// Minimum execution time: 137_045_000 picoseconds.
+		Weight::from_parts(183_912_000, 16536)
+			.saturating_add(T::DbWeight::get().reads(15_u64))
+			.saturating_add(T::DbWeight::get().writes(15_u64))
 	}
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Shareholdings` (r:1 w:1)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn remove_idle_shareholding() -> Weight {
-		// Proof size: measured `862`, estimated `3869`.
-		// Minimum execution time: 50_486_000 picoseconds.
-		Weight::from_parts(55_098_000, 3869)
+		// Proof size: measured `866`, estimated `3873`.
+		// Minimum execution time: 58_393_000 picoseconds.
+		Weight::from_parts(72_576_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
+	/// Storage: `DataContribution::Tasks` (r:1 w:0)
+	/// Proof: `DataContribution::Tasks` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Slots` (r:1 w:1)
+	/// Proof: `DataContribution::Slots` (`max_values`: None, `max_size`: Some(457), added: 2932, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Datasets` (r:1 w:1)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Members` (r:1 w:0)
+	/// Proof: `DataContribution::Members` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Reviewers` (r:1 w:1)
+	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Shareholdings` (r:1 w:1)
+	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn commit_vote() -> Weight {
-		Weight::from_parts(463_285_000, 26900)
-			.saturating_add(T::DbWeight::get().reads(39_u64))
-			.saturating_add(T::DbWeight::get().writes(37_u64))
+		// Proof size: measured `2891`, estimated `3922`.
+		// Minimum execution time: 93_340_000 picoseconds.
+		Weight::from_parts(130_326_000, 3922)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
+	/// Storage: `DataContribution::Tasks` (r:1 w:1)
+	/// Proof: `DataContribution::Tasks` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Slots` (r:1 w:1)
+	/// Proof: `DataContribution::Slots` (`max_values`: None, `max_size`: Some(457), added: 2932, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Datasets` (r:1 w:1)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Reviewers` (r:5 w:5)
+	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:6 w:6)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Shareholdings` (r:6 w:6)
+	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
+	fn reveal_vote_item() -> Weight {
+		// Proof size: measured `3659`, estimated `16608`.
+		// Minimum execution time: 305_964_000 picoseconds.
+		Weight::from_parts(361_509_000, 16608)
+			.saturating_add(T::DbWeight::get().reads(21_u64))
+			.saturating_add(T::DbWeight::get().writes(21_u64))
+	}
+	/// Storage: `DataContribution::Contributions` (r:1 w:1)
+	/// Proof: `DataContribution::Contributions` (`max_values`: None, `max_size`: Some(472), added: 2947, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Datasets` (r:1 w:1)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Shareholdings` (r:6 w:6)
+	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::Pools` (r:1 w:0)
+	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::Settlements` (r:6 w:6)
+	/// Proof: `RoyaltyDistribution::Settlements` (`max_values`: None, `max_size`: Some(132), added: 2607, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Reviewers` (r:5 w:5)
+	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	fn reveal_vote_contribution() -> Weight {
+		// Proof size: measured `3102`, estimated `16632`.
+		// Minimum execution time: 213_464_000 picoseconds.
+		Weight::from_parts(285_549_000, 16632)
+			.saturating_add(T::DbWeight::get().reads(22_u64))
+			.saturating_add(T::DbWeight::get().writes(21_u64))
+	}
+	/// Storage: `DataContribution::Tasks` (r:1 w:1)
+	/// Proof: `DataContribution::Tasks` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Slots` (r:1 w:1)
+	/// Proof: `DataContribution::Slots` (`max_values`: None, `max_size`: Some(457), added: 2932, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Datasets` (r:1 w:1)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:2 w:2)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:7 w:7)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Shareholdings` (r:6 w:6)
+	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::Pools` (r:1 w:0)
+	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::Settlements` (r:6 w:6)
+	/// Proof: `RoyaltyDistribution::Settlements` (`max_values`: None, `max_size`: Some(132), added: 2607, mode: `MaxEncodedLen`)
 	fn pay_item() -> Weight {
-		Weight::from_parts(463_285_000, 26900)
-			.saturating_add(T::DbWeight::get().reads(39_u64))
-			.saturating_add(T::DbWeight::get().writes(37_u64))
+		// Proof size: measured `3141`, estimated `19211`.
+		// Minimum execution time: 437_930_000 picoseconds.
+		Weight::from_parts(478_140_000, 19211)
+			.saturating_add(T::DbWeight::get().reads(25_u64))
+			.saturating_add(T::DbWeight::get().writes(24_u64))
 	}
+	/// Storage: `DataContribution::Tasks` (r:1 w:1)
+	/// Proof: `DataContribution::Tasks` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Slots` (r:1 w:1)
+	/// Proof: `DataContribution::Slots` (`max_values`: None, `max_size`: Some(457), added: 2932, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Datasets` (r:1 w:0)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:2 w:2)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:5 w:5)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Reviewers` (r:5 w:5)
+	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Shareholdings` (r:6 w:6)
+	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	fn dispute_item() -> Weight {
-		Weight::from_parts(463_285_000, 26900)
-			.saturating_add(T::DbWeight::get().reads(39_u64))
-			.saturating_add(T::DbWeight::get().writes(37_u64))
+		// Proof size: measured `3844`, estimated `16536`.
+		// Minimum execution time: 235_995_000 picoseconds.
+		Weight::from_parts(324_177_000, 16536)
+			.saturating_add(T::DbWeight::get().reads(21_u64))
+			.saturating_add(T::DbWeight::get().writes(20_u64))
 	}
-	fn reveal_gold(_n: u32, ) -> Weight {
-		Weight::from_parts(463_285_000, 26900)
-			.saturating_add(T::DbWeight::get().reads(39_u64))
-			.saturating_add(T::DbWeight::get().writes(37_u64))
+	/// Storage: `DataContribution::Tasks` (r:1 w:1)
+	/// Proof: `DataContribution::Tasks` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Slots` (r:129 w:12)
+	/// Proof: `DataContribution::Slots` (`max_values`: None, `max_size`: Some(457), added: 2932, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Reviewers` (r:12 w:12)
+	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Shareholdings` (r:24 w:24)
+	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:12 w:12)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:13 w:13)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Barred` (r:0 w:12)
+	/// Proof: `DataContribution::Barred` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 128]`.
+	fn reveal_gold(n: u32, ) -> Weight {
+		// Proof size: measured `2854 + n * (349 ±0)`, estimated `18229 + n * (2932 ±5)`.
+		// Minimum execution time: 191_460_000 picoseconds.
+		Weight::from_parts(66_840_105, 18229)
+			.saturating_add(Weight::from_parts(19_309_741, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(16_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(15_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2932).saturating_mul(n.into()))
 	}
 }
 
 /// The same measurements with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn create_dataset() -> Weight {
-		Weight::from_parts(49_067_000, 3676)
+		Weight::from_parts(64_186_000, 3694)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn update_dataset_metadata() -> Weight {
-		Weight::from_parts(13_373_000, 3869)
+		Weight::from_parts(20_643_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn offer_curatorship() -> Weight {
-		Weight::from_parts(13_172_000, 3869)
+		Weight::from_parts(21_092_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn accept_curatorship() -> Weight {
-		Weight::from_parts(83_017_000, 6362)
+		Weight::from_parts(108_218_000, 6398)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn freeze_dataset() -> Weight {
-		Weight::from_parts(12_872_000, 3869)
+		Weight::from_parts(19_832_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn submit_contribution() -> Weight {
-		Weight::from_parts(97_014_000, 3869)
+		Weight::from_parts(124_669_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn decide_contribution() -> Weight {
-		Weight::from_parts(226_693_000, 24309)
-			.saturating_add(ParityDbWeight::get().reads(27_u64))
-			.saturating_add(ParityDbWeight::get().writes(26_u64))
-	}
-	fn reveal_vote_contribution() -> Weight {
-		Weight::from_parts(310_576_000, 26900)
-			.saturating_add(ParityDbWeight::get().reads(33_u64))
-			.saturating_add(ParityDbWeight::get().writes(31_u64))
+		Weight::from_parts(253_779_000, 16536)
+			.saturating_add(ParityDbWeight::get().reads(21_u64))
+			.saturating_add(ParityDbWeight::get().writes(20_u64))
 	}
 	fn withdraw_contribution() -> Weight {
-		Weight::from_parts(172_777_000, 24309)
-			.saturating_add(ParityDbWeight::get().reads(22_u64))
-			.saturating_add(ParityDbWeight::get().writes(22_u64))
+		Weight::from_parts(187_075_000, 16536)
+			.saturating_add(ParityDbWeight::get().reads(16_u64))
+			.saturating_add(ParityDbWeight::get().writes(16_u64))
 	}
 	fn open_task() -> Weight {
-		Weight::from_parts(94_333_000, 3869)
+		Weight::from_parts(119_401_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn claim_slot() -> Weight {
-		Weight::from_parts(66_895_000, 3888)
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
+		Weight::from_parts(89_805_000, 3922)
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn submit_result() -> Weight {
-		Weight::from_parts(28_736_000, 3888)
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
-	}
-	fn reveal_vote_item() -> Weight {
-		Weight::from_parts(463_285_000, 26900)
-			.saturating_add(ParityDbWeight::get().reads(39_u64))
-			.saturating_add(ParityDbWeight::get().writes(37_u64))
+		Weight::from_parts(92_540_000, 3922)
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn reclaim_slot() -> Weight {
-		Weight::from_parts(22_834_000, 3888)
+		Weight::from_parts(35_590_000, 3922)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn close_task(n: u32, ) -> Weight {
-		Weight::from_parts(160_371_633, 24309)
-			.saturating_add(Weight::from_parts(35_099_441, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(22_u64))
-			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(ParityDbWeight::get().writes(21_u64))
-			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2898).saturating_mul(n.into()))
+		Weight::from_parts(294_987_681, 29874)
+			.saturating_add(Weight::from_parts(84_660_132, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(27_u64))
+			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(26_u64))
+			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2932).saturating_mul(n.into()))
 	}
 	fn register_reviewer() -> Weight {
-		Weight::from_parts(48_226_000, 3676)
+		Weight::from_parts(64_124_000, 3694)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn unregister_reviewer() -> Weight {
-		Weight::from_parts(10_736_000, 3542)
+		Weight::from_parts(17_286_000, 3542)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_reviewer() -> Weight {
-		Weight::from_parts(96_926_000, 6196)
+		Weight::from_parts(125_177_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn slash_reviewer() -> Weight {
-		Weight::from_parts(82_477_000, 8799)
+		Weight::from_parts(108_491_000, 8799)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn close_shareholding() -> Weight {
-		Weight::from_parts(54_027_000, 3869)
+		Weight::from_parts(73_363_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn admit_member() -> Weight {
-		Weight::from_parts(22_787_000, 3869)
+		Weight::from_parts(35_493_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn dismiss_member() -> Weight {
-		Weight::from_parts(18_338_000, 3869)
+		Weight::from_parts(31_044_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_rules() -> Weight {
-		Weight::from_parts(12_680_000, 3869)
+		Weight::from_parts(20_423_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn expire_contribution() -> Weight {
-		Weight::from_parts(163_863_000, 24309)
-			.saturating_add(ParityDbWeight::get().reads(21_u64))
-			.saturating_add(ParityDbWeight::get().writes(21_u64))
+		Weight::from_parts(183_912_000, 16536)
+			.saturating_add(ParityDbWeight::get().reads(15_u64))
+			.saturating_add(ParityDbWeight::get().writes(15_u64))
 	}
 	fn remove_idle_shareholding() -> Weight {
-		Weight::from_parts(55_098_000, 3869)
+		Weight::from_parts(72_576_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn commit_vote() -> Weight {
-		Weight::from_parts(463_285_000, 26900)
-			.saturating_add(ParityDbWeight::get().reads(39_u64))
-			.saturating_add(ParityDbWeight::get().writes(37_u64))
+		Weight::from_parts(130_326_000, 3922)
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
+	}
+	fn reveal_vote_item() -> Weight {
+		Weight::from_parts(361_509_000, 16608)
+			.saturating_add(ParityDbWeight::get().reads(21_u64))
+			.saturating_add(ParityDbWeight::get().writes(21_u64))
+	}
+	fn reveal_vote_contribution() -> Weight {
+		Weight::from_parts(285_549_000, 16632)
+			.saturating_add(ParityDbWeight::get().reads(22_u64))
+			.saturating_add(ParityDbWeight::get().writes(21_u64))
 	}
 	fn pay_item() -> Weight {
-		Weight::from_parts(463_285_000, 26900)
-			.saturating_add(ParityDbWeight::get().reads(39_u64))
-			.saturating_add(ParityDbWeight::get().writes(37_u64))
+		Weight::from_parts(478_140_000, 19211)
+			.saturating_add(ParityDbWeight::get().reads(25_u64))
+			.saturating_add(ParityDbWeight::get().writes(24_u64))
 	}
 	fn dispute_item() -> Weight {
-		Weight::from_parts(463_285_000, 26900)
-			.saturating_add(ParityDbWeight::get().reads(39_u64))
-			.saturating_add(ParityDbWeight::get().writes(37_u64))
+		Weight::from_parts(324_177_000, 16536)
+			.saturating_add(ParityDbWeight::get().reads(21_u64))
+			.saturating_add(ParityDbWeight::get().writes(20_u64))
 	}
-	fn reveal_gold(_n: u32, ) -> Weight {
-		Weight::from_parts(463_285_000, 26900)
-			.saturating_add(ParityDbWeight::get().reads(39_u64))
-			.saturating_add(ParityDbWeight::get().writes(37_u64))
+	fn reveal_gold(n: u32, ) -> Weight {
+		Weight::from_parts(66_840_105, 18229)
+			.saturating_add(Weight::from_parts(19_309_741, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(16_u64))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(15_u64))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2932).saturating_mul(n.into()))
 	}
 }

@@ -75,55 +75,83 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Closes every seat's open vote once a ballot concludes and moves reputations: a revealed
-	/// vote towards or away from `verdict`, a seat that never revealed down (when `no_shows`
+	/// Judges every seat once a ballot concludes and closes its open vote: a revealed vote
+	/// moves towards or away from `verdict`, a seat that never revealed down (when `no_shows`
 	/// are judged: the reveal period ran out). Without a verdict (withdrawn work, a closed task,
-	/// a curator's decision before the reveal) a revealed vote is not judged.
-	pub(crate) fn close_seats(ballot: &Ballot<T>, verdict: Option<Verdict>, no_shows: bool) {
+	/// a curator's decision before the reveal) a revealed vote is not judged. With
+	/// `keep_revealed_open`, revealed votes stay open (an accepted item's, until it is paid).
+	pub(crate) fn close_seats(
+		ballot: &Ballot<T>,
+		verdict: Option<Verdict>,
+		no_shows: bool,
+		keep_revealed_open: bool,
+	) {
 		for seat in ballot.seats.iter() {
-			let judged = match (seat.vote, verdict) {
-				(Some(vote), Some(verdict)) => Some(vote == (verdict == Verdict::Accepted)),
-				(None, _) if no_shows => Some(false),
-				_ => None,
+			let judgement = match (seat.vote, verdict) {
+				(Some(vote), Some(verdict)) => Judgement::of(vote == (verdict == Verdict::Accepted)),
+				(None, _) if no_shows => Judgement::Wrong,
+				_ => Judgement::None,
 			};
-			Self::close_vote(&seat.reviewer, judged);
+			let close = !(keep_revealed_open && seat.vote.is_some());
+			Self::judge_vote(&seat.reviewer, judgement, close);
 		}
 	}
 
-	/// Ends one open vote of `who`, rewarding (`Some(true)`) or penalising (`Some(false)`) its
-	/// reputation.
-	pub(crate) fn close_vote(who: &T::AccountId, judged: Option<bool>) {
+	/// Moves the reputation of `who` by `judgement` and, if `close`, ends one of its open votes.
+	pub(crate) fn judge_vote(who: &T::AccountId, judgement: Judgement, close: bool) {
 		let changed = Reviewers::<T>::mutate(who, |maybe| {
 			let Some(reviewer) = maybe.as_mut() else {
 				defensive!("a voter left while its vote was open");
 				return None;
 			};
-			reviewer.open_votes = reviewer.open_votes.saturating_sub(1);
-			Self::judge(reviewer, judged?)
+			if close {
+				reviewer.open_votes = reviewer.open_votes.saturating_sub(1);
+			}
+			let before = reviewer.reputation;
+			reviewer.reputation = match judgement {
+				Judgement::None => return None,
+				Judgement::Right => before.saturating_add(T::ReputationReward::get()),
+				Judgement::Wrong => before.saturating_sub(T::ReputationPenalty::get()),
+				// The earlier penalty is undone and the reward given.
+				Judgement::OverturnedToRight => before
+					.saturating_add(T::ReputationPenalty::get())
+					.saturating_add(T::ReputationReward::get()),
+				// The earlier reward is undone and the penalty taken.
+				Judgement::OverturnedToWrong => before
+					.saturating_sub(T::ReputationReward::get())
+					.saturating_sub(T::ReputationPenalty::get()),
+			}
+			.min(T::MaxReputation::get());
+			Some(reviewer.reputation)
 		});
 		if let Some(reputation) = changed {
 			Self::deposit_event(Event::ReputationChanged { reviewer: who.clone(), reputation });
 		}
 	}
+}
 
-	/// Moves the reputation of a reviewer whose vote is closed already, after a later finding
-	/// (a dispute, a gold answer): `right` rewards, otherwise penalises.
-	pub(crate) fn rejudge(who: &T::AccountId, right: bool) {
-		let changed = Reviewers::<T>::mutate(who, |maybe| Self::judge(maybe.as_mut()?, right));
-		if let Some(reputation) = changed {
-			Self::deposit_event(Event::ReputationChanged { reviewer: who.clone(), reputation });
-		}
-	}
+/// How a closing vote moves its reviewer's reputation.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Judgement {
+	/// Not judged.
+	None,
+	/// The vote matched the verdict: `ReputationReward`.
+	Right,
+	/// The vote went against the verdict, or was never revealed: `ReputationPenalty`.
+	Wrong,
+	/// A later finding (a dispute, a gold answer) proved right a vote judged wrong at the
+	/// verdict.
+	OverturnedToRight,
+	/// A later finding proved wrong a vote judged right at the verdict.
+	OverturnedToWrong,
+}
 
-	fn judge(reviewer: &mut Reviewer<T>, right: bool) -> Option<Reputation> {
-		reviewer.reputation = if right {
-			reviewer
-				.reputation
-				.saturating_add(T::ReputationReward::get())
-				.min(T::MaxReputation::get())
+impl Judgement {
+	fn of(right: bool) -> Self {
+		if right {
+			Self::Right
 		} else {
-			reviewer.reputation.saturating_sub(T::ReputationPenalty::get())
-		};
-		Some(reviewer.reputation)
+			Self::Wrong
+		}
 	}
 }

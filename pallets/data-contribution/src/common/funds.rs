@@ -55,7 +55,8 @@ impl<T: Config> Pallet<T> {
 			amount,
 			Precision::Exact,
 			Restriction::Free,
-			Fortitude::Polite,
+			// Held funds pay whatever else the requester's account has frozen.
+			Fortitude::Force,
 		)?;
 		task.remaining_bounty = task.remaining_bounty.saturating_sub(amount);
 		Ok(())

@@ -63,6 +63,7 @@ impl<T: Config> Pallet<T> {
 			true,
 		)?;
 		record.pending_contributions = record.pending_contributions.saturating_add(1);
+		let pool = record.reviewers;
 		Datasets::<T>::insert(dataset, record);
 		Contributions::<T>::insert(
 			id,
@@ -71,7 +72,7 @@ impl<T: Config> Pallet<T> {
 				contributor: who.clone(),
 				content_hash,
 				item_count,
-				ballot: Ballot::new(frame_system::Pallet::<T>::block_number()),
+				ballot: Ballot::new(frame_system::Pallet::<T>::block_number(), pool),
 				deposit,
 				stake,
 				submitted_at: frame_system::Pallet::<T>::block_number(),
@@ -171,7 +172,7 @@ impl<T: Config> Pallet<T> {
 			Self::close_pending(dataset, voter);
 		}
 		// Only a panel that ran its course judges its no-shows; the curator may cut it short.
-		Self::close_seats(&contribution.ballot, verdict, matches!(ending, Ending::Voted(_)));
+		Self::close_seats(&contribution.ballot, verdict, matches!(ending, Ending::Voted(_)), false);
 		record.pending_contributions = record.pending_contributions.saturating_sub(1);
 		// A rejected contribution forfeits its stake, and so does a withdrawn one: otherwise a
 		// submitter of junk would withdraw as soon as rejections (or the curator's decision)

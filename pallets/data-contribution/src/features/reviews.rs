@@ -33,7 +33,7 @@ impl<T: Config> Pallet<T> {
 		let mut reviewer = Self::active_reviewer(&who)?;
 		let seats = u32::try_from(open.ballot.seats.len()).unwrap_or(u32::MAX);
 		ensure!(open.ballot.reveal_until.is_none() && seats < open.panel, Error::<T>::PanelFull);
-		Self::ensure_drawn(&work, &who, open.ballot.opened_at, open.record.reviewers, open.panel)?;
+		Self::ensure_drawn(&work, &who, open.ballot.opened_at, open.ballot.pool, open.panel)?;
 
 		open.ballot
 			.seats
@@ -117,12 +117,13 @@ impl<T: Config> Pallet<T> {
 				Self::conclude_item(task, item, ballot, verdict)
 			}
 			(None, _) => {
-				Self::close_seats(&ballot, None, true);
+				Self::close_seats(&ballot, None, true, false);
 				for voter in ballot.voters() {
 					Self::close_pending(dataset, voter);
 				}
 				let no_shows = u32::try_from(ballot.seats.len()).unwrap_or(u32::MAX);
-				let restarted = Ballot::new(frame_system::Pallet::<T>::block_number());
+				let restarted =
+					Ballot::new(frame_system::Pallet::<T>::block_number(), record.reviewers);
 				Self::deposit_event(Event::BallotLapsed { work, no_shows });
 				Datasets::<T>::insert(dataset, record);
 				Self::store_ballot(&work, restarted)

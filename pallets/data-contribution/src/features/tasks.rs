@@ -111,9 +111,14 @@ impl<T: Config> Pallet<T> {
 		// shares on work it also judges the close of.
 		ensure!(task.requester != who, Error::<T>::SelfReview);
 		ensure!(!Barred::<T>::contains_key(id, &who), Error::<T>::AnnotatorBarred);
+		// A revealed gold item's answer is public: nobody may work on it again.
+		ensure!(!GoldItems::<T>::contains_key(id, item), Error::<T>::GoldItem);
 		let mut record = Datasets::<T>::get(task.dataset).ok_or(Error::<T>::UnknownDataset)?;
 
 		Self::open_pending(task.dataset, &mut record, &who)?;
+		// Claims count against the daily cap, not submissions: one account cannot squat on
+		// every slot of a task (a timed-out claim freed and taken again counts again).
+		Self::count_daily_work(task.dataset, &who, 1, record.rules.annotations_per_day, false)?;
 		task.occupied = task.occupied.saturating_add(1);
 		Slots::<T>::insert(id, item, Slot::Claimed { annotator: who.clone(), claimed_at: now });
 		Datasets::<T>::insert(task.dataset, record);
@@ -140,8 +145,6 @@ impl<T: Config> Pallet<T> {
 			}
 			_ => return Err(Error::<T>::NotClaimed.into()),
 		}
-		let rules = Datasets::<T>::get(task.dataset).ok_or(Error::<T>::UnknownDataset)?.rules;
-		Self::count_daily_work(task.dataset, &who, 1, rules.annotations_per_day, false)?;
 		// The stake pays the reviewers if the result is rejected: junk costs its submitter,
 		// not the requester.
 		let stake = task
@@ -149,9 +152,10 @@ impl<T: Config> Pallet<T> {
 			.checked_mul(&task.reviewers_per_item.into())
 			.ok_or(Error::<T>::BountyOverflow)?;
 		Self::hold(HoldReason::AnnotationStake, &who, stake)?;
+		let pool = Datasets::<T>::get(task.dataset).ok_or(Error::<T>::UnknownDataset)?.reviewers;
 		task.under_review = task.under_review.saturating_add(1);
 		Tasks::<T>::insert(id, task);
-		let ballot = Ballot::new(frame_system::Pallet::<T>::block_number());
+		let ballot = Ballot::new(frame_system::Pallet::<T>::block_number(), pool);
 		Slots::<T>::insert(
 			id,
 			item,
@@ -178,7 +182,9 @@ impl<T: Config> Pallet<T> {
 		// Reputation follows paid reviews only: a task that pays reviewers nothing cannot be
 		// used to farm it. No-shows are penalised either way.
 		let judged = (!task.reviewer_fee.is_zero()).then_some(verdict);
-		Self::close_seats(&ballot, judged, true);
+		// An accepted item's revealed reviewers keep their votes open until it is paid,
+		// disputed or voided: a later finding may still judge them.
+		Self::close_seats(&ballot, judged, true, verdict == Verdict::Accepted);
 		task.under_review = task.under_review.saturating_sub(1);
 		match verdict {
 			Verdict::Accepted => {
@@ -257,7 +263,13 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_close_task(who: T::AccountId, id: TaskId) -> Result<u32, DispatchError> {
 		let task = Tasks::<T>::get(id).ok_or(Error::<T>::UnknownTask)?;
 		let now = frame_system::Pallet::<T>::block_number();
-		ensure!(who == task.requester || now > task.deadline, Error::<T>::NotRequester);
+		let mut record = Datasets::<T>::get(task.dataset).ok_or(Error::<T>::UnknownDataset)?;
+		// The curator may clear a task from its dataset (a requester's spam holding the task
+		// slots); the bounty and deposit still return to the requester.
+		ensure!(
+			who == task.requester || who == record.curator || now > task.deadline,
+			Error::<T>::NotRequester
+		);
 		// Delivered results get their review: only once the review window after the deadline
 		// has passed may a task with results awaiting a verdict close (voiding them unjudged).
 		ensure!(
@@ -266,7 +278,6 @@ impl<T: Config> Pallet<T> {
 		);
 		// Accepted work is paid (or disputed) first; anyone may pay it once its window ends.
 		ensure!(task.awaiting_payment == 0, Error::<T>::ItemsAwaitingPayment);
-		let mut record = Datasets::<T>::get(task.dataset).ok_or(Error::<T>::UnknownDataset)?;
 
 		let mut removed: u32 = 0;
 		// Bounded: a task has at most `MaxItemsPerTask` slots.
@@ -280,15 +291,16 @@ impl<T: Config> Pallet<T> {
 					for voter in ballot.voters() {
 						Self::close_pending(task.dataset, voter);
 					}
-					Self::close_seats(&ballot, None, false);
+					Self::close_seats(&ballot, None, false, false);
 				}
 				// Paid, disputed and gold items closed their pending entries already; none
 				// awaits payment (checked above).
 				Slot::Accepted { .. } | Slot::Paid { .. } | Slot::Disputed { .. } | Slot::Gold => {}
 			}
 		}
-		// Bounded: at most one barred annotator per item.
+		// Bounded: at most one barred annotator and one gold record per item.
 		let _ = Barred::<T>::clear_prefix(id, task.item_count, None);
+		let _ = GoldItems::<T>::clear_prefix(id, task.item_count, None);
 		let refunded = task.remaining_bounty;
 		Self::release(HoldReason::TaskBounty, &task.requester, refunded);
 		Self::release(HoldReason::TaskDeposit, &task.requester, task.deposit);
