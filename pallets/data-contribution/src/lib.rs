@@ -84,6 +84,7 @@ mod events;
 mod features;
 #[cfg(any(feature = "try-runtime", feature = "std"))]
 mod invariants;
+pub mod migrations;
 pub mod runtime_api;
 mod traits;
 pub mod types;
@@ -93,6 +94,8 @@ pub mod weights;
 mod attacks;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+#[cfg(test)]
+mod migration_tests;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -123,8 +126,8 @@ pub mod pallet {
 	/// Lookup of an account from a call argument.
 	pub type AccountIdLookupOf<T> = <<T as frame_system::Config>::Lookup as StaticLookup>::Source;
 
-	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// The in-code storage version: 1 since sealed, drawn reviews (`migrations::MigrateToV1`).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	/// The data contribution pallet.
 	#[pallet::pallet]

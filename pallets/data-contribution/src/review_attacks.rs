@@ -233,7 +233,12 @@ fn reviewers_are_drawn_not_self_selected() {
 		// The pool is fixed when the ballot opens: admitting or dismissing reviewers once the
 		// seed is known does not re-roll the draw.
 		for who in [102, 103] {
-			assert_ok!(DataContribution::dismiss_member(origin(CURATOR), data, who, Role::Reviewer));
+			assert_ok!(DataContribution::dismiss_member(
+				origin(CURATOR),
+				data,
+				who,
+				Role::Reviewer
+			));
 		}
 		assert_eq!(Datasets::<Test>::get(data).unwrap().reviewers, pool - 2);
 		for who in candidates {

@@ -255,15 +255,10 @@ const TARGETS: &[(Target, &str, &str, u64)] = &[
 	(Remark, "System", "remark", 4),
 ];
 
-/// The calls that lead to a reviewer's reputation falling below the floor.
-const PATH_TO_SLASHING: &[Target] = &[
-	RegisterReviewer,
-	AdmitMember,
-	SubmitContribution,
-	CommitVote,
-	RevealVote,
-	DecideContribution,
-];
+/// The calls that lead to a reviewer's reputation falling below the floor: the sloppy
+/// reviewer takes seats it does not reveal, and the ballots conclude with it a no-show.
+const PATH_TO_SLASHING: &[Target] =
+	&[RegisterReviewer, AdmitMember, SubmitContribution, CommitVote, ConcludeBallot];
 
 /// How much more often a Tributary call that has not succeeded yet in the run is tried.
 const UNCOVERED_BOOST: u64 = 8;
@@ -274,9 +269,9 @@ pub(super) struct Generator {
 	pub accounts: Vec<AccountId>,
 	pub pairs: Vec<sr25519::Pair>,
 	vouchers: Vec<VoucherSigner>,
-	/// A reviewer who mostly votes against the outcome, so that reputations fall, reviewers
-	/// become inactive and slashing happens.
-	sloppy: usize,
+	/// A reviewer who mostly votes against the outcome and mostly does not reveal, so that
+	/// reputations fall, reviewers become inactive and slashing happens.
+	pub(super) sloppy: usize,
 }
 
 pub(super) type Built = Option<(usize, RuntimeCall)>;
@@ -368,13 +363,13 @@ impl Generator {
 	}
 
 	/// One of the eligible reviewers (the sloppy one often), now and then anyone.
-	/// The sloppy one votes only where a single vote cannot decide (`quorum` > 1), so that
-	/// other votes or the curator judge it.
-	pub(super) fn reviewer(&mut self, eligible: &[usize], quorum: u32) -> usize {
+	/// The sloppy one takes seats it mostly never reveals (on a panel of one too: its ballots
+	/// lapse), so reputations fall.
+	pub(super) fn reviewer(&mut self, eligible: &[usize]) -> usize {
 		if self.rng.chance(50) {
 			return self.anyone();
 		}
-		if quorum > 1 && eligible.contains(&self.sloppy) && self.rng.chance(600) {
+		if eligible.contains(&self.sloppy) && self.rng.chance(600) {
 			return self.sloppy;
 		}
 		match self.rng.pick(eligible) {

@@ -31,7 +31,7 @@ fn salt(work: &Work, who: &AccountId) -> Salt {
 }
 
 /// Open ballots: `(work, dataset, excluded voters, ballot)`.
-fn ballots() -> Vec<(Work, u32, Vec<AccountId>, pallet_data_contribution::Ballot<Runtime>)> {
+fn ballots() -> Vec<OpenBallot> {
 	let contributions = Contributions::<Runtime>::iter()
 		.map(|(id, c)| (Work::Contribution(id), c.dataset, vec![c.contributor], c.ballot));
 	let items = Slots::<Runtime>::iter().filter_map(|(task, item, slot)| match slot {
@@ -51,7 +51,20 @@ fn ballots() -> Vec<(Work, u32, Vec<AccountId>, pallet_data_contribution::Ballot
 	all
 }
 
+type OpenBallot = (Work, u32, Vec<AccountId>, pallet_data_contribution::Ballot<Runtime>);
+
 impl Generator {
+	/// A ballot of `ballots`, a task item's half the time: items are rarer than contributions,
+	/// and their later steps (payment, disputes, gold) need them decided.
+	fn pick_preferring_items(&mut self, ballots: &[OpenBallot]) -> Option<OpenBallot> {
+		let items: Vec<_> =
+			ballots.iter().filter(|(w, ..)| matches!(w, Work::Item { .. })).cloned().collect();
+		match self.rng.pick(&items) {
+			Some(found) if self.rng.bool() => Some(found.clone()),
+			_ => self.rng.pick(ballots).cloned(),
+		}
+	}
+
 	pub(super) fn review_call(
 		&mut self,
 		target: super::generator::Target,
@@ -61,7 +74,7 @@ impl Generator {
 			CommitVote => {
 				let open: Vec<_> =
 					ballots().into_iter().filter(|(.., b)| b.reveal_until.is_none()).collect();
-				let (work, dataset, excluded, ballot) = self.rng.pick(&open)?.clone();
+				let (work, dataset, excluded, ballot) = self.pick_preferring_items(&open)?;
 				let panel = match work {
 					Work::Contribution(_) => {
 						Datasets::<Runtime>::get(dataset)?.terms.contribution_quorum
@@ -80,7 +93,7 @@ impl Generator {
 							&& pallet_data_contribution::Pallet::<Runtime>::is_drawn(&work, who)
 					})
 					.collect();
-				let signer = self.reviewer(&eligible, panel);
+				let signer = self.reviewer(&eligible);
 				let approve = self.vote(signer);
 				let who =
 					self.accounts.get(signer).cloned().unwrap_or_else(|| self.accounts[0].clone());
@@ -95,7 +108,7 @@ impl Generator {
 			RevealVote | ConcludeBallot => {
 				let full: Vec<_> =
 					ballots().into_iter().filter(|(.., b)| b.reveal_until.is_some()).collect();
-				let (work, _, _, ballot) = self.rng.pick(&full)?.clone();
+				let (work, _, _, ballot) = self.pick_preferring_items(&full)?;
 				if target == ConcludeBallot {
 					(self.anyone(), Call::conclude_ballot { work })
 				} else {
@@ -126,8 +139,8 @@ impl Generator {
 				// The requester or the curator mostly; anyone now and then (allowed to pay
 				// once the window is over).
 				let signer = match self.rng.below(10) {
-					0..=4 => self.as_or_anyone(&record.requester),
-					5..=7 => self.as_or_anyone(&curator),
+					0..=6 => self.as_or_anyone(&record.requester),
+					7..=8 => self.as_or_anyone(&curator),
 					_ => self.anyone(),
 				};
 				if target == PayItem {

@@ -88,7 +88,9 @@ impl<T: Config> Pallet<T> {
 	) {
 		for seat in ballot.seats.iter() {
 			let judgement = match (seat.vote, verdict) {
-				(Some(vote), Some(verdict)) => Judgement::of(vote == (verdict == Verdict::Accepted)),
+				(Some(vote), Some(verdict)) => {
+					Judgement::of(vote == (verdict == Verdict::Accepted))
+				}
 				(None, _) if no_shows => Judgement::Wrong,
 				_ => Judgement::None,
 			};

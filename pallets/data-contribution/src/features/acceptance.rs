@@ -89,10 +89,7 @@ impl<T: Config> Pallet<T> {
 		let accepted = Self::accepted(id, item)?;
 		let record = Datasets::<T>::get(task.dataset).ok_or(Error::<T>::UnknownDataset)?;
 		ensure!(who == task.requester || who == record.curator, Error::<T>::NotRequesterOrCurator);
-		ensure!(
-			!Self::open_to_anyone(&task, accepted.payable_at),
-			Error::<T>::DisputeWindowClosed
-		);
+		ensure!(!Self::open_to_anyone(&task, accepted.payable_at), Error::<T>::DisputeWindowClosed);
 
 		let fee = task.reviewer_fee;
 		let budget = Self::cost_per_item(task.reward_per_item, fee, task.reviewers_per_item)
@@ -299,8 +296,8 @@ impl<T: Config> Pallet<T> {
 	/// plus one acceptance window), so that a gold answer can still void it.
 	pub(crate) fn open_to_anyone(task: &AnnotationTask<T>, payable_at: BlockNumberFor<T>) -> bool {
 		let now = frame_system::Pallet::<T>::block_number();
-		let gold_sealed = matches!(task.gold, Gold::Committed(_)) &&
-			now <= task.deadline.saturating_add(T::AcceptanceWindow::get());
+		let gold_sealed = matches!(task.gold, Gold::Committed(_))
+			&& now <= task.deadline.saturating_add(T::AcceptanceWindow::get());
 		now >= payable_at && !gold_sealed
 	}
 
@@ -358,9 +355,14 @@ impl<T: Config> Pallet<T> {
 		if stake.is_zero() {
 			return Ok(stake);
 		}
-		Self::transfer_held(HoldReason::AnnotationStake, annotator, &T::TreasuryAccount::get(), stake)
-			.inspect_err(|_| {
-				defensive!("an annotation stake this pallet placed is missing");
-			})
+		Self::transfer_held(
+			HoldReason::AnnotationStake,
+			annotator,
+			&T::TreasuryAccount::get(),
+			stake,
+		)
+		.inspect_err(|_| {
+			defensive!("an annotation stake this pallet placed is missing");
+		})
 	}
 }
