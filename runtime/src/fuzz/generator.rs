@@ -212,7 +212,7 @@ const TARGETS: &[(Target, &str, &str, u64)] = &[
 	(RevealVote, "DataContribution", "reveal_vote", 45),
 	(ConcludeBallot, "DataContribution", "conclude_ballot", 4),
 	(PayItem, "DataContribution", "pay_item", 20),
-	(DisputeItem, "DataContribution", "dispute_item", 3),
+	(DisputeItem, "DataContribution", "dispute_item", 10),
 	(RevealGold, "DataContribution", "reveal_gold", 4),
 	(ReclaimSlot, "DataContribution", "reclaim_slot", 8),
 	(CloseTask, "DataContribution", "close_task", 6),

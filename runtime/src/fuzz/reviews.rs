@@ -75,12 +75,6 @@ impl Generator {
 				let open: Vec<_> =
 					ballots().into_iter().filter(|(.., b)| b.reveal_until.is_none()).collect();
 				let (work, dataset, excluded, ballot) = self.pick_preferring_items(&open)?;
-				let panel = match work {
-					Work::Contribution(_) => {
-						Datasets::<Runtime>::get(dataset)?.terms.contribution_quorum
-					}
-					Work::Item { task, .. } => Tasks::<Runtime>::get(task)?.reviewers_per_item,
-				};
 				// Admitted, active, drawn reviewers not seated yet (the sloppy one among them).
 				let eligible: Vec<usize> = (0..FUNDED)
 					.filter(|i| {
