@@ -46,6 +46,8 @@
 //! - **Accepted is not yet paid**: for `AcceptanceWindow` blocks the requester or the curator
 //!   may dispute an accepted item; the annotator then forfeits its stake and the item's budget
 //!   goes to the reviewers who voted to reject and the treasury, never back to the disputer.
+//!   Only the requester, whose money pays, may have it paid earlier, and the reviewers' votes
+//!   on it (with their bonds) stay open until it is paid or disputed.
 //! - **Gold items**: a requester commits to expected results for some items (at most one in
 //!   ten) when it opens the task and reveals them later; an annotator whose result differs is barred from the task and
 //!   its unpaid items are voided; reviewers' reputations follow the gold answers.
@@ -60,8 +62,8 @@
 //!
 //! What this does not stop: a curator who admits a ring decides who can be drawn; the author of
 //! the block a work is submitted in can steer the draw's seed; reputation is global, so a
-//! reviewer may earn it in a dataset it curates (with paid tasks, at their fees' cost) and
-//! spend it in another; a slashed reviewer's own second account may report it and recover
+//! reviewer may earn it in a dataset it curates (cheaply: contributions pay reviewers no fee,
+//! and an accepted one returns its stake) and spend it in another; a slashed reviewer's own second account may report it and recover
 //! `SlashReward` of the slash; a requester may commit to gold answers nobody could give and
 //! void the unpaid work of every annotator who met one (bounded by the one-in-ten rule, with
 //! the failed stakes going to the treasury and the wrong answers public in `GoldFailed`).
