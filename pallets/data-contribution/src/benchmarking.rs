@@ -94,10 +94,11 @@ fn dataset_reviewer<T: Config>(dataset: DatasetId, index: u32) -> T::AccountId {
 	who
 }
 
-/// The pool of admitted reviewers ballots draw from: large enough that the draw hashes (more
-/// reviewers than a panel opens places for), within `MaxMembers` (one member is a requester).
+/// The pool of admitted reviewers ballots draw from: every member a dataset may admit but
+/// its requester, so reviewers are as distinct across items as they can be, and the draw
+/// hashes (more reviewers than a panel opens places for).
 fn pool_size<T: Config>() -> u32 {
-	T::MaxQuorum::get().saturating_mul(4).min(T::MaxMembers::get().saturating_sub(1))
+	T::MaxMembers::get().saturating_sub(1)
 }
 
 /// Admits the dataset's pool of bonded reviewers.
@@ -726,10 +727,10 @@ mod benchmarks {
 		assert!(matches!(Slots::<T>::get(task, 0), Some(Slot::Disputed { .. })));
 	}
 
-	/// A task of `n` items, all delivered by one annotator, with the most gold items it may
-	/// have: each gold item was accepted over a dissent and fails (its reviewers overturned,
-	/// the dissenter paid from the stake), and every other item, under review with a full
-	/// sealed panel, is voided.
+	/// A task of `n` items with the most gold items it may have, each delivered wrong by its own
+	/// annotator and under review with every seat but one revealed as a rejection (each
+	/// rejecter paid from the stake when it fails); every other item, delivered by one of
+	/// those annotators and under review with a full sealed panel, is voided.
 	#[benchmark]
 	fn reveal_gold(n: Linear<1, { T::MaxItemsPerTask::get() }>) {
 		let (id, _) = dataset::<T>();
@@ -741,13 +742,11 @@ mod benchmarks {
 		let (task, requester) =
 			task_with_gold::<T>(id, n, Some(gold_commitment(&answers, &gold_salt)));
 		let panel = T::MaxQuorum::get();
-		let junk = annotator::<T>(0);
-		// A dissent in the first seat, approvals in the others.
-		let approve = |i: usize| i > 0 || panel == 1;
 		for item in 0..n {
-			let reveals = if item < gold { panel } else { 0 };
+			let reveals = if item < gold { panel.saturating_sub(1) } else { 0 };
 			let result = ContentHash::repeat_byte(3);
-			let seated = seated_item_by::<T>(task, item, junk.clone(), result, reveals, approve);
+			let junk = annotator::<T>(item % gold);
+			let seated = seated_item_by::<T>(task, item, junk, result, reveals, |_| false);
 			// A reviewer outvoted on many items would fall below the floor and stop voting:
 			// the setup keeps every seat's reputation where it started.
 			for who in seated {
@@ -765,7 +764,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(requester), task, answers, gold_salt);
 		assert_eq!(Tasks::<T>::get(task).unwrap().gold, Gold::Revealed);
-		assert!(Barred::<T>::contains_key(task, &junk));
+		assert!(Barred::<T>::contains_key(task, annotator::<T>(0)));
 		assert_eq!(Tasks::<T>::get(task).unwrap().occupied, gold);
 	}
 

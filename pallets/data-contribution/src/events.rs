@@ -411,6 +411,8 @@ mod events_and_errors {
 		TooManyItems,
 		/// Shares per item must be positive.
 		ZeroSharesPerItem,
+		/// Shares per item above `MAX_SHARES_PER_ITEM` (2⁶⁴).
+		TooManySharesPerItem,
 		/// A quorum must be at least one and at most `MaxQuorum`.
 		InvalidQuorum,
 		/// The deadline is not in the future or is further than `MaxTaskDuration`.
@@ -534,5 +536,7 @@ mod events_and_errors {
 		GoldRevealPeriodOver,
 		/// The item is a revealed gold item: its answer is public, so nobody works on it.
 		GoldItem,
+		/// Gold answers list distinct items in increasing order.
+		GoldAnswersNotSorted,
 	}
 }

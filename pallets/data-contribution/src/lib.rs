@@ -421,7 +421,8 @@ pub mod pallet {
 		///   fails with `NameTooLong`, `SchemaTooLong` or `LicenseTooLong`.
 		/// - `terms`: `min_model_share` owed by models trained on it, `shares_per_item` minted
 		///   per accepted item (> 0), `contribution_quorum` reviewer votes that decide a
-		///   contribution (1..=`MaxQuorum`). Terms never change.
+		///   contribution (1..=`MaxQuorum`). Terms never change. `shares_per_item` is at most
+		///   `MAX_SHARES_PER_ITEM` (2⁶⁴).
 		#[pallet::call_index(0)]
 		pub fn create_dataset(
 			origin: OriginFor<T>,
@@ -884,8 +885,8 @@ pub mod pallet {
 		///
 		/// - `origin`: signed; the requester.
 		/// - `task`: the task.
-		/// - `answers`: `(item, expected result hash)` pairs, as committed in `open_task`; at
-		///   most one item in ten (at least one) may be gold.
+		/// - `answers`: `(item, expected result hash)` pairs in increasing item order, as
+		///   committed in `open_task`; at most one item in ten (at least one) may be gold.
 		/// - `salt`: the commitment's salt.
 		#[pallet::call_index(30)]
 		#[pallet::weight(<T as Config>::WeightInfo::reveal_gold(T::MaxItemsPerTask::get()))]

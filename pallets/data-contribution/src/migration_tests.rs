@@ -61,9 +61,8 @@ fn v0_state_migrates_to_sealed_ballots_with_every_vote_released() {
 			ContentHash::zero(),
 			1
 		));
-		// A task with no reviewer fee, so no annotation stake: v0 took none.
 		let task = NextTaskId::<Test>::get();
-		assert_ok!(DataContribution::open_task(origin(BOB), data, 2, 1_000, 0, 2, 100, None));
+		assert_ok!(DataContribution::open_task(origin(BOB), data, 2, 1_000, 100, 2, 100, None));
 		for (item, annotator) in [(0, EVE), (1, FERDIE)] {
 			assert_ok!(DataContribution::claim_slot(origin(annotator), task, item));
 			assert_ok!(DataContribution::submit_result(
@@ -78,6 +77,13 @@ fn v0_state_migrates_to_sealed_ballots_with_every_vote_released() {
 		// Open votes, as v0 voters had them: Charlie on the contribution, Dave on item 0.
 		assert_ok!(commit(CHARLIE, Work::Contribution(contribution), true));
 		assert_ok!(commit(DAVE, item_work(task, 0), true));
+		// v0 took no annotation stake.
+		assert_ok!(<Balances as frame_support::traits::fungible::MutateHold<_>>::release(
+			&RuntimeHoldReason::DataContribution(HoldReason::AnnotationStake),
+			&EVE,
+			200,
+			frame_support::traits::tokens::Precision::Exact,
+		));
 
 		let record = Datasets::<Test>::get(data).unwrap();
 		unhashed::put(
@@ -166,6 +172,14 @@ fn v0_state_migrates_to_sealed_ballots_with_every_vote_released() {
 			let reviewer = Reviewers::<Test>::get(who).unwrap();
 			assert_eq!(reviewer.open_votes, 0);
 		}
+		DataContribution::do_try_state().unwrap();
+
+		// The migrated result, holding no stake, is still judged: rejected, its reviewers are paid
+		// what its (absent) stake covers, nothing, and no other item's stake is touched.
+		let eve = Balances::free_balance(EVE);
+		sealed_review(item_work(task, 0), &[(CHARLIE, false), (DAVE, false)]);
+		assert!(Slots::<Test>::get(task, 0).is_none());
+		assert_eq!(Balances::free_balance(EVE), eve);
 		DataContribution::do_try_state().unwrap();
 
 		// It runs once: a second upgrade changes nothing.

@@ -502,3 +502,48 @@ fn a_vindicated_dissenter_ends_better_off_than_the_ring() {
 		assert_eq!(Reviewers::<Test>::get(HONEST).unwrap().open_votes, 0);
 	});
 }
+
+/// A curator creates a dataset whose items mint shares close to the total's limit, then has
+/// its own contributions accepted until one more item would overflow: every accepted item of
+/// every task on the dataset would fail to pay, and its task could never close. Shares per
+/// item are bounded far below the limit.
+#[test]
+fn shares_per_item_cannot_be_large_enough_to_overflow_a_dataset() {
+	ExtBuilder::default().build_and_execute(|| {
+		let terms = |shares_per_item| DatasetTerms {
+			min_model_share: Perbill::from_percent(10),
+			shares_per_item,
+			contribution_quorum: 1,
+		};
+		let create = |shares| {
+			DataContribution::create_dataset(
+				origin(CURATOR),
+				b"d".to_vec(),
+				ContentHash::zero(),
+				b"s".to_vec(),
+				b"l".to_vec(),
+				terms(shares),
+			)
+		};
+		assert_noop!(create(u128::MAX / 2), E::TooManySharesPerItem);
+		assert_noop!(create(MAX_SHARES_PER_ITEM + 1), E::TooManySharesPerItem);
+		assert_ok!(create(MAX_SHARES_PER_ITEM));
+	});
+}
+
+/// A requester lists one gold item twice with two answers: every result on it would fail. Gold
+/// answers name distinct items, in order.
+#[test]
+fn a_gold_item_has_one_answer() {
+	ring().build_and_execute(|| {
+		let data = dataset(2);
+		let answers = vec![(0, ContentHash::repeat_byte(1)), (0, ContentHash::repeat_byte(2))];
+		let gold_salt = [7u8; 32];
+		let task = task(data, 16, 2, Some(gold_commitment(&answers, &gold_salt)));
+		deliver(task, 0, DAVE, ContentHash::repeat_byte(1));
+		assert_noop!(
+			DataContribution::reveal_gold(origin(REQUESTER), task, answers, gold_salt),
+			E::GoldAnswersNotSorted
+		);
+	});
+}

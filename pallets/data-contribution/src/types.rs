@@ -255,6 +255,10 @@ pub type VoteCommitment = sp_core::H256;
 /// commitment), so that nobody can guess the sealed value by trying both.
 pub type Salt = [u8; 32];
 
+/// Most shares an item may mint (2⁶⁴): even 2³² items a day for a century stay far below the
+/// `u128` total a dataset counts, so minting never overflows.
+pub const MAX_SHARES_PER_ITEM: Shares = 1 << 64;
+
 /// Domain of vote commitments, so they can never collide with another hash the chain checks.
 pub const VOTE_DOMAIN: [u8; 14] = *b"tributary/vote";
 /// Domain of gold commitments.

@@ -154,6 +154,11 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::GoldRevealPeriodOver
 		);
 		ensure!(gold_commitment(&answers, &salt) == commitment, Error::<T>::GoldMismatch);
+		// One answer per item: two different answers for one item would fail every result.
+		ensure!(
+			answers.iter().zip(answers.iter().skip(1)).all(|(a, b)| a.0 < b.0),
+			Error::<T>::GoldAnswersNotSorted
+		);
 		// Gold items test annotators; they are not a way to void a task's work. At most one
 		// item in ten (at least one) may be gold, which bounds what a requester committing to
 		// answers nobody could give (to bar every annotator and take its budget back) can void.

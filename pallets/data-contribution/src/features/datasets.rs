@@ -31,6 +31,9 @@ impl<T: Config> Pallet<T> {
 		terms: DatasetTerms,
 	) -> DispatchResult {
 		ensure!(terms.shares_per_item > 0, Error::<T>::ZeroSharesPerItem);
+		// Bounded far below the total's type, so no amount of accepted work can overflow a
+		// dataset's share count and make accepted items unpayable.
+		ensure!(terms.shares_per_item <= MAX_SHARES_PER_ITEM, Error::<T>::TooManySharesPerItem);
 		Self::ensure_quorum(terms.contribution_quorum)?;
 		let id = NextDatasetId::<T>::get();
 		let next = id.checked_add(1).ok_or(Error::<T>::CounterOverflow)?;

@@ -215,10 +215,13 @@ impl<T: Config> Pallet<T> {
 				Self::deposit_event(Event::ItemAccepted { task: id, item, annotator, payable_at });
 			}
 			Verdict::Rejected => {
+				// Capped at the stake: a result submitted before stakes existed (migrated) has
+				// none, and must not take another item's.
 				let mut paid = BalanceOf::<T>::zero();
 				for (reviewer, _) in ballot.revealed() {
-					Self::pay_from_stake(&annotator, reviewer, task.reviewer_fee)?;
-					paid = paid.saturating_add(task.reviewer_fee);
+					let fee = task.reviewer_fee.min(stake.saturating_sub(paid));
+					Self::pay_from_stake(&annotator, reviewer, fee)?;
+					paid = paid.saturating_add(fee);
 				}
 				Self::release(HoldReason::AnnotationStake, &annotator, stake.saturating_sub(paid));
 				for voter in ballot.voters() {
