@@ -555,11 +555,12 @@ describe('datasets, annotation and reviews', () => {
     assert.equal(dataset.totalShares.toBigInt(), 100n + 3n * reviewerShares);
     assert.equal(dataset.holders.toNumber(), 5);
 
-    // Reputations: each revealed vote was judged against its verdict, and the dispute judged the
-    // votes on item 0 again, rejecting having been right.
-    assert.equal(await reputation(eve), reputationBefore.eve + 2 * reputationReward - reputationPenalty);
-    assert.equal(await reputation(ferdie), reputationBefore.ferdie + reputationReward - 2 * reputationPenalty);
-    assert.equal(await reputation(grace), reputationBefore.grace - reputationPenalty + 2 * reputationReward);
+    // Reputations: each revealed vote was judged against its verdict, and the dispute overturned
+    // the judgement of the votes on item 0 (rejecting having been right): an approval's reward
+    // was undone and the penalty taken, the rejection's penalty undone and the reward given.
+    assert.equal(await reputation(eve), reputationBefore.eve + reputationReward - reputationPenalty);
+    assert.equal(await reputation(ferdie), reputationBefore.ferdie - 2 * reputationPenalty);
+    assert.equal(await reputation(grace), reputationBefore.grace + 2 * reputationReward);
   });
 });
 
