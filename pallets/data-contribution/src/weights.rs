@@ -81,8 +81,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	fn create_dataset() -> Weight {
 		// Proof size: measured `146`, estimated `3694`.
-		// Minimum execution time: 47_110_000 picoseconds.
-		Weight::from_parts(64_326_000, 3694)
+		// Minimum execution time: 47_512_000 picoseconds.
+		Weight::from_parts(66_481_000, 3694)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -90,8 +90,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	fn update_dataset_metadata() -> Weight {
 		// Proof size: measured `433`, estimated `3873`.
-		// Minimum execution time: 15_494_000 picoseconds.
-		Weight::from_parts(20_652_000, 3873)
+		// Minimum execution time: 12_705_000 picoseconds.
+		Weight::from_parts(21_028_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -99,8 +99,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	fn offer_curatorship() -> Weight {
 		// Proof size: measured `433`, estimated `3873`.
-		// Minimum execution time: 15_837_000 picoseconds.
-		Weight::from_parts(20_396_000, 3873)
+		// Minimum execution time: 14_591_000 picoseconds.
+		Weight::from_parts(20_386_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -112,8 +112,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn accept_curatorship() -> Weight {
 		// Proof size: measured `763`, estimated `6398`.
-		// Minimum execution time: 88_001_000 picoseconds.
-		Weight::from_parts(108_456_000, 6398)
+		// Minimum execution time: 84_993_000 picoseconds.
+		Weight::from_parts(108_387_000, 6398)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -121,8 +121,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	fn freeze_dataset() -> Weight {
 		// Proof size: measured `433`, estimated `3873`.
-		// Minimum execution time: 13_761_000 picoseconds.
-		Weight::from_parts(19_788_000, 3873)
+		// Minimum execution time: 14_312_000 picoseconds.
+		Weight::from_parts(19_962_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -140,8 +140,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Contributions` (`max_values`: None, `max_size`: Some(476), added: 2951, mode: `MaxEncodedLen`)
 	fn submit_contribution() -> Weight {
 		// Proof size: measured `662`, estimated `3873`.
-		// Minimum execution time: 92_568_000 picoseconds.
-		Weight::from_parts(122_409_000, 3873)
+		// Minimum execution time: 101_353_000 picoseconds.
+		Weight::from_parts(123_051_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -162,9 +162,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn decide_contribution() -> Weight {
-		// Proof size: measured `3106`, estimated `16536`.
-		// Minimum execution time: 197_086_000 picoseconds.
-		Weight::from_parts(253_898_000, 16536)
+		// Proof size: measured `3937`, estimated `16536`.
+		// Minimum execution time: 255_029_000 picoseconds.
+		Weight::from_parts(281_390_000, 16536)
 			.saturating_add(T::DbWeight::get().reads(21_u64))
 			.saturating_add(T::DbWeight::get().writes(20_u64))
 	}
@@ -181,9 +181,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn withdraw_contribution() -> Weight {
-		// Proof size: measured `3203`, estimated `16536`.
-		// Minimum execution time: 162_160_000 picoseconds.
-		Weight::from_parts(190_481_000, 16536)
+		// Proof size: measured `4270`, estimated `16536`.
+		// Minimum execution time: 184_644_000 picoseconds.
+		Weight::from_parts(209_145_000, 16536)
 			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().writes(16_u64))
 	}
@@ -201,8 +201,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Tasks` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
 	fn open_task() -> Weight {
 		// Proof size: measured `720`, estimated `3873`.
-		// Minimum execution time: 98_485_000 picoseconds.
-		Weight::from_parts(121_731_000, 3873)
+		// Minimum execution time: 100_111_000 picoseconds.
+		Weight::from_parts(121_319_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -224,8 +224,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn claim_slot() -> Weight {
 		// Proof size: measured `834`, estimated `3926`.
-		// Minimum execution time: 73_226_000 picoseconds.
-		Weight::from_parts(100_246_000, 3926)
+		// Minimum execution time: 82_219_000 picoseconds.
+		Weight::from_parts(99_500_000, 3926)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -241,8 +241,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	fn submit_result() -> Weight {
 		// Proof size: measured `1016`, estimated `3926`.
-		// Minimum execution time: 68_080_000 picoseconds.
-		Weight::from_parts(88_341_000, 3926)
+		// Minimum execution time: 68_608_000 picoseconds.
+		Weight::from_parts(87_872_000, 3926)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -254,8 +254,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	fn reclaim_slot() -> Weight {
 		// Proof size: measured `526`, estimated `3926`.
-		// Minimum execution time: 22_412_000 picoseconds.
-		Weight::from_parts(34_874_000, 3926)
+		// Minimum execution time: 25_995_000 picoseconds.
+		Weight::from_parts(35_587_000, 3926)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -265,25 +265,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Slots` (r:129 w:128)
 	/// Proof: `DataContribution::Slots` (`max_values`: None, `max_size`: Some(461), added: 2936, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Shareholdings` (r:146 w:146)
+	/// Storage: `DataContribution::Shareholdings` (r:183 w:183)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:129 w:129)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:129 w:129)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Reviewers` (r:18 w:18)
+	/// Storage: `DataContribution::Reviewers` (r:55 w:55)
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 128]`.
 	fn close_task(n: u32, ) -> Weight {
-		// Proof size: measured `4937 + n * (705 ±0)`, estimated `29874 + n * (2936 ±19)`.
-		// Minimum execution time: 244_509_000 picoseconds.
-		Weight::from_parts(179_632_436, 29874)
-			.saturating_add(Weight::from_parts(87_400_513, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(27_u64))
+		// Proof size: measured `13124 + n * (715 ±0)`, estimated `85520 + n * (3169 ±112)`.
+		// Minimum execution time: 263_613_000 picoseconds.
+		Weight::from_parts(277_468_424, 85520)
+			.saturating_add(Weight::from_parts(90_258_413, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(70_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(26_u64))
+			.saturating_add(T::DbWeight::get().writes(69_u64))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2936).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 3169).saturating_mul(n.into()))
 	}
 	/// Storage: `DataContribution::Reviewers` (r:1 w:1)
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
@@ -293,8 +293,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn register_reviewer() -> Weight {
 		// Proof size: measured `180`, estimated `3694`.
-		// Minimum execution time: 51_879_000 picoseconds.
-		Weight::from_parts(65_472_000, 3694)
+		// Minimum execution time: 52_347_000 picoseconds.
+		Weight::from_parts(65_617_000, 3694)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -302,8 +302,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	fn unregister_reviewer() -> Weight {
 		// Proof size: measured `104`, estimated `3542`.
-		// Minimum execution time: 10_249_000 picoseconds.
-		Weight::from_parts(17_143_000, 3542)
+		// Minimum execution time: 12_409_000 picoseconds.
+		Weight::from_parts(17_544_000, 3542)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -315,8 +315,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn withdraw_reviewer() -> Weight {
 		// Proof size: measured `440`, estimated `6196`.
-		// Minimum execution time: 94_329_000 picoseconds.
-		Weight::from_parts(124_232_000, 6196)
+		// Minimum execution time: 100_573_000 picoseconds.
+		Weight::from_parts(124_638_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -328,8 +328,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn slash_reviewer() -> Weight {
 		// Proof size: measured `525`, estimated `8799`.
-		// Minimum execution time: 88_051_000 picoseconds.
-		Weight::from_parts(106_908_000, 8799)
+		// Minimum execution time: 86_440_000 picoseconds.
+		Weight::from_parts(108_421_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -343,8 +343,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn close_shareholding() -> Weight {
 		// Proof size: measured `866`, estimated `3873`.
-		// Minimum execution time: 57_633_000 picoseconds.
-		Weight::from_parts(71_342_000, 3873)
+		// Minimum execution time: 59_825_000 picoseconds.
+		Weight::from_parts(72_635_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -354,8 +354,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Members` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
 	fn admit_member() -> Weight {
 		// Proof size: measured `993`, estimated `3873`.
-		// Minimum execution time: 25_524_000 picoseconds.
-		Weight::from_parts(34_324_000, 3873)
+		// Minimum execution time: 25_198_000 picoseconds.
+		Weight::from_parts(35_896_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -365,8 +365,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Members` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
 	fn dismiss_member() -> Weight {
 		// Proof size: measured `525`, estimated `3873`.
-		// Minimum execution time: 20_810_000 picoseconds.
-		Weight::from_parts(29_790_000, 3873)
+		// Minimum execution time: 22_094_000 picoseconds.
+		Weight::from_parts(31_360_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -374,8 +374,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	fn set_rules() -> Weight {
 		// Proof size: measured `433`, estimated `3873`.
-		// Minimum execution time: 11_802_000 picoseconds.
-		Weight::from_parts(20_133_000, 3873)
+		// Minimum execution time: 14_061_000 picoseconds.
+		Weight::from_parts(20_914_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -392,9 +392,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn expire_contribution() -> Weight {
-		// Proof size: measured `3100`, estimated `16536`.
-		// Minimum execution time: 156_625_000 picoseconds.
-		Weight::from_parts(183_938_000, 16536)
+		// Proof size: measured `3931`, estimated `16536`.
+		// Minimum execution time: 180_238_000 picoseconds.
+		Weight::from_parts(203_002_000, 16536)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(15_u64))
 	}
@@ -408,8 +408,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn remove_idle_shareholding() -> Weight {
 		// Proof size: measured `866`, estimated `3873`.
-		// Minimum execution time: 59_280_000 picoseconds.
-		Weight::from_parts(72_351_000, 3873)
+		// Minimum execution time: 54_871_000 picoseconds.
+		Weight::from_parts(76_029_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -432,9 +432,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn commit_vote() -> Weight {
-		// Proof size: measured `2895`, estimated `3926`.
-		// Minimum execution time: 93_773_000 picoseconds.
-		Weight::from_parts(128_650_000, 3926)
+		// Proof size: measured `3844`, estimated `3926`.
+		// Minimum execution time: 121_804_000 picoseconds.
+		Weight::from_parts(153_751_000, 3926)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -453,9 +453,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `DataContribution::Shareholdings` (r:6 w:6)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	fn reveal_vote_item() -> Weight {
-		// Proof size: measured `3663`, estimated `16608`.
-		// Minimum execution time: 270_822_000 picoseconds.
-		Weight::from_parts(352_614_000, 16608)
+		// Proof size: measured `4438`, estimated `16608`.
+		// Minimum execution time: 336_321_000 picoseconds.
+		Weight::from_parts(387_903_000, 16608)
 			.saturating_add(T::DbWeight::get().reads(21_u64))
 			.saturating_add(T::DbWeight::get().writes(21_u64))
 	}
@@ -476,9 +476,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn reveal_vote_contribution() -> Weight {
-		// Proof size: measured `3106`, estimated `16632`.
-		// Minimum execution time: 210_429_000 picoseconds.
-		Weight::from_parts(279_332_000, 16632)
+		// Proof size: measured `3937`, estimated `16632`.
+		// Minimum execution time: 223_053_000 picoseconds.
+		Weight::from_parts(303_487_000, 16632)
 			.saturating_add(T::DbWeight::get().reads(22_u64))
 			.saturating_add(T::DbWeight::get().writes(21_u64))
 	}
@@ -501,9 +501,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `DataContribution::Reviewers` (r:5 w:5)
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	fn pay_item() -> Weight {
-		// Proof size: measured `3933`, estimated `19211`.
-		// Minimum execution time: 458_252_000 picoseconds.
-		Weight::from_parts(513_452_000, 19211)
+		// Proof size: measured `4906`, estimated `19211`.
+		// Minimum execution time: 477_241_000 picoseconds.
+		Weight::from_parts(533_261_000, 19211)
 			.saturating_add(T::DbWeight::get().reads(30_u64))
 			.saturating_add(T::DbWeight::get().writes(29_u64))
 	}
@@ -522,9 +522,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `DataContribution::Reviewers` (r:5 w:5)
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	fn dispute_item() -> Weight {
-		// Proof size: measured `3844`, estimated `16536`.
-		// Minimum execution time: 270_946_000 picoseconds.
-		Weight::from_parts(317_012_000, 16536)
+		// Proof size: measured `4882`, estimated `16536`.
+		// Minimum execution time: 303_040_000 picoseconds.
+		Weight::from_parts(335_031_000, 16536)
 			.saturating_add(T::DbWeight::get().reads(21_u64))
 			.saturating_add(T::DbWeight::get().writes(20_u64))
 	}
@@ -532,28 +532,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Tasks` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Slots` (r:129 w:128)
 	/// Proof: `DataContribution::Slots` (`max_values`: None, `max_size`: Some(461), added: 2936, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Reviewers` (r:18 w:18)
+	/// Storage: `DataContribution::Reviewers` (r:55 w:55)
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Shareholdings` (r:19 w:19)
+	/// Storage: `DataContribution::Shareholdings` (r:67 w:67)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Storage: `Balances::Holds` (r:12 w:12)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:5 w:5)
+	/// Storage: `System::Account` (r:39 w:39)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Barred` (r:0 w:1)
+	/// Storage: `DataContribution::Barred` (r:0 w:12)
 	/// Proof: `DataContribution::Barred` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::GoldItems` (r:0 w:12)
 	/// Proof: `DataContribution::GoldItems` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 128]`.
 	fn reveal_gold(n: u32, ) -> Weight {
-		// Proof size: measured `4365 + n * (432 ±0)`, estimated `32465 + n * (2936 ±4)`.
-		// Minimum execution time: 229_702_000 picoseconds.
-		Weight::from_parts(80_352_073, 32465)
-			.saturating_add(Weight::from_parts(77_896_699, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(30_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(29_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+		// Proof size: measured `10354 + n * (510 ±0)`, estimated `85193 + n * (2936 ±110)`.
+		// Minimum execution time: 386_584_000 picoseconds.
+		Weight::from_parts(399_849_329, 85193)
+			.saturating_add(Weight::from_parts(90_924_377, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(72_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(70_u64))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2936).saturating_mul(n.into()))
 	}
 }
@@ -561,156 +561,156 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn create_dataset() -> Weight {
-		Weight::from_parts(64_326_000, 3694)
+		Weight::from_parts(66_481_000, 3694)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn update_dataset_metadata() -> Weight {
-		Weight::from_parts(20_652_000, 3873)
+		Weight::from_parts(21_028_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn offer_curatorship() -> Weight {
-		Weight::from_parts(20_396_000, 3873)
+		Weight::from_parts(20_386_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn accept_curatorship() -> Weight {
-		Weight::from_parts(108_456_000, 6398)
+		Weight::from_parts(108_387_000, 6398)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn freeze_dataset() -> Weight {
-		Weight::from_parts(19_788_000, 3873)
+		Weight::from_parts(19_962_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn submit_contribution() -> Weight {
-		Weight::from_parts(122_409_000, 3873)
+		Weight::from_parts(123_051_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn decide_contribution() -> Weight {
-		Weight::from_parts(253_898_000, 16536)
+		Weight::from_parts(281_390_000, 16536)
 			.saturating_add(ParityDbWeight::get().reads(21_u64))
 			.saturating_add(ParityDbWeight::get().writes(20_u64))
 	}
 	fn withdraw_contribution() -> Weight {
-		Weight::from_parts(190_481_000, 16536)
+		Weight::from_parts(209_145_000, 16536)
 			.saturating_add(ParityDbWeight::get().reads(16_u64))
 			.saturating_add(ParityDbWeight::get().writes(16_u64))
 	}
 	fn open_task() -> Weight {
-		Weight::from_parts(121_731_000, 3873)
+		Weight::from_parts(121_319_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn claim_slot() -> Weight {
-		Weight::from_parts(100_246_000, 3926)
+		Weight::from_parts(99_500_000, 3926)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn submit_result() -> Weight {
-		Weight::from_parts(88_341_000, 3926)
+		Weight::from_parts(87_872_000, 3926)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn reclaim_slot() -> Weight {
-		Weight::from_parts(34_874_000, 3926)
+		Weight::from_parts(35_587_000, 3926)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn close_task(n: u32, ) -> Weight {
-		Weight::from_parts(179_632_436, 29874)
-			.saturating_add(Weight::from_parts(87_400_513, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(27_u64))
+		Weight::from_parts(277_468_424, 85520)
+			.saturating_add(Weight::from_parts(90_258_413, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(70_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
-			.saturating_add(ParityDbWeight::get().writes(26_u64))
+			.saturating_add(ParityDbWeight::get().writes(69_u64))
 			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2936).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 3169).saturating_mul(n.into()))
 	}
 	fn register_reviewer() -> Weight {
-		Weight::from_parts(65_472_000, 3694)
+		Weight::from_parts(65_617_000, 3694)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn unregister_reviewer() -> Weight {
-		Weight::from_parts(17_143_000, 3542)
+		Weight::from_parts(17_544_000, 3542)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_reviewer() -> Weight {
-		Weight::from_parts(124_232_000, 6196)
+		Weight::from_parts(124_638_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn slash_reviewer() -> Weight {
-		Weight::from_parts(106_908_000, 8799)
+		Weight::from_parts(108_421_000, 8799)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn close_shareholding() -> Weight {
-		Weight::from_parts(71_342_000, 3873)
+		Weight::from_parts(72_635_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn admit_member() -> Weight {
-		Weight::from_parts(34_324_000, 3873)
+		Weight::from_parts(35_896_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn dismiss_member() -> Weight {
-		Weight::from_parts(29_790_000, 3873)
+		Weight::from_parts(31_360_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_rules() -> Weight {
-		Weight::from_parts(20_133_000, 3873)
+		Weight::from_parts(20_914_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn expire_contribution() -> Weight {
-		Weight::from_parts(183_938_000, 16536)
+		Weight::from_parts(203_002_000, 16536)
 			.saturating_add(ParityDbWeight::get().reads(15_u64))
 			.saturating_add(ParityDbWeight::get().writes(15_u64))
 	}
 	fn remove_idle_shareholding() -> Weight {
-		Weight::from_parts(72_351_000, 3873)
+		Weight::from_parts(76_029_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn commit_vote() -> Weight {
-		Weight::from_parts(128_650_000, 3926)
+		Weight::from_parts(153_751_000, 3926)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn reveal_vote_item() -> Weight {
-		Weight::from_parts(352_614_000, 16608)
+		Weight::from_parts(387_903_000, 16608)
 			.saturating_add(ParityDbWeight::get().reads(21_u64))
 			.saturating_add(ParityDbWeight::get().writes(21_u64))
 	}
 	fn reveal_vote_contribution() -> Weight {
-		Weight::from_parts(279_332_000, 16632)
+		Weight::from_parts(303_487_000, 16632)
 			.saturating_add(ParityDbWeight::get().reads(22_u64))
 			.saturating_add(ParityDbWeight::get().writes(21_u64))
 	}
 	fn pay_item() -> Weight {
-		Weight::from_parts(513_452_000, 19211)
+		Weight::from_parts(533_261_000, 19211)
 			.saturating_add(ParityDbWeight::get().reads(30_u64))
 			.saturating_add(ParityDbWeight::get().writes(29_u64))
 	}
 	fn dispute_item() -> Weight {
-		Weight::from_parts(317_012_000, 16536)
+		Weight::from_parts(335_031_000, 16536)
 			.saturating_add(ParityDbWeight::get().reads(21_u64))
 			.saturating_add(ParityDbWeight::get().writes(20_u64))
 	}
 	fn reveal_gold(n: u32, ) -> Weight {
-		Weight::from_parts(80_352_073, 32465)
-			.saturating_add(Weight::from_parts(77_896_699, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(30_u64))
-			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(ParityDbWeight::get().writes(29_u64))
-			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
+		Weight::from_parts(399_849_329, 85193)
+			.saturating_add(Weight::from_parts(90_924_377, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(72_u64))
+			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(70_u64))
+			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2936).saturating_mul(n.into()))
 	}
 }
