@@ -102,13 +102,43 @@ impl Generator {
 			RevealVote | ConcludeBallot => {
 				let full: Vec<_> =
 					ballots().into_iter().filter(|(.., b)| b.reveal_until.is_some()).collect();
-				let (work, _, _, ballot) = self.pick_preferring_items(&full)?;
+				let sloppy = self.accounts.get(self.sloppy).cloned();
+				let silent_sloppy = |ballot: &pallet_data_contribution::Ballot<Runtime>| {
+					ballot
+						.seats
+						.iter()
+						.any(|s| Some(&s.reviewer) == sloppy.as_ref() && s.vote.is_none())
+				};
 				if target == ConcludeBallot {
+					// Mostly a ballot over its reveal period on which the sloppy reviewer sat
+					// silent: concluding it penalises the no-show, until it can be slashed.
+					let now = frame_system::Pallet::<Runtime>::block_number();
+					let overdue: Vec<_> = full
+						.iter()
+						.filter(|(.., b)| {
+							b.reveal_until.is_some_and(|u| now > u) && silent_sloppy(b)
+						})
+						.cloned()
+						.collect();
+					let (work, ..) = match self.rng.pick(&overdue) {
+						Some(found) if !self.rng.chance(200) => found.clone(),
+						_ => self.pick_preferring_items(&full)?,
+					};
 					(self.anyone(), Call::conclude_ballot { work })
 				} else {
+					let (work, _, _, ballot) = self.pick_preferring_items(&full)?;
+					// The sloppy reviewer takes seats and mostly never reveals.
 					let unrevealed: Vec<_> =
 						ballot.seats.iter().filter(|s| s.vote.is_none()).collect();
-					let seat = (*self.rng.pick(&unrevealed)?).clone();
+					let others: Vec<_> = unrevealed
+						.iter()
+						.filter(|s| Some(&s.reviewer) != sloppy.as_ref())
+						.copied()
+						.collect();
+					let seat = match self.rng.pick(&others) {
+						Some(seat) if !self.rng.chance(100) => (*seat).clone(),
+						_ => (*self.rng.pick(&unrevealed)?).clone(),
+					};
 					let salt = salt(&work, &seat.reviewer);
 					let sealed = pallet_data_contribution::vote_commitment(
 						&work,
@@ -123,11 +153,20 @@ impl Generator {
 				}
 			}
 			PayItem | DisputeItem => {
+				let now = frame_system::Pallet::<Runtime>::block_number();
 				let accepted: Vec<_> = Slots::<Runtime>::iter()
-					.filter(|(_, _, slot)| matches!(slot, Slot::Accepted { .. }))
-					.map(|(task, item, _)| (task, item))
+					.filter_map(|(task, item, slot)| match slot {
+						Slot::Accepted { payable_at, .. } => Some((task, item, payable_at)),
+						_ => None,
+					})
 					.collect();
-				let (task, item) = *self.rng.pick(&accepted)?;
+				// Disputes mostly aim at items still in their window (time jumps far here).
+				let in_window: Vec<_> =
+					accepted.iter().filter(|(.., payable_at)| now < *payable_at).copied().collect();
+				let (task, item, _) = match self.rng.pick(&in_window) {
+					Some(found) if target == DisputeItem && !self.rng.chance(200) => *found,
+					_ => *self.rng.pick(&accepted)?,
+				};
 				let record = Tasks::<Runtime>::get(task)?;
 				let curator = Datasets::<Runtime>::get(record.dataset)?.curator;
 				// The requester or the curator mostly; anyone now and then (allowed to pay
