@@ -405,7 +405,7 @@ impl Generator {
 			.map(|(target, pallet, call, weight)| {
 				let tributary = TRIBUTARY_PALLETS.contains(pallet);
 				let weight = if slashing && PATH_TO_SLASHING.contains(target) {
-					weight * 3
+					weight * 6
 				} else {
 					*weight
 				};
