@@ -101,8 +101,6 @@ mod migration_tests;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
-mod review_attacks;
-#[cfg(test)]
 mod tests;
 
 use frame_support::pallet_macros::import_section;

@@ -10,6 +10,8 @@
 	clippy::indexing_slicing
 )]
 
+mod reviews;
+
 use crate::{
 	mock::*,
 	pallet::*,
