@@ -40,10 +40,14 @@
 	clippy::arithmetic_side_effects
 )]
 
+mod channels;
+mod datasets;
 mod generator;
+mod models;
 mod oracles;
 mod reviews;
 mod rng;
+mod royalties;
 mod run;
 
 use crate::{Balance, BlockNumber, RuntimeCall};
