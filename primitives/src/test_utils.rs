@@ -101,6 +101,7 @@ impl MockDatasets {
 			&holder,
 			Self::shares_of(dataset, &holder),
 			Self::total_shares(dataset),
+			shares,
 		);
 		DATASETS.with(|datasets| {
 			let mut datasets = datasets.borrow_mut();

@@ -32,12 +32,18 @@ pub trait SharePools<AccountId> {
 /// earns only from revenue that arrives after its shares exist.
 pub trait OnSharesMinted<AccountId> {
 	/// `holder` holds `current` shares of `dataset`, whose pool totals `total`, and is about to
-	/// receive more.
-	fn before_mint(dataset: DatasetId, holder: &AccountId, current: Shares, total: Shares);
+	/// receive `minted` more.
+	fn before_mint(
+		dataset: DatasetId,
+		holder: &AccountId,
+		current: Shares,
+		total: Shares,
+		minted: Shares,
+	);
 }
 
 impl<AccountId> OnSharesMinted<AccountId> for () {
-	fn before_mint(_: DatasetId, _: &AccountId, _: Shares, _: Shares) {}
+	fn before_mint(_: DatasetId, _: &AccountId, _: Shares, _: Shares, _: Shares) {}
 }
 
 /// What an invocation of a model version needs to know, read in one storage access.

@@ -3,8 +3,8 @@
 use crate::{
 	deposit, AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo,
 	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
-	RuntimeTask, System, DAYS, EXISTENTIAL_DEPOSIT, HOURS, MILLI_UNIT, SLOT_DURATION, SS58_PREFIX,
-	UNIT, VERSION,
+	RuntimeTask, System, DAYS, EXISTENTIAL_DEPOSIT, HOURS, MILLI_UNIT, MINUTES, SLOT_DURATION,
+	SS58_PREFIX, UNIT, VERSION,
 };
 use codec::MaxEncodedLen;
 use frame_support::PalletId;
@@ -280,6 +280,9 @@ impl pallet_royalty_distribution::Config for Runtime {
 	type Routes = crate::ModelRegistry;
 	type Datasets = crate::DataContribution;
 	type MaxClaimPools = ConstU32<16>;
+	// Long enough for anyone to distribute a version by hand first, short enough that shares
+	// minted meanwhile wait at most minutes to activate.
+	type AutoDistributeAfter = ConstU32<{ 10 * MINUTES }>;
 	type WeightInfo = pallet_royalty_distribution::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchmarkHelpers;

@@ -75,7 +75,7 @@ impl_opaque_keys! {
 
 /// The runtime's `spec_version`, raised with every change of behaviour (and the literals below
 /// with it: a compile-time check holds them to this).
-const SPEC_VERSION: u32 = 102;
+const SPEC_VERSION: u32 = 103;
 
 /// Declares the runtime's identity. `runtime_version` reads `spec_version` from a literal (it
 /// writes the version into a wasm section at compile time), so the literal is passed in.
@@ -97,13 +97,13 @@ macro_rules! runtime_version {
 }
 
 #[cfg(not(feature = "upgrade-test"))]
-runtime_version!(102);
+runtime_version!(103);
 #[cfg(not(feature = "upgrade-test"))]
 const _: () = assert!(VERSION.spec_version == SPEC_VERSION, "runtime_version!(SPEC_VERSION)");
 
 // The same runtime as its own next version: the wasm the forkless-upgrade test installs.
 #[cfg(feature = "upgrade-test")]
-runtime_version!(103);
+runtime_version!(104);
 #[cfg(feature = "upgrade-test")]
 const _: () = assert!(
 	matches!(SPEC_VERSION.checked_add(1), Some(next) if next == VERSION.spec_version),
@@ -192,7 +192,10 @@ pub type UncheckedExtrinsic =
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
 /// Migrations to run on the next runtime upgrade.
-type Migrations = (pallet_data_contribution::migrations::MigrateToV1<Runtime>,);
+type Migrations = (
+	pallet_data_contribution::migrations::MigrateToV1<Runtime>,
+	pallet_royalty_distribution::migrations::MigrateToV1<Runtime>,
+);
 
 /// Executive: dispatches calls to the pallets.
 pub type Executive = frame_executive::Executive<

@@ -120,7 +120,7 @@ std::thread_local! {
 /// Records the shares hook calls so tests can check the hook runs before each mint.
 pub struct RecordMints;
 impl crate::OnSharesMinted<AccountId> for RecordMints {
-	fn before_mint(dataset: u32, holder: &AccountId, current: u128, total: u128) {
+	fn before_mint(dataset: u32, holder: &AccountId, current: u128, total: u128, _minted: u128) {
 		MINT_HOOK_CALLS.with(|calls| calls.borrow_mut().push((dataset, *holder, current, total)));
 	}
 }

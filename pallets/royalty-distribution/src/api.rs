@@ -10,10 +10,11 @@ use sp_runtime::traits::{Saturating, Zero};
 use tributary_primitives::RouteProvider;
 
 impl<T: Config> Pallet<T> {
-	/// What `who` may claim now: its account credits, and its whole units in each pool.
+	/// What `who` may claim now: its account credits, and its whole units in each pool it has a
+	/// settlement in (read from its own index, whatever the number of pools on the chain).
 	pub fn api_pending_royalties(who: &T::AccountId) -> PendingRoyalties<BalanceOf<T>> {
 		let credits = Self::claimable_credits(who);
-		let pools: Vec<_> = Pools::<T>::iter_keys()
+		let pools: Vec<_> = HolderPools::<T>::iter_key_prefix(who)
 			.filter_map(|dataset| {
 				let amount = Self::claimable_in_pool(dataset, who);
 				(!amount.is_zero()).then_some(PoolEarning { dataset, amount })

@@ -10,7 +10,7 @@
 )]
 
 use super::*;
-use crate::pallet::{Credits, Undistributed};
+use crate::pallet::{Activations, Credits, Undistributed};
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::traits::{fungible::Mutate, Get};
@@ -42,13 +42,27 @@ fn accrue<T: Config>(model: ModelId, version: VersionNumber, provider: &T::Accou
 	.unwrap();
 }
 
-/// A version routing to `pools` datasets in each of which `holder` holds shares, with revenue
-/// distributed to them.
-fn pools_with_earnings<T: Config>(pools: u32, holder: &T::AccountId) -> Vec<DatasetId> {
-	let (model, version, datasets) = T::BenchmarkHelper::version_routing_to_datasets(pools);
+/// A version routing to `r` datasets in each of which `newcomer` got shares while revenue
+/// waited (inactive), with that revenue distributed: the next distribution activates them.
+fn cohorts_due<T: Config>(
+	r: u32,
+	newcomer: &T::AccountId,
+) -> (ModelId, VersionNumber, Vec<DatasetId>) {
+	let (model, version, datasets) = T::BenchmarkHelper::version_routing_to_datasets(r);
+	let provider = funded::<T>("provider", 0);
+	accrue::<T>(model, version, &provider);
 	for dataset in &datasets {
-		T::BenchmarkHelper::mint_shares(*dataset, holder, 1_000);
+		T::BenchmarkHelper::mint_shares(*dataset, newcomer, 1_000);
 	}
+	Pallet::<T>::do_distribute(model, version).unwrap();
+	(model, version, datasets)
+}
+
+/// A version routing to `pools` datasets in each of which `holder` holds shares of an
+/// activated cohort not settled yet (its worst case: the activation record is read and
+/// released), with revenue distributed to them.
+fn pools_with_earnings<T: Config>(pools: u32, holder: &T::AccountId) -> Vec<DatasetId> {
+	let (model, version, datasets) = cohorts_due::<T>(pools, holder);
 	accrue::<T>(model, version, holder);
 	Pallet::<T>::do_distribute(model, version).unwrap();
 	datasets
@@ -60,7 +74,9 @@ mod benchmarks {
 
 	#[benchmark]
 	fn distribute(r: Linear<1, { MaxRouteLengthOf::<T>::get() }>) {
-		let (model, version, _) = T::BenchmarkHelper::version_routing_to_datasets(r);
+		// Every pool of the route activates a cohort of shares on the way.
+		let newcomer = funded::<T>("newcomer", 0);
+		let (model, version, datasets) = cohorts_due::<T>(r, &newcomer);
 		let provider = funded::<T>("provider", 0);
 		accrue::<T>(model, version, &provider);
 		let caller = funded::<T>("caller", 0);
@@ -69,6 +85,9 @@ mod benchmarks {
 		// Only what rounding cannot split (under one unit per entry) may stay.
 		let carried = Undistributed::<T>::get(model, version).map(|r| r.amount);
 		assert!(carried.is_none_or(|amount| amount < r.into()));
+		for dataset in datasets {
+			assert!(Activations::<T>::contains_key(dataset, 0));
+		}
 	}
 
 	#[benchmark]

@@ -39,6 +39,9 @@ impl<T: Config> Pallet<T> {
 		let revenue = Undistributed::<T>::get(model, version).unwrap_or_default();
 		ensure!(!revenue.amount.is_zero(), Error::<T>::NothingToDistribute);
 
+		// Read before the revenue leaves the queue: shares waiting for this revenue to reach
+		// their pool must not activate in time to share it.
+		let head = Queue::<T>::get().head;
 		let mut distributed = BalanceOf::<T>::zero();
 		for (beneficiary, part) in route.iter() {
 			let portion = part.mul_floor(revenue.amount);
@@ -47,21 +50,25 @@ impl<T: Config> Pallet<T> {
 					Self::credit(who, portion);
 					true
 				}
-				Beneficiary::Dataset(dataset) => Self::pay_pool(*dataset, portion, &revenue),
+				Beneficiary::Dataset(dataset) => Self::pay_pool(*dataset, portion, &revenue, head),
 			};
 			if paid {
 				// The parts sum to 100%, so the portions never exceed the revenue.
 				distributed = distributed.saturating_add(portion);
 			}
 		}
+		if let Some(place) = revenue.queued {
+			Self::dequeue(place);
+		}
 		let carried = revenue.amount.saturating_sub(distributed);
 		if carried.is_zero() {
 			Undistributed::<T>::remove(model, version);
 		} else {
+			// What rounding left waits, out of the queue, for the version's next payment.
 			Undistributed::<T>::insert(
 				model,
 				version,
-				Revenue { amount: carried, invocations: 0, units: 0 },
+				Revenue { amount: carried, invocations: 0, units: 0, queued: None },
 			);
 		}
 		let route_length = u32::try_from(route.len()).unwrap_or(u32::MAX);
@@ -75,38 +82,55 @@ impl<T: Config> Pallet<T> {
 		Ok(route_length)
 	}
 
-	/// Pays `portion` into a dataset's pool (or, before it has shares, to its curator) and
-	/// counts the usage. Returns whether it was paid.
+	/// Pays `portion` into a dataset's pool, divided among its active shares (or, before it
+	/// has any, to its curator) and counts the usage. Returns whether it was paid.
 	fn pay_pool(
 		dataset: DatasetId,
 		portion: BalanceOf<T>,
 		revenue: &Revenue<BalanceOf<T>>,
+		head: QueueSeq,
 	) -> bool {
-		let total_shares = T::Datasets::total_shares(dataset);
-		if total_shares == 0 {
+		let stored = Pools::<T>::get(dataset);
+		let mut pool = stored.clone().unwrap_or_default();
+		Self::activate_if_due(dataset, &mut pool, head);
+		let active = T::Datasets::total_shares(dataset).saturating_sub(pool.inactive);
+		if active == 0 {
 			let Some(curator) = T::Datasets::curator(dataset) else {
 				defensive!("a route names a dataset that does not exist");
 				return false;
 			};
 			Self::credit(&curator, portion);
 		} else if !portion.is_zero() {
-			Pools::<T>::mutate(dataset, |maybe| {
-				let pool = maybe.get_or_insert_with(Default::default);
-				let incoming = scaled(portion).saturating_add(pool.remainder);
-				// `total_shares` is not zero here, so neither division can fail.
-				let total = U256::from(total_shares);
-				let per_share = incoming.checked_div(total).unwrap_or_default();
-				pool.reward_per_share = pool.reward_per_share.saturating_add(per_share);
-				pool.remainder = incoming.checked_rem(total).unwrap_or_default();
-				pool.balance = pool.balance.saturating_add(portion);
-			});
+			let incoming = scaled(portion).saturating_add(pool.remainder);
+			// `active` is not zero here, so neither division can fail.
+			let divisor = U256::from(active);
+			let per_share = incoming.checked_div(divisor).unwrap_or_default();
+			pool.reward_per_share = pool.reward_per_share.saturating_add(per_share);
+			pool.remainder = incoming.checked_rem(divisor).unwrap_or_default();
+			pool.balance = pool.balance.saturating_add(portion);
 		}
+		Self::store_pool(dataset, stored, pool);
 		DatasetUsages::<T>::mutate(dataset, |usage| {
 			usage.invocations = usage.invocations.saturating_add(revenue.invocations);
 			usage.units = usage.units.saturating_add(revenue.units);
 			usage.revenue = usage.revenue.saturating_add(portion);
 		});
 		true
+	}
+
+	/// Writes a pool back when it changed (a pool that never held anything is not stored).
+	fn store_pool(
+		dataset: DatasetId,
+		stored: Option<Pool<BalanceOf<T>>>,
+		pool: Pool<BalanceOf<T>>,
+	) {
+		let changed = match stored {
+			Some(stored) => stored != pool,
+			None => pool != Pool::default(),
+		};
+		if changed {
+			Pools::<T>::insert(dataset, pool);
+		}
 	}
 
 	/// Adds to an account's credits. Credits are backed by the pot, whose balance bounds
@@ -133,23 +157,31 @@ impl<T: Config> Pallet<T> {
 		let mut claims = alloc::vec::Vec::with_capacity(datasets.len());
 		let mut total = BalanceOf::<T>::zero();
 		for dataset in datasets {
-			if claims.iter().any(|(d, _, _)| d == dataset) {
+			if claims.iter().any(|(d, _, _, _)| d == dataset) {
 				continue;
 			}
 			let Some(mut settlement) = Settlements::<T>::get(dataset, &who) else { continue };
 			let pool = Pools::<T>::get(dataset).unwrap_or_default();
-			Self::settle(&mut settlement, &pool, T::Datasets::shares_of(*dataset, &who));
+			let converted = Self::settle(
+				*dataset,
+				&mut settlement,
+				&pool,
+				T::Datasets::shares_of(*dataset, &who),
+			);
 			let amount: BalanceOf<T> = whole_units(settlement.pending);
 			if amount.is_zero() {
 				continue;
 			}
 			settlement.pending = settlement.pending.saturating_sub(scaled(amount));
 			total = total.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
-			claims.push((*dataset, settlement, amount));
+			claims.push((*dataset, settlement, amount, converted));
 		}
 		ensure!(!total.is_zero(), Error::<T>::NothingToClaim);
 		Self::pay_out(&who, total)?;
-		for (dataset, settlement, amount) in claims {
+		for (dataset, settlement, amount, converted) in claims {
+			if let Some(cohort) = converted {
+				Self::release_activation(dataset, cohort);
+			}
 			Settlements::<T>::insert(dataset, &who, settlement);
 			Pools::<T>::mutate(dataset, |maybe| {
 				if let Some(pool) = maybe.as_mut() {
@@ -161,12 +193,36 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Adds what `shares` earned since the last settlement to the holder's pending earnings.
-	pub(crate) fn settle(settlement: &mut Settlement, pool: &Pool<BalanceOf<T>>, shares: Shares) {
+	/// Adds what the holder's `shares` earned since the last settlement to its pending
+	/// earnings: its active shares since then, its inactive ones since their cohort activated
+	/// (they become active). Returns the cohort whose activation record it no longer needs.
+	pub(crate) fn settle(
+		dataset: DatasetId,
+		settlement: &mut Settlement,
+		pool: &Pool<BalanceOf<T>>,
+		shares: Shares,
+	) -> Option<u32> {
+		let active = shares.saturating_sub(settlement.inactive);
 		let growth = pool.reward_per_share.saturating_sub(settlement.paid_per_share);
-		let earned = U256::from(shares).saturating_mul(growth);
+		let mut earned = U256::from(active).saturating_mul(growth);
+		let mut converted = None;
+		if settlement.inactive > 0 && settlement.cohort < pool.cohort {
+			match Activations::<T>::get(dataset, settlement.cohort) {
+				Some(activation) => {
+					let growth = pool.reward_per_share.saturating_sub(activation.reward_per_share);
+					let inactive = U256::from(settlement.inactive);
+					earned = earned.saturating_add(inactive.saturating_mul(growth));
+				}
+				None => {
+					defensive!("an activated cohort lost its record");
+				}
+			}
+			converted = Some(settlement.cohort);
+			settlement.inactive = 0;
+		}
 		settlement.pending = settlement.pending.saturating_add(earned);
 		settlement.paid_per_share = pool.reward_per_share;
+		converted
 	}
 
 	/// Pays `amount` from the pot, which always keeps its existential deposit.
@@ -194,7 +250,7 @@ impl<T: Config> Pallet<T> {
 			return Zero::zero();
 		};
 		let pool = Pools::<T>::get(dataset).unwrap_or_default();
-		Self::settle(&mut settlement, &pool, T::Datasets::shares_of(dataset, who));
+		Self::settle(dataset, &mut settlement, &pool, T::Datasets::shares_of(dataset, who));
 		whole_units(settlement.pending)
 	}
 }
@@ -224,6 +280,9 @@ impl<T: Config> RoyaltySink<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			revenue.amount = revenue.amount.saturating_add(royalty);
 			revenue.invocations = revenue.invocations.saturating_add(1);
 			revenue.units = revenue.units.saturating_add(units.into());
+			if revenue.queued.is_none() && !royalty.is_zero() {
+				revenue.queued = Some(Self::enqueue(model, version));
+			}
 		});
 		Self::deposit_event(Event::RevenueAccrued {
 			model,
@@ -237,14 +296,38 @@ impl<T: Config> RoyaltySink<T::AccountId, BalanceOf<T>> for Pallet<T> {
 }
 
 impl<T: Config> OnSharesMinted<T::AccountId> for Pallet<T> {
-	fn before_mint(dataset: DatasetId, holder: &T::AccountId, current: Shares, _total: Shares) {
-		let pool = Pools::<T>::get(dataset).unwrap_or_default();
-		Settlements::<T>::mutate(dataset, holder, |maybe| {
-			let settlement = maybe.get_or_insert_with(|| Settlement {
-				paid_per_share: pool.reward_per_share,
-				pending: U256::zero(),
-			});
-			Self::settle(settlement, &pool, current);
-		});
+	fn before_mint(
+		dataset: DatasetId,
+		holder: &T::AccountId,
+		current: Shares,
+		_total: Shares,
+		minted: Shares,
+	) {
+		let bounds = Queue::<T>::get();
+		let stored = Pools::<T>::get(dataset);
+		let mut pool = stored.clone().unwrap_or_default();
+		Self::activate_if_due(dataset, &mut pool, bounds.head);
+		let existing = Settlements::<T>::get(dataset, holder);
+		let is_new = existing.is_none();
+		let mut settlement = existing
+			.unwrap_or(Settlement { paid_per_share: pool.reward_per_share, ..Default::default() });
+		if let Some(cohort) = Self::settle(dataset, &mut settlement, &pool, current) {
+			Self::release_activation(dataset, cohort);
+		}
+		if bounds.head < bounds.tail {
+			// Older revenue may still be on its way to this pool: the new shares wait for it.
+			if settlement.inactive == 0 {
+				settlement.cohort = pool.cohort;
+				pool.cohort_holders = pool.cohort_holders.saturating_add(1);
+			}
+			settlement.inactive = settlement.inactive.saturating_add(minted);
+			pool.inactive = pool.inactive.saturating_add(minted);
+			pool.activates_at = pool.activates_at.max(bounds.tail);
+		}
+		Self::store_pool(dataset, stored, pool);
+		Settlements::<T>::insert(dataset, holder, settlement);
+		if is_new {
+			HolderPools::<T>::insert(holder, dataset, ());
+		}
 	}
 }

@@ -14,9 +14,19 @@
 //!    dataset entry raises the dataset pool's reward per share, in O(1) however many holders
 //!    the pool has. A pool without shares yet pays its curator, so nothing is stranded.
 //!
-//! Share holders are settled before their shares grow (`OnSharesMinted`, the primitives' hook
-//! the data contribution calls), so each earns only from revenue distributed while it holds the
-//! shares. Claims are pull-based: `claim` pays the
+//! Revenue does not wait on anyone's goodwill: each version whose revenue starts to accrue joins
+//! a queue, and `on_idle` distributes the queue's oldest versions once they have waited
+//! `AutoDistributeAfter` blocks (anyone may `distribute` a version sooner).
+//!
+//! **Shares earn only from revenue paid after they were minted.** Share holders are settled
+//! before their shares grow (`OnSharesMinted`, the primitives' hook the data contribution
+//! calls). Shares minted while older revenue still waits in the queue are *inactive*: they
+//! earn nothing, and the pool divides among its active shares only, until every revenue queued
+//! before them has been distributed; then they activate together (a cohort). So minting shares
+//! and calling `distribute` right after takes nothing of what was earned before: the
+//! just-in-time capture of old revenue is impossible. The price is borne by newcomers: revenue
+//! paid between their minting and their activation (at most the queue's wait) goes to the
+//! holders already active. Claims are pull-based: `claim` pays the
 //! caller's account credits, `claim_pool` / `claim_pools` its earnings in dataset pools.
 //!
 //! **Nothing is rounded away.** Route parts are rounded down and what is left stays
@@ -40,11 +50,15 @@ mod api;
 mod dispatchables;
 #[cfg(any(feature = "try-runtime", feature = "std"))]
 mod invariants;
+pub mod migrations;
+mod queue;
 pub mod runtime_api;
 pub mod traits;
 pub mod types;
 pub mod weights;
 
+#[cfg(test)]
+mod attacks;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 #[cfg(test)]
@@ -75,7 +89,7 @@ pub mod pallet {
 	use tributary_primitives::{RouteProvider, SharePools};
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -100,6 +114,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxClaimPools: Get<u32>;
 
+		/// How long a version's revenue waits in the queue before `on_idle` distributes it.
+		#[pallet::constant]
+		type AutoDistributeAfter: Get<BlockNumberFor<Self>>;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 
@@ -123,6 +141,27 @@ pub mod pallet {
 		VersionNumber,
 		Revenue<BalanceOf<T>>,
 	>;
+
+	/// Where the distribution queue starts and ends.
+	#[pallet::storage]
+	pub type Queue<T: Config> = StorageValue<_, QueueBounds, ValueQuery>;
+
+	/// The distribution queue: the version whose revenue waits at each place.
+	#[pallet::storage]
+	pub type RevenueQueue<T: Config> =
+		StorageMap<_, Twox64Concat, QueueSeq, QueuedRevenue<BlockNumberFor<T>>>;
+
+	/// Each activated cohort of a pool's shares: `(dataset, cohort) -> activation`, kept until
+	/// its last holder has been settled.
+	#[pallet::storage]
+	pub type Activations<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, DatasetId, Twox64Concat, u32, Activation>;
+
+	/// The pools each holder has a settlement in: `(holder, dataset)`, so the holder's
+	/// earnings are read from its own pools only.
+	#[pallet::storage]
+	pub type HolderPools<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Blake2_128Concat, DatasetId, ()>;
 
 	/// Dataset pools: reward per share, balance and carried remainder.
 	#[pallet::storage]
@@ -197,6 +236,16 @@ pub mod pallet {
 			/// Entries in the route (what the call is charged for).
 			route_length: u32,
 		},
+		/// Shares minted while older revenue waited for distribution activated: that revenue
+		/// has reached the pool, and they earn from now on.
+		SharesActivated {
+			/// The dataset whose pool they are in.
+			dataset: DatasetId,
+			/// The cohort that activated.
+			cohort: u32,
+			/// How many shares activated.
+			shares: Shares,
+		},
 		/// An account claimed its credits.
 		CreditsClaimed {
 			/// The account, paid from the pot.
@@ -241,6 +290,10 @@ pub mod pallet {
 		#[cfg(feature = "try-runtime")]
 		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
+		}
+
+		fn on_idle(now: BlockNumberFor<T>, limit: Weight) -> Weight {
+			Self::distribute_queue(now, limit)
 		}
 
 		fn integrity_test() {

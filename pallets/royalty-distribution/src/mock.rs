@@ -6,7 +6,7 @@ use crate as pallet_royalty_distribution;
 use crate::{DatasetId, ModelId, Shares, VersionNumber};
 use frame_support::{
 	derive_impl,
-	traits::{fungible::Inspect, ConstU128, ConstU32},
+	traits::{fungible::Inspect, ConstU128, ConstU32, ConstU64},
 	PalletId,
 };
 use sp_runtime::{BuildStorage, Perbill};
@@ -41,6 +41,7 @@ impl pallet_balances::Config for Test {
 
 pub const EXISTENTIAL_DEPOSIT: Balance = 10;
 pub const MAX_CLAIM_POOLS: u32 = 4;
+pub const AUTO_DISTRIBUTE_AFTER: u64 = 10;
 
 frame_support::parameter_types! {
 	pub const RoyaltyPotId: PalletId = PalletId(*b"py/rylty");
@@ -54,6 +55,7 @@ impl pallet_royalty_distribution::Config for Test {
 	type Routes = MockModels;
 	type Datasets = MockDatasets;
 	type MaxClaimPools = ConstU32<MAX_CLAIM_POOLS>;
+	type AutoDistributeAfter = ConstU64<AUTO_DISTRIBUTE_AFTER>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockDatasets;

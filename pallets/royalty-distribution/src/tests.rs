@@ -84,13 +84,13 @@ fn accrual_moves_the_whole_payment_once_and_credits_the_fees() {
 		assert_eq!(Credits::<Test>::get(TREASURY), Some(7));
 		assert_eq!(
 			Undistributed::<Test>::get(0, 1),
-			Some(Revenue { amount: 1_000, invocations: 1, units: 5 })
+			Some(Revenue { amount: 1_000, invocations: 1, units: 5, queued: Some(0) })
 		);
 		invoke(500);
 		assert_eq!(Credits::<Test>::get(PROVIDER), Some(60));
 		assert_eq!(
 			Undistributed::<Test>::get(0, 1),
-			Some(Revenue { amount: 1_500, invocations: 2, units: 10 })
+			Some(Revenue { amount: 1_500, invocations: 2, units: 10, queued: Some(0) })
 		);
 		assert_eq!(
 			events_since_last_call(),
@@ -191,7 +191,7 @@ fn what_route_parts_cannot_split_is_carried_to_the_next_distribution() {
 		assert_eq!(Credits::<Test>::get(BOB), Some(3));
 		assert_eq!(
 			Undistributed::<Test>::get(0, 1),
-			Some(Revenue { amount: 1, invocations: 0, units: 0 })
+			Some(Revenue { amount: 1, invocations: 0, units: 0, queued: None })
 		);
 		invoke(20);
 		assert_ok!(RoyaltyDistribution::distribute(origin(DAVE), 0, 1));
@@ -412,11 +412,28 @@ fn try_state_catches_a_pool_out_of_balance_and_a_holder_that_escaped_the_hook() 
 
 #[derive(Debug, Clone)]
 enum Step {
-	Invoke { model: u8, royalty: u32 },
-	Mint { dataset: u8, holder: u8, shares: u16 },
-	Distribute { model: u8 },
-	Claim { holder: u8 },
-	ClaimPools { holder: u8 },
+	Invoke {
+		model: u8,
+		royalty: u32,
+	},
+	Mint {
+		dataset: u8,
+		holder: u8,
+		shares: u16,
+	},
+	Distribute {
+		model: u8,
+	},
+	Claim {
+		holder: u8,
+	},
+	ClaimPools {
+		holder: u8,
+	},
+	/// Blocks pass, each ending with `on_idle` (automatic distribution).
+	Idle {
+		blocks: u8,
+	},
 }
 
 fn step() -> impl proptest::strategy::Strategy<Value = Step> {
@@ -431,14 +448,16 @@ fn step() -> impl proptest::strategy::Strategy<Value = Step> {
 		(0..3u8).prop_map(|model| Step::Distribute { model }),
 		(0..6u8).prop_map(|holder| Step::Claim { holder }),
 		(0..6u8).prop_map(|holder| Step::ClaimPools { holder }),
+		(1..12u8).prop_map(|blocks| Step::Idle { blocks }),
 	]
 }
 
 proptest::proptest! {
 	#![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
 
-	/// 64 runs of up to 200 steps: the pot holds exactly what it owes after every step, and
-	/// every unit paid in is, once distributed and claimed, paid out.
+	/// 64 runs of up to 200 steps (payments, mints that join the queue's cohorts, manual and
+	/// automatic distributions, claims): the pot holds exactly what it owes after every step,
+	/// and every unit paid in is, once distributed and claimed, paid out.
 	#[test]
 	fn funds_are_conserved_after_every_step(steps in proptest::collection::vec(step(), 1..200)) {
 		ExtBuilder.build_and_execute(|| {
@@ -474,6 +493,16 @@ proptest::proptest! {
 					Step::ClaimPools { holder } => {
 						let list = datasets.clone();
 						let _ = RoyaltyDistribution::claim_pools(origin(holders[*holder as usize]), list);
+					},
+					Step::Idle { blocks } => {
+						for _ in 0..*blocks {
+							let now = System::block_number() + 1;
+							System::set_block_number(now);
+							<RoyaltyDistribution as frame_support::traits::Hooks<u64>>::on_idle(
+								now,
+								frame_support::weights::Weight::MAX,
+							);
+						}
 					},
 				}
 				check_conservation();

@@ -41,6 +41,48 @@ pub struct Revenue<Balance> {
 	pub invocations: u64,
 	/// Units accrued since the last distribution.
 	pub units: u128,
+	/// The revenue's place in the distribution queue, while it waits there. Revenue joins the
+	/// queue when it starts to accrue (a version's later payments ride along) and leaves it
+	/// when distributed; what rounding carried over waits for the version's next payment.
+	pub queued: Option<QueueSeq>,
+}
+
+/// A place in the distribution queue: places only grow, so a smaller place was queued earlier.
+pub type QueueSeq = u64;
+
+/// The queue of versions whose revenue waits for distribution, oldest first. Places below
+/// `head` are all distributed; places from `head` to `tail` may be, out of order (a manual
+/// `distribute`), and leave holes the head skips over.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct QueueBounds {
+	/// The oldest place that may still wait.
+	pub head: QueueSeq,
+	/// The place the next queued revenue takes.
+	pub tail: QueueSeq,
+}
+
+/// A version queued for distribution, and when.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct QueuedRevenue<BlockNumber> {
+	/// The model.
+	pub model: ModelId,
+	/// The version.
+	pub version: VersionNumber,
+	/// The block its revenue started to accrue in.
+	pub since: BlockNumber,
 }
 
 /// A dataset's contributor pool.
@@ -66,8 +108,40 @@ pub struct Pool<Balance> {
 	/// What the pool holds in the pot: distributed to it and not claimed yet.
 	pub balance: Balance,
 	/// Scaled amount distributed but not yet reflected in `reward_per_share` (always below
-	/// the pool's total shares).
+	/// the pool's active shares).
 	pub remainder: U256,
+	/// Shares minted while revenue paid before them was still waiting for distribution: they
+	/// earn nothing until that revenue has reached the pools (see `activates_at`), so a
+	/// newcomer never takes a part of what was earned before it held anything.
+	pub inactive: Shares,
+	/// The queue place the head must reach before the inactive shares activate: every revenue
+	/// queued before the last of them was minted has then been distributed.
+	pub activates_at: QueueSeq,
+	/// The id of the cohort the inactive shares belong to; it grows by one at each activation.
+	pub cohort: u32,
+	/// Holders with inactive shares in the current cohort.
+	pub cohort_holders: u32,
+}
+
+/// The pool's state when a cohort of inactive shares activated, kept until each of the
+/// cohort's holders has been settled with it.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct Activation {
+	/// The pool's `reward_per_share` when the cohort activated: its shares earn from there.
+	pub reward_per_share: U256,
+	/// The cohort's holders not settled since.
+	pub holders: u32,
 }
 
 /// A share holder's settlement state in one pool.
@@ -88,6 +162,10 @@ pub struct Settlement {
 	pub paid_per_share: U256,
 	/// Earned and not claimed yet, scaled by `SCALE` (fractions of a unit carry over).
 	pub pending: U256,
+	/// Of the holder's shares, those not active yet (see [`Pool::inactive`]).
+	pub inactive: Shares,
+	/// The cohort the inactive shares belong to.
+	pub cohort: u32,
 }
 
 /// Usage of a dataset through the models that route to it, counted when revenue is

@@ -72,7 +72,7 @@ impl<T: Config> Pallet<T> {
 			Shareholdings::<T>::get(dataset, who).ok_or(Error::<T>::NoShareholding)?;
 		let total = record.total_shares.checked_add(shares).ok_or(Error::<T>::SharesOverflow)?;
 		let held = shareholding.shares.checked_add(shares).ok_or(Error::<T>::SharesOverflow)?;
-		T::SharesHook::before_mint(dataset, who, shareholding.shares, record.total_shares);
+		T::SharesHook::before_mint(dataset, who, shareholding.shares, record.total_shares, shares);
 		shareholding.shares = held;
 		record.total_shares = total;
 		// Who holds the shares is what a taker of an offered curatorship accepts.
