@@ -62,6 +62,8 @@ mod attacks;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 #[cfg(test)]
+mod migration_tests;
+#[cfg(test)]
 mod mock;
 #[cfg(test)]
 mod tests;
