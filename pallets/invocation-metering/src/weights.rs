@@ -60,11 +60,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn register_offer() -> Weight {
 		// Proof size: measured `412`, estimated `3823`.
-		// Minimum execution time: 51_227_000 picoseconds.
-		Weight::from_parts(55_241_000, 3823)
+		// Minimum execution time: 59_205_000 picoseconds.
+		Weight::from_parts(74_632_000, 3823)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -72,8 +72,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `InvocationMetering::Offers` (`max_values`: None, `max_size`: Some(358), added: 2833, mode: `MaxEncodedLen`)
 	fn update_offer() -> Weight {
 		// Proof size: measured `391`, estimated `3823`.
-		// Minimum execution time: 11_979_000 picoseconds.
-		Weight::from_parts(13_746_000, 3823)
+		// Minimum execution time: 15_877_000 picoseconds.
+		Weight::from_parts(20_565_000, 3823)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -82,11 +82,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn withdraw_offer() -> Weight {
 		// Proof size: measured `620`, estimated `3823`.
-		// Minimum execution time: 41_961_000 picoseconds.
-		Weight::from_parts(45_723_000, 3823)
+		// Minimum execution time: 43_165_000 picoseconds.
+		Weight::from_parts(60_910_000, 3823)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -101,15 +101,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `RoyaltyDistribution::Credits` (r:2 w:2)
 	/// Proof: `RoyaltyDistribution::Credits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Undistributed` (r:1 w:1)
-	/// Proof: `RoyaltyDistribution::Undistributed` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
+	/// Proof: `RoyaltyDistribution::Undistributed` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::Queue` (r:1 w:1)
+	/// Proof: `RoyaltyDistribution::Queue` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `InvocationMetering::ModelUsages` (r:1 w:1)
 	/// Proof: `InvocationMetering::ModelUsages` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::RevenueQueue` (r:0 w:1)
+	/// Proof: `RoyaltyDistribution::RevenueQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn invoke() -> Weight {
 		// Proof size: measured `978`, estimated `6196`.
-		// Minimum execution time: 66_363_000 picoseconds.
-		Weight::from_parts(70_932_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Minimum execution time: 73_739_000 picoseconds.
+		Weight::from_parts(99_897_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:0)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(192), added: 2667, mode: `MaxEncodedLen`)
@@ -122,7 +126,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `System::ParentHash` (r:1 w:0)
@@ -131,8 +135,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(217), added: 2692, mode: `MaxEncodedLen`)
 	fn open_channel() -> Weight {
 		// Proof size: measured `965`, estimated `3871`.
-		// Minimum execution time: 65_701_000 picoseconds.
-		Weight::from_parts(71_560_000, 3871)
+		// Minimum execution time: 78_870_000 picoseconds.
+		Weight::from_parts(99_590_000, 3871)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -141,11 +145,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn top_up() -> Weight {
-		// Proof size: measured `539`, estimated `3682`.
-		// Minimum execution time: 51_754_000 picoseconds.
-		Weight::from_parts(57_668_000, 3682)
+		// Proof size: measured `539`, estimated `3694`.
+		// Minimum execution time: 60_909_000 picoseconds.
+		Weight::from_parts(78_032_000, 3694)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -156,19 +160,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Credits` (r:2 w:2)
 	/// Proof: `RoyaltyDistribution::Credits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Undistributed` (r:1 w:1)
-	/// Proof: `RoyaltyDistribution::Undistributed` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
+	/// Proof: `RoyaltyDistribution::Undistributed` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::Queue` (r:1 w:1)
+	/// Proof: `RoyaltyDistribution::Queue` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `InvocationMetering::ModelUsages` (r:1 w:1)
 	/// Proof: `InvocationMetering::ModelUsages` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::RevenueQueue` (r:0 w:1)
+	/// Proof: `RoyaltyDistribution::RevenueQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn settle() -> Weight {
 		// Proof size: measured `702`, estimated `6196`.
-		// Minimum execution time: 132_420_000 picoseconds.
-		Weight::from_parts(149_529_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+		// Minimum execution time: 171_583_000 picoseconds.
+		Weight::from_parts(204_187_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	/// Storage: `InvocationMetering::Channels` (r:32 w:32)
 	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(217), added: 2692, mode: `MaxEncodedLen`)
@@ -177,31 +185,35 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:33 w:33)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:32 w:32)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Credits` (r:2 w:2)
 	/// Proof: `RoyaltyDistribution::Credits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Undistributed` (r:1 w:1)
-	/// Proof: `RoyaltyDistribution::Undistributed` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
+	/// Proof: `RoyaltyDistribution::Undistributed` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::Queue` (r:1 w:1)
+	/// Proof: `RoyaltyDistribution::Queue` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `InvocationMetering::ModelUsages` (r:1 w:1)
 	/// Proof: `InvocationMetering::ModelUsages` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::RevenueQueue` (r:0 w:1)
+	/// Proof: `RoyaltyDistribution::RevenueQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 32]`.
 	fn settle_batch(n: u32, ) -> Weight {
-		// Proof size: measured `301 + n * (381 ±0)`, estimated `6068 + n * (2692 ±0)`.
-		// Minimum execution time: 141_317_000 picoseconds.
-		Weight::from_parts(51_687_115, 6068)
-			.saturating_add(Weight::from_parts(132_195_210, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Proof size: measured `342 + n * (379 ±0)`, estimated `6068 + n * (2704 ±0)`.
+		// Minimum execution time: 199_251_000 picoseconds.
+		Weight::from_parts(94_586_209, 6068)
+			.saturating_add(Weight::from_parts(180_687_001, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2692).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2704).saturating_mul(n.into()))
 	}
 	/// Storage: `InvocationMetering::Channels` (r:1 w:1)
 	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(217), added: 2692, mode: `MaxEncodedLen`)
 	fn request_close() -> Weight {
 		// Proof size: measured `306`, estimated `3682`.
-		// Minimum execution time: 13_629_000 picoseconds.
-		Weight::from_parts(16_717_000, 3682)
+		// Minimum execution time: 18_137_000 picoseconds.
+		Weight::from_parts(25_142_000, 3682)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -210,11 +222,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn finalize_close() -> Weight {
-		// Proof size: measured `539`, estimated `3682`.
-		// Minimum execution time: 43_883_000 picoseconds.
-		Weight::from_parts(49_091_000, 3682)
+		// Proof size: measured `539`, estimated `3694`.
+		// Minimum execution time: 54_878_000 picoseconds.
+		Weight::from_parts(65_470_000, 3694)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -223,11 +235,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn close_channel() -> Weight {
-		// Proof size: measured `539`, estimated `3682`.
-		// Minimum execution time: 44_419_000 picoseconds.
-		Weight::from_parts(50_763_000, 3682)
+		// Proof size: measured `539`, estimated `3694`.
+		// Minimum execution time: 56_689_000 picoseconds.
+		Weight::from_parts(68_176_000, 3694)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -236,61 +248,61 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_offer() -> Weight {
-		Weight::from_parts(55_241_000, 3823)
+		Weight::from_parts(74_632_000, 3823)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn update_offer() -> Weight {
-		Weight::from_parts(13_746_000, 3823)
+		Weight::from_parts(20_565_000, 3823)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_offer() -> Weight {
-		Weight::from_parts(45_723_000, 3823)
+		Weight::from_parts(60_910_000, 3823)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn invoke() -> Weight {
-		Weight::from_parts(70_932_000, 6196)
-			.saturating_add(ParityDbWeight::get().reads(9_u64))
-			.saturating_add(ParityDbWeight::get().writes(6_u64))
+		Weight::from_parts(99_897_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(10_u64))
+			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn open_channel() -> Weight {
-		Weight::from_parts(71_560_000, 3871)
+		Weight::from_parts(99_590_000, 3871)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn top_up() -> Weight {
-		Weight::from_parts(57_668_000, 3682)
+		Weight::from_parts(78_032_000, 3694)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn settle() -> Weight {
-		Weight::from_parts(149_529_000, 6196)
-			.saturating_add(ParityDbWeight::get().reads(9_u64))
-			.saturating_add(ParityDbWeight::get().writes(8_u64))
+		Weight::from_parts(204_187_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(10_u64))
+			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn settle_batch(n: u32, ) -> Weight {
-		Weight::from_parts(51_687_115, 6068)
-			.saturating_add(Weight::from_parts(132_195_210, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
+		Weight::from_parts(94_586_209, 6068)
+			.saturating_add(Weight::from_parts(180_687_001, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2692).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2704).saturating_mul(n.into()))
 	}
 	fn request_close() -> Weight {
-		Weight::from_parts(16_717_000, 3682)
+		Weight::from_parts(25_142_000, 3682)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn finalize_close() -> Weight {
-		Weight::from_parts(49_091_000, 3682)
+		Weight::from_parts(65_470_000, 3694)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn close_channel() -> Weight {
-		Weight::from_parts(50_763_000, 3682)
+		Weight::from_parts(68_176_000, 3694)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}

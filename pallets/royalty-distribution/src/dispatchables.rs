@@ -97,6 +97,7 @@ impl<T: Config> Pallet<T> {
 		if active == 0 {
 			let Some(curator) = T::Datasets::curator(dataset) else {
 				defensive!("a route names a dataset that does not exist");
+				Self::store_pool(dataset, stored, pool);
 				return false;
 			};
 			Self::credit(&curator, portion);
@@ -303,6 +304,9 @@ impl<T: Config> OnSharesMinted<T::AccountId> for Pallet<T> {
 		_total: Shares,
 		minted: Shares,
 	) {
+		if minted == 0 {
+			return;
+		}
 		let bounds = Queue::<T>::get();
 		let stored = Pools::<T>::get(dataset);
 		let mut pool = stored.clone().unwrap_or_default();

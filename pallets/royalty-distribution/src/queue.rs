@@ -74,35 +74,33 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn distribute_queue(now: BlockNumberFor<T>, limit: Weight) -> Weight {
 		let db = T::DbWeight::get();
 		let worst = T::WeightInfo::distribute(MaxRouteLengthOf::<T>::get())
-			.saturating_add(db.reads_writes(1, 1));
+			.saturating_add(db.reads_writes(2, 2));
 		let mut used = db.reads_writes(1, 1);
 		if used.any_gt(limit) {
 			return Weight::zero();
 		}
 		let wait = T::AutoDistributeAfter::get();
 		let mut bounds = Queue::<T>::get();
-		while bounds.head < bounds.tail && !used.saturating_add(worst).any_gt(limit) {
+		while bounds.head < bounds.tail && !used.saturating_add(db.reads(1)).any_gt(limit) {
 			let place = bounds.head;
+			used.saturating_accrue(db.reads(1));
 			let Some(entry) = RevenueQueue::<T>::get(place) else {
 				// A version distributed out of order left this place empty.
 				bounds.head = place.saturating_add(1);
-				used.saturating_accrue(db.reads(1));
 				continue;
 			};
-			if now < entry.since.saturating_add(wait) {
-				used.saturating_accrue(db.reads(1));
+			if now < entry.since.saturating_add(wait) || used.saturating_add(worst).any_gt(limit) {
 				break;
 			}
 			Queue::<T>::put(&bounds);
 			match Self::do_distribute(entry.model, entry.version) {
 				Ok(route_length) => used.saturating_accrue(
-					T::WeightInfo::distribute(route_length).saturating_add(db.reads_writes(1, 1)),
+					T::WeightInfo::distribute(route_length).saturating_add(db.reads_writes(2, 1)),
 				),
 				Err(error) => {
 					// Queued revenue always has a route and an amount; never let it block the
 					// queue.
 					defensive!("queued revenue could not be distributed", error);
-					Self::dequeue(place);
 					Undistributed::<T>::mutate(entry.model, entry.version, |maybe| {
 						if let Some(revenue) = maybe {
 							revenue.queued = None;
@@ -110,6 +108,11 @@ impl<T: Config> Pallet<T> {
 					});
 					used.saturating_accrue(worst);
 				}
+			}
+			if RevenueQueue::<T>::contains_key(place) {
+				// The version's revenue named another place: this one must not hold the head.
+				defensive!("a queue place outlived its distribution");
+				Self::dequeue(place);
 			}
 			bounds = Queue::<T>::get();
 		}

@@ -50,33 +50,39 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::Routes` (r:1 w:0)
 	/// Proof: `ModelRegistry::Routes` (`max_values`: None, `max_size`: Some(2402), added: 4877, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Undistributed` (r:1 w:1)
-	/// Proof: `RoyaltyDistribution::Undistributed` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
-	/// Storage: `DataContribution::Datasets` (r:64 w:0)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
+	/// Proof: `RoyaltyDistribution::Undistributed` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::Queue` (r:1 w:1)
+	/// Proof: `RoyaltyDistribution::Queue` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Pools` (r:64 w:64)
-	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
+	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(132), added: 2607, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Datasets` (r:64 w:0)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::DatasetUsages` (r:64 w:64)
 	/// Proof: `RoyaltyDistribution::DatasetUsages` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::Activations` (r:0 w:64)
+	/// Proof: `RoyaltyDistribution::Activations` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::RevenueQueue` (r:0 w:1)
+	/// Proof: `RoyaltyDistribution::RevenueQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// The range of component `r` is `[1, 64]`.
 	fn distribute(r: u32, ) -> Weight {
-		// Proof size: measured `587 + r * (65 ±0)`, estimated `5867 + r * (2879 ±0)`.
-		// Minimum execution time: 30_248_000 picoseconds.
-		Weight::from_parts(28_101_300, 5867)
-			.saturating_add(Weight::from_parts(8_981_215, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Proof size: measured `940 + r * (178 ±0)`, estimated `5867 + r * (2883 ±0)`.
+		// Minimum execution time: 50_111_000 picoseconds.
+		Weight::from_parts(41_001_891, 5867)
+			.saturating_add(Weight::from_parts(23_255_844, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 2879).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 2883).saturating_mul(r.into()))
 	}
 	/// Storage: `RoyaltyDistribution::Credits` (r:1 w:1)
 	/// Proof: `RoyaltyDistribution::Credits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn claim() -> Weight {
-		// Proof size: measured `439`, estimated `6196`.
-		// Minimum execution time: 49_615_000 picoseconds.
-		Weight::from_parts(56_150_000, 6196)
+		// Proof size: measured `538`, estimated `6196`.
+		// Minimum execution time: 51_754_000 picoseconds.
+		Weight::from_parts(69_176_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -85,82 +91,86 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn claim_for() -> Weight {
-		// Proof size: measured `476`, estimated `6196`.
-		// Minimum execution time: 49_728_000 picoseconds.
-		Weight::from_parts(53_452_000, 6196)
+		// Proof size: measured `575`, estimated `6196`.
+		// Minimum execution time: 52_358_000 picoseconds.
+		Weight::from_parts(71_072_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `RoyaltyDistribution::Settlements` (r:1 w:1)
-	/// Proof: `RoyaltyDistribution::Settlements` (`max_values`: None, `max_size`: Some(132), added: 2607, mode: `MaxEncodedLen`)
+	/// Proof: `RoyaltyDistribution::Settlements` (`max_values`: None, `max_size`: Some(152), added: 2627, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Pools` (r:1 w:1)
-	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
+	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(132), added: 2607, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Shareholdings` (r:1 w:0)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::Activations` (r:1 w:1)
+	/// Proof: `RoyaltyDistribution::Activations` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn claim_pool() -> Weight {
-		// Proof size: measured `770`, estimated `6196`.
-		// Minimum execution time: 63_796_000 picoseconds.
-		Weight::from_parts(68_702_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Proof size: measured `979`, estimated `6196`.
+		// Minimum execution time: 73_376_000 picoseconds.
+		Weight::from_parts(100_717_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `RoyaltyDistribution::Settlements` (r:16 w:16)
-	/// Proof: `RoyaltyDistribution::Settlements` (`max_values`: None, `max_size`: Some(132), added: 2607, mode: `MaxEncodedLen`)
+	/// Proof: `RoyaltyDistribution::Settlements` (`max_values`: None, `max_size`: Some(152), added: 2627, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Pools` (r:16 w:16)
-	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
+	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(132), added: 2607, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Shareholdings` (r:16 w:0)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::Activations` (r:16 w:16)
+	/// Proof: `RoyaltyDistribution::Activations` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 16]`.
 	fn claim_pools(n: u32, ) -> Weight {
-		// Proof size: measured `534 + n * (270 ±0)`, estimated `6196 + n * (2607 ±0)`.
-		// Minimum execution time: 64_397_000 picoseconds.
-		Weight::from_parts(56_662_685, 6196)
-			.saturating_add(Weight::from_parts(17_699_006, 0).saturating_mul(n.into()))
+		// Proof size: measured `705 + n * (341 ±0)`, estimated `6196 + n * (2627 ±0)`.
+		// Minimum execution time: 89_072_000 picoseconds.
+		Weight::from_parts(73_070_777, 6196)
+			.saturating_add(Weight::from_parts(31_669_375, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2607).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2627).saturating_mul(n.into()))
 	}
 }
 
 /// The same measurements with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn distribute(r: u32, ) -> Weight {
-		Weight::from_parts(28_101_300, 5867)
-			.saturating_add(Weight::from_parts(8_981_215, 0).saturating_mul(r.into()))
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
+		Weight::from_parts(41_001_891, 5867)
+			.saturating_add(Weight::from_parts(23_255_844, 0).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(r.into())))
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
-			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 2879).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
+			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 2883).saturating_mul(r.into()))
 	}
 	fn claim() -> Weight {
-		Weight::from_parts(56_150_000, 6196)
+		Weight::from_parts(69_176_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn claim_for() -> Weight {
-		Weight::from_parts(53_452_000, 6196)
+		Weight::from_parts(71_072_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn claim_pool() -> Weight {
-		Weight::from_parts(68_702_000, 6196)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(4_u64))
+		Weight::from_parts(100_717_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn claim_pools(n: u32, ) -> Weight {
-		Weight::from_parts(56_662_685, 6196)
-			.saturating_add(Weight::from_parts(17_699_006, 0).saturating_mul(n.into()))
+		Weight::from_parts(73_070_777, 6196)
+			.saturating_add(Weight::from_parts(31_669_375, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
-			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
-			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2607).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2627).saturating_mul(n.into()))
 	}
 }
