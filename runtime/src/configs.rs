@@ -283,6 +283,9 @@ impl pallet_royalty_distribution::Config for Runtime {
 	// Long enough for anyone to distribute a version by hand first, short enough that shares
 	// minted meanwhile wait at most minutes to activate.
 	type AutoDistributeAfter = ConstU32<{ 10 * MINUTES }>;
+	// A cohort per queue wait covers shares minted over the last few waits; older ones are
+	// never postponed by newer mints.
+	type MaxPendingCohorts = ConstU32<4>;
 	type WeightInfo = pallet_royalty_distribution::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchmarkHelpers;

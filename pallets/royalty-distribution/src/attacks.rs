@@ -127,7 +127,7 @@ fn a_holder_left_alone_across_cohorts_earns_from_its_own_activation() {
 		assert_ok!(RoyaltyDistribution::distribute(origin(DAVE), 0, 1));
 		pay(0, 2_000);
 		mint(data, CHARLIE, 2_000); // cohort 0 activates first, Charlie starts cohort 1
-		assert_eq!(Pools::<Test>::get(data).unwrap().cohort, 1);
+		assert_eq!(Pools::<Test>::get(data).unwrap().activated, 1);
 		assert_ok!(RoyaltyDistribution::distribute(origin(DAVE), 0, 1));
 		// 2,000 among Alice's and Bob's 2,000 active shares.
 		assert_eq!((claimable(data, ALICE), claimable(data, BOB)), (2_000, 1_000));
@@ -244,5 +244,60 @@ fn pending_royalties_read_the_holders_own_pools() {
 		let pending = RoyaltyDistribution::api_pending_royalties(&ALICE);
 		assert_eq!(pending.total, 1_000);
 		assert_eq!(pending.pools.len(), 1);
+	});
+}
+
+/// Minting more shares later never postpones shares minted earlier: each pending cohort waits
+/// for its own place. (With one cohort per pool, a mint every few blocks kept the first
+/// newcomer inactive for good, its part going to the incumbent.)
+#[test]
+fn later_mints_do_not_postpone_earlier_shares() {
+	ExtBuilder.build_and_execute(|| {
+		let data = dataset_of(0, ALICE);
+		let _other = dataset_of(1, DAVE);
+		pay(0, 1_000); // place 0
+		mint(data, BOB, 1_000); // cohort 0: waits for place 0 only
+		pay(1, 1); // place 1, left waiting to the end
+		mint(data, CHARLIE, 1); // cohort 1: waits for place 1 too
+		assert_ok!(RoyaltyDistribution::distribute(origin(DAVE), 0, 1));
+		assert_eq!(claimable(data, ALICE), 1_000);
+		for _ in 0..4 {
+			pay(0, 1_000);
+			mint(data, CHARLIE, 1); // a mint every round
+			assert_ok!(RoyaltyDistribution::distribute(origin(DAVE), 0, 1));
+		}
+		// Bob's cohort activated at the first of these payments and shared all four.
+		assert_eq!(claimable(data, ALICE), 3_000);
+		assert_eq!(claimable(data, BOB), 2_000);
+		assert_eq!(claimable(data, CHARLIE), 0);
+		let pool = Pools::<Test>::get(data).unwrap();
+		assert_eq!((pool.activated, pool.inactive), (1, 5));
+	});
+}
+
+/// Past `MaxPendingCohorts`, new shares join the newest cohort and postpone only it; a
+/// holder's own shares move with its newest mint.
+#[test]
+fn a_pool_keeps_at_most_its_pending_cohorts() {
+	ExtBuilder.build_and_execute(|| {
+		let data = dataset_of(0, ALICE);
+		let holders = [BOB, CHARLIE, DAVE, NOBODY, 50];
+		for (place, holder) in holders.iter().enumerate() {
+			let side = dataset_of(10 + place as u32, ALICE);
+			let _ = side;
+			pay(10 + place as u32, 1); // a new place
+			mint(data, *holder, 100);
+		}
+		let pool = Pools::<Test>::get(data).unwrap();
+		assert_eq!(pool.next_cohort - pool.activated, MAX_PENDING_COHORTS);
+		assert_eq!(pool.inactive, 500);
+		let newest = PendingCohorts::<Test>::get(data, MAX_PENDING_COHORTS - 1).unwrap();
+		assert_eq!((newest.shares, newest.holders, newest.activates_at), (300, 3, 5));
+		// Bob mints again: his shares leave cohort 0 for the newest.
+		mint(data, BOB, 50);
+		assert_eq!(PendingCohorts::<Test>::get(data, 0).unwrap().holders, 0);
+		let newest = PendingCohorts::<Test>::get(data, MAX_PENDING_COHORTS - 1).unwrap();
+		assert_eq!((newest.shares, newest.holders), (450, 4));
+		assert_eq!(Settlements::<Test>::get(data, BOB).unwrap().inactive, 150);
 	});
 }

@@ -42,19 +42,29 @@ fn accrue<T: Config>(model: ModelId, version: VersionNumber, provider: &T::Accou
 	.unwrap();
 }
 
-/// A version routing to `r` datasets in each of which `newcomer` got shares while revenue
-/// waited (inactive), with that revenue distributed: the next distribution activates them.
+/// A version routing to `r` datasets, each with `MaxPendingCohorts` cohorts of inactive shares
+/// (the first one `newcomer`'s, each waiting for its own queue place), with every revenue they
+/// wait for distributed: the version's next distribution activates them all in every pool.
 fn cohorts_due<T: Config>(
 	r: u32,
 	newcomer: &T::AccountId,
 ) -> (ModelId, VersionNumber, Vec<DatasetId>) {
 	let (model, version, datasets) = T::BenchmarkHelper::version_routing_to_datasets(r);
 	let provider = funded::<T>("provider", 0);
-	accrue::<T>(model, version, &provider);
-	for dataset in &datasets {
-		T::BenchmarkHelper::mint_shares(*dataset, newcomer, 1_000);
+	let mut waiting = Vec::new();
+	for cohort in 0..T::MaxPendingCohorts::get() {
+		// Another version's first payment takes a new queue place.
+		let (side_model, side_version, _) = T::BenchmarkHelper::version_routing_to_datasets(1);
+		accrue::<T>(side_model, side_version, &provider);
+		waiting.push((side_model, side_version));
+		let holder = if cohort == 0 { newcomer.clone() } else { account("cohort", cohort, 0) };
+		for dataset in &datasets {
+			T::BenchmarkHelper::mint_shares(*dataset, &holder, 1_000);
+		}
 	}
-	Pallet::<T>::do_distribute(model, version).unwrap();
+	for (side_model, side_version) in waiting {
+		Pallet::<T>::do_distribute(side_model, side_version).unwrap();
+	}
 	(model, version, datasets)
 }
 
@@ -86,7 +96,9 @@ mod benchmarks {
 		let carried = Undistributed::<T>::get(model, version).map(|r| r.amount);
 		assert!(carried.is_none_or(|amount| amount < r.into()));
 		for dataset in datasets {
-			assert!(Activations::<T>::contains_key(dataset, 0));
+			for cohort in 0..T::MaxPendingCohorts::get() {
+				assert!(Activations::<T>::contains_key(dataset, cohort));
+			}
 		}
 	}
 

@@ -207,7 +207,7 @@ impl<T: Config> Pallet<T> {
 		let growth = pool.reward_per_share.saturating_sub(settlement.paid_per_share);
 		let mut earned = U256::from(active).saturating_mul(growth);
 		let mut converted = None;
-		if settlement.inactive > 0 && settlement.cohort < pool.cohort {
+		if settlement.inactive > 0 && settlement.cohort < pool.activated {
 			match Activations::<T>::get(dataset, settlement.cohort) {
 				Some(activation) => {
 					let growth = pool.reward_per_share.saturating_sub(activation.reward_per_share);
@@ -320,13 +320,7 @@ impl<T: Config> OnSharesMinted<T::AccountId> for Pallet<T> {
 		}
 		if bounds.head < bounds.tail {
 			// Older revenue may still be on its way to this pool: the new shares wait for it.
-			if settlement.inactive == 0 {
-				settlement.cohort = pool.cohort;
-				pool.cohort_holders = pool.cohort_holders.saturating_add(1);
-			}
-			settlement.inactive = settlement.inactive.saturating_add(minted);
-			pool.inactive = pool.inactive.saturating_add(minted);
-			pool.activates_at = pool.activates_at.max(bounds.tail);
+			Self::join_cohort(dataset, &mut pool, &mut settlement, minted, bounds.tail);
 		}
 		Self::store_pool(dataset, stored, pool);
 		Settlements::<T>::insert(dataset, holder, settlement);

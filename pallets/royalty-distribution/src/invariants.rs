@@ -4,7 +4,7 @@
 
 use crate::{dispatchables::scaled, pallet::*, types::*};
 use alloc::collections::btree_map::BTreeMap;
-use frame_support::traits::fungible::Inspect;
+use frame_support::traits::{fungible::Inspect, Get};
 use sp_core::U256;
 use sp_runtime::{
 	traits::{Saturating, Zero},
@@ -38,9 +38,9 @@ impl<T: Config> Pallet<T> {
 	/// - each pool's balance, scaled, equals exactly what its holders are owed (settled and
 	///   unsettled) plus its carried remainder, and the remainder is below its active shares;
 	/// - each pool's holders with a settlement hold all of the dataset's shares (no holder
-	///   escaped the shares hook); its inactive shares and cohort holders are exactly those of
-	///   its holders in the pending cohort; each activation record counts exactly the holders
-	///   not settled with it yet;
+	///   escaped the shares hook); its pending cohorts (at most `MaxPendingCohorts`, waiting in
+	///   order) hold exactly its holders' inactive shares, and sum to its inactive shares; each
+	///   activation record counts exactly the holders not settled with it yet;
 	/// - the queue: every waiting revenue has its place between head and tail, every place
 	///   names a version whose revenue waits there, and no revenue waits without an amount;
 	/// - each holder's pool index matches its settlements;
@@ -54,19 +54,19 @@ impl<T: Config> Pallet<T> {
 
 		let mut owed_by_pool: BTreeMap<DatasetId, U256> = BTreeMap::new();
 		let mut shares_by_pool: BTreeMap<DatasetId, Shares> = BTreeMap::new();
-		let mut pending_cohorts: BTreeMap<DatasetId, (Shares, u32)> = BTreeMap::new();
+		let mut pending_cohorts: BTreeMap<(DatasetId, u32), (Shares, u32)> = BTreeMap::new();
 		let mut activated: BTreeMap<(DatasetId, u32), u32> = BTreeMap::new();
 		for (dataset, holder, settlement) in Settlements::<T>::iter() {
 			let pool = Pools::<T>::get(dataset).unwrap_or_default();
 			let shares = T::Datasets::shares_of(dataset, &holder);
 			check(settlement.inactive <= shares, "a holder has more inactive shares than shares")?;
 			check(
-				settlement.cohort <= pool.cohort,
+				settlement.inactive == 0 || settlement.cohort < pool.next_cohort,
 				"a holder is in a cohort its pool has not had",
 			)?;
 			if settlement.inactive > 0 {
-				if settlement.cohort == pool.cohort {
-					let cohort = pending_cohorts.entry(dataset).or_default();
+				if settlement.cohort >= pool.activated {
+					let cohort = pending_cohorts.entry((dataset, settlement.cohort)).or_default();
 					cohort.0 = cohort.0.saturating_add(settlement.inactive);
 					cohort.1 = cohort.1.saturating_add(1);
 				} else {
@@ -110,12 +110,30 @@ impl<T: Config> Pallet<T> {
 				pool.remainder.is_zero() || pool.remainder < U256::from(active),
 				"a pool's remainder is not below its active shares",
 			)?;
-			let (inactive, holders) = pending_cohorts.remove(&dataset).unwrap_or_default();
+			check(pool.activated <= pool.next_cohort, "a pool activated a cohort it has not had")?;
 			check(
-				inactive == pool.inactive && holders == pool.cohort_holders,
-				"a pool's inactive shares differ from its holders'",
+				pool.next_cohort.saturating_sub(pool.activated) <= T::MaxPendingCohorts::get(),
+				"a pool keeps more pending cohorts than it may",
 			)?;
-			check(pool.activates_at <= tail, "a pool waits for a place not queued yet")?;
+			let mut inactive: Shares = 0;
+			let mut previous: QueueSeq = 0;
+			for id in pool.activated..pool.next_cohort {
+				let Some(cohort) = PendingCohorts::<T>::get(dataset, id) else {
+					return Err(TryRuntimeError::Other("a pending cohort lost its record"));
+				};
+				let (shares, holders) = pending_cohorts.remove(&(dataset, id)).unwrap_or_default();
+				check(
+					cohort.shares == shares && cohort.holders == holders,
+					"a pending cohort's shares differ from its holders'",
+				)?;
+				check(
+					previous <= cohort.activates_at && cohort.activates_at <= tail,
+					"pending cohorts wait out of order or for a place not queued yet",
+				)?;
+				previous = cohort.activates_at;
+				inactive = inactive.saturating_add(cohort.shares);
+			}
+			check(inactive == pool.inactive, "a pool's inactive shares differ from its cohorts'")?;
 			let owed = owed_by_pool.get(&dataset).copied().unwrap_or_default();
 			check(
 				scaled(pool.balance) == owed.saturating_add(pool.remainder),
@@ -123,6 +141,13 @@ impl<T: Config> Pallet<T> {
 			)?;
 		}
 		check(pending_cohorts.is_empty(), "holders wait in a cohort of no pool")?;
+		check(
+			PendingCohorts::<T>::iter().all(|(dataset, id, _)| {
+				Pools::<T>::get(dataset)
+					.is_some_and(|pool| pool.activated <= id && id < pool.next_cohort)
+			}),
+			"a pending cohort is outside its pool's range",
+		)?;
 		for (dataset, held) in shares_by_pool {
 			check(
 				held == T::Datasets::total_shares(dataset),

@@ -22,8 +22,10 @@
 //! before their shares grow (`OnSharesMinted`, the primitives' hook the data contribution
 //! calls). Shares minted while older revenue still waits in the queue are *inactive*: they
 //! earn nothing, and the pool divides among its active shares only, until every revenue queued
-//! before them has been distributed; then they activate together (a cohort). So minting shares
-//! and calling `distribute` right after takes nothing of what was earned before: the
+//! before them has been distributed; then they activate together (a cohort). Each cohort has its
+//! own activation point, so shares minted later never postpone shares minted earlier (up to
+//! `MaxPendingCohorts` per pool; past it the newest cohort takes new shares and waits for
+//! them). So minting shares and calling `distribute` right after takes nothing of what was earned before: the
 //! just-in-time capture of old revenue is impossible. The price is borne by newcomers: revenue
 //! paid between their minting and their activation (at most the queue's wait) goes to the
 //! holders already active. Claims are pull-based: `claim` pays the
@@ -120,6 +122,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type AutoDistributeAfter: Get<BlockNumberFor<Self>>;
 
+		/// Most cohorts of inactive shares a pool keeps pending. Past it, new shares join the
+		/// newest cohort and postpone its activation (never an older one's).
+		#[pallet::constant]
+		type MaxPendingCohorts: Get<u32>;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 
@@ -152,6 +159,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type RevenueQueue<T: Config> =
 		StorageMap<_, Twox64Concat, QueueSeq, QueuedRevenue<BlockNumberFor<T>>>;
+
+	/// Each pending cohort of a pool's inactive shares: `(dataset, cohort) -> cohort`, at most
+	/// `MaxPendingCohorts` per pool.
+	#[pallet::storage]
+	pub type PendingCohorts<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, DatasetId, Twox64Concat, u32, Cohort>;
 
 	/// Each activated cohort of a pool's shares: `(dataset, cohort) -> activation`, kept until
 	/// its last holder has been settled.
@@ -300,6 +313,7 @@ pub mod pallet {
 
 		fn integrity_test() {
 			assert!(T::MaxClaimPools::get() >= 1, "claim_pools takes at least one pool");
+			assert!(T::MaxPendingCohorts::get() >= 1, "a pool keeps at least one pending cohort");
 		}
 	}
 

@@ -42,6 +42,7 @@ impl pallet_balances::Config for Test {
 pub const EXISTENTIAL_DEPOSIT: Balance = 10;
 pub const MAX_CLAIM_POOLS: u32 = 4;
 pub const AUTO_DISTRIBUTE_AFTER: u64 = 10;
+pub const MAX_PENDING_COHORTS: u32 = 3;
 
 frame_support::parameter_types! {
 	pub const RoyaltyPotId: PalletId = PalletId(*b"py/rylty");
@@ -56,6 +57,7 @@ impl pallet_royalty_distribution::Config for Test {
 	type Datasets = MockDatasets;
 	type MaxClaimPools = ConstU32<MAX_CLAIM_POOLS>;
 	type AutoDistributeAfter = ConstU64<AUTO_DISTRIBUTE_AFTER>;
+	type MaxPendingCohorts = ConstU32<MAX_PENDING_COHORTS>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockDatasets;

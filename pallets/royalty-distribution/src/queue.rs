@@ -29,29 +29,92 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
-	/// Activates the pool's inactive shares once the queue's head has passed every revenue
-	/// queued before them, recording the pool's reward per share for their holders.
+	/// Activates the pool's pending cohorts, oldest first, whose revenue queued before them
+	/// has all been distributed (the queue's head reached their point), recording the pool's
+	/// reward per share for their holders.
 	pub(crate) fn activate_if_due(
 		dataset: DatasetId,
 		pool: &mut Pool<BalanceOf<T>>,
 		head: QueueSeq,
 	) {
-		if pool.inactive == 0 || head < pool.activates_at {
-			return;
+		while pool.activated < pool.next_cohort {
+			let cohort = pool.activated;
+			let Some(pending) = PendingCohorts::<T>::get(dataset, cohort) else {
+				defensive!("a pending cohort lost its record");
+				pool.activated = pool.activated.saturating_add(1);
+				continue;
+			};
+			if head < pending.activates_at {
+				// Later cohorts wait for later places.
+				return;
+			}
+			PendingCohorts::<T>::remove(dataset, cohort);
+			if pending.holders > 0 {
+				Activations::<T>::insert(
+					dataset,
+					cohort,
+					Activation {
+						reward_per_share: pool.reward_per_share,
+						holders: pending.holders,
+					},
+				);
+			}
+			Self::deposit_event(Event::SharesActivated { dataset, cohort, shares: pending.shares });
+			pool.inactive = pool.inactive.saturating_sub(pending.shares);
+			pool.activated = pool.activated.saturating_add(1);
 		}
-		Activations::<T>::insert(
-			dataset,
-			pool.cohort,
-			Activation { reward_per_share: pool.reward_per_share, holders: pool.cohort_holders },
-		);
-		Self::deposit_event(Event::SharesActivated {
-			dataset,
-			cohort: pool.cohort,
-			shares: pool.inactive,
+	}
+
+	/// Places `minted` new shares of a holder in the pool's pending cohort for revenue queued
+	/// up to `tail`: the newest one if it waits for the same place (or the pool keeps as many
+	/// cohorts as it may), a new one otherwise. The holder's shares still pending in an older
+	/// cohort move with them: a holder's own mints only delay its own shares.
+	pub(crate) fn join_cohort(
+		dataset: DatasetId,
+		pool: &mut Pool<BalanceOf<T>>,
+		settlement: &mut Settlement,
+		minted: Shares,
+		tail: QueueSeq,
+	) {
+		let newest = pool.next_cohort.checked_sub(1).filter(|newest| *newest >= pool.activated);
+		let pending = pool.next_cohort.saturating_sub(pool.activated);
+		let cohort = match newest {
+			Some(newest)
+				if pending >= T::MaxPendingCohorts::get()
+					|| PendingCohorts::<T>::get(dataset, newest)
+						.is_some_and(|c| c.activates_at == tail) =>
+			{
+				newest
+			}
+			_ => {
+				let id = pool.next_cohort;
+				pool.next_cohort = pool.next_cohort.saturating_add(1);
+				id
+			}
+		};
+		let mut moved = minted;
+		if settlement.inactive > 0 && settlement.cohort != cohort {
+			// Still pending (settling converted it otherwise), in an older cohort.
+			PendingCohorts::<T>::mutate(dataset, settlement.cohort, |maybe| {
+				if let Some(older) = maybe {
+					older.shares = older.shares.saturating_sub(settlement.inactive);
+					older.holders = older.holders.saturating_sub(1);
+				}
+			});
+			moved = moved.saturating_add(settlement.inactive);
+		}
+		let joins = settlement.inactive == 0 || settlement.cohort != cohort;
+		PendingCohorts::<T>::mutate(dataset, cohort, |maybe| {
+			let target = maybe.get_or_insert_with(Default::default);
+			target.activates_at = target.activates_at.max(tail);
+			target.shares = target.shares.saturating_add(moved);
+			if joins {
+				target.holders = target.holders.saturating_add(1);
+			}
 		});
-		pool.inactive = 0;
-		pool.cohort = pool.cohort.saturating_add(1);
-		pool.cohort_holders = 0;
+		settlement.cohort = cohort;
+		settlement.inactive = settlement.inactive.saturating_add(minted);
+		pool.inactive = pool.inactive.saturating_add(minted);
 	}
 
 	/// One holder of an activated cohort was settled with its record: the last one removes it.

@@ -111,16 +111,38 @@ pub struct Pool<Balance> {
 	/// the pool's active shares).
 	pub remainder: U256,
 	/// Shares minted while revenue paid before them was still waiting for distribution: they
-	/// earn nothing until that revenue has reached the pools (see `activates_at`), so a
-	/// newcomer never takes a part of what was earned before it held anything.
+	/// earn nothing until that revenue has reached the pools, so a newcomer never takes a part
+	/// of what was earned before it held anything. The sum of the pending cohorts' shares.
 	pub inactive: Shares,
-	/// The queue place the head must reach before the inactive shares activate: every revenue
-	/// queued before the last of them was minted has then been distributed.
+	/// Cohorts with a smaller id have activated; those from here to `next_cohort` are pending.
+	pub activated: u32,
+	/// The id the next pending cohort takes.
+	pub next_cohort: u32,
+}
+
+/// Inactive shares minted while the same revenue waited: they activate together, once the
+/// queue's head reaches `activates_at`. Each cohort has its own point, so later mints never
+/// delay earlier ones.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct Cohort {
+	/// The queue place the head must reach: the queue's tail when the cohort's last shares
+	/// were minted, so every revenue queued before them has then been distributed.
 	pub activates_at: QueueSeq,
-	/// The id of the cohort the inactive shares belong to; it grows by one at each activation.
-	pub cohort: u32,
-	/// Holders with inactive shares in the current cohort.
-	pub cohort_holders: u32,
+	/// Its inactive shares.
+	pub shares: Shares,
+	/// Its holders.
+	pub holders: u32,
 }
 
 /// The pool's state when a cohort of inactive shares activated, kept until each of the
