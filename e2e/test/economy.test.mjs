@@ -21,6 +21,7 @@ import {
   treasuryAddress, sealedReview, goldCommitment, newSalt,
 } from '../lib/chain.mjs';
 import { runLifecycle } from '../lib/lifecycle.mjs';
+import { runDisputes } from '../lib/disputes.mjs';
 
 let node;
 let api;
@@ -747,6 +748,16 @@ describe('payment channels', () => {
 // The treasury, last (it takes the treasury's credits out of the pot): protocol fees wait in the
 // pot as the treasury's credits until anyone pays them out to it with `claimFor`; only the spend
 // origin (root, so sudo on this chain) can spend them, and anyone may then pay the spend out.
+// ------------------------------------------------------------------------------------------------
+// Disputes of a version's lineage: anyone disputes with a bond, the version's royalties freeze,
+// sudo (the dev chain's dispute origin) rules; upheld, the wronged dataset gets its share through
+// a corrective route; rejected, the bond goes to the treasury.
+describe('lineage disputes', () => {
+  test('a version hiding its training data pays the dataset once a dispute is upheld; a frivolous dispute loses its bond', async () => {
+    await runDisputes(api);
+  });
+});
+
 describe('the treasury', () => {
   test('protocol fees reach the treasury and only the spend origin spends them', async () => {
     const { alice, bob, ferdie } = who;

@@ -41,6 +41,8 @@ struct Version {
 	price_per_unit: Balance,
 	route: Route,
 	commercial_use: bool,
+	frozen: bool,
+	infringing: bool,
 }
 
 /// One accrued payment, as [`MockRoyaltySink`] recorded it.
@@ -158,7 +160,14 @@ impl MockModels {
 		VERSIONS.with(|versions| {
 			versions.borrow_mut().insert(
 				(model, version),
-				Version { owner, price_per_unit, route, commercial_use: true },
+				Version {
+					owner,
+					price_per_unit,
+					route,
+					commercial_use: true,
+					frozen: false,
+					infringing: false,
+				},
 			)
 		});
 	}
@@ -170,8 +179,33 @@ impl MockModels {
 		VERSIONS.with(|versions| {
 			versions.borrow_mut().insert(
 				(model, version),
-				Version { owner, price_per_unit: 0, route, commercial_use: false },
+				Version {
+					owner,
+					price_per_unit: 0,
+					route,
+					commercial_use: false,
+					frozen: false,
+					infringing: false,
+				},
 			)
+		});
+	}
+
+	/// Freezes or unfreezes a version's royalties, as an open dispute does.
+	pub fn set_frozen(model: ModelId, version: VersionNumber, frozen: bool) {
+		VERSIONS.with(|v| {
+			if let Some(record) = v.borrow_mut().get_mut(&(model, version)) {
+				record.frozen = frozen;
+			}
+		});
+	}
+
+	/// Marks a version infringing, as an upheld dispute does.
+	pub fn set_infringing(model: ModelId, version: VersionNumber) {
+		VERSIONS.with(|v| {
+			if let Some(record) = v.borrow_mut().get_mut(&(model, version)) {
+				record.infringing = true;
+			}
 		});
 	}
 
@@ -202,6 +236,7 @@ impl ModelInvocation<AccountId, Balance> for MockModels {
 			price_per_unit: v.price_per_unit,
 			owner: v.owner,
 			commercial_use: v.commercial_use,
+			infringing: v.infringing,
 		})
 	}
 	fn model_owner(model: ModelId) -> Option<AccountId> {
@@ -214,6 +249,10 @@ impl RouteProvider<AccountId> for MockModels {
 
 	fn route(model: ModelId, version: VersionNumber) -> Option<Route> {
 		Self::read(model, version, |v| v.route.clone())
+	}
+
+	fn royalties_frozen(model: ModelId, version: VersionNumber) -> bool {
+		Self::read(model, version, |v| v.frozen).unwrap_or(false)
 	}
 }
 

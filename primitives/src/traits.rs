@@ -58,6 +58,9 @@ pub struct InvocationTerms<AccountId, Balance> {
 	/// Whether the version's license allows commercial use. A version that does not is never
 	/// sold: its price is zero, and it is served without a provider fee.
 	pub commercial_use: bool,
+	/// Whether the version was found infringing by an upheld dispute: it takes no new
+	/// invocations or channels (vouchers of channels already open still settle).
+	pub infringing: bool,
 }
 
 /// The terms model versions are invoked on, for the invocation metering.
@@ -83,6 +86,12 @@ pub trait RouteProvider<AccountId> {
 	/// The version's flattened royalty route: parts summing to exactly 100%, no model entries,
 	/// at most `MaxRouteLength` entries; `None` when there is no such version.
 	fn route(model: ModelId, version: VersionNumber) -> Option<Vec<RouteEntry<AccountId>>>;
+
+	/// Whether the version's royalties are frozen (a dispute of its lineage is open): revenue
+	/// accrues, nothing is distributed.
+	fn royalties_frozen(_model: ModelId, _version: VersionNumber) -> bool {
+		false
+	}
 }
 
 /// Takes payments for model invocations into the royalty pot, in constant time.

@@ -253,6 +253,13 @@ impl pallet_model_registry::Config for Runtime {
 	type MaxParents = ConstU32<8>;
 	type MaxRouteLength = ConstU32<MAX_ROUTE_LENGTH>;
 	type MaxVersions = ConstU32<256>;
+	// Sudo on the dev and local chains; a council or referenda origin where governance exists.
+	type DisputeOrigin = frame_system::EnsureRoot<AccountId>;
+	// Enough that freezing someone's royalties for a week is not free, and lost when rejected.
+	type DisputeBond = ConstU128<{ 100 * UNIT }>;
+	type MaxOpenDisputes = ConstU32<4>;
+	type DisputeTimeout = ConstU32<{ 7 * DAYS }>;
+	type Treasury = TreasuryAccount;
 	type WeightInfo = pallet_model_registry::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchmarkHelpers;

@@ -137,6 +137,32 @@ fn a_non_commercial_version_is_not_sold_through_a_provider() {
 	});
 }
 
+/// A version found infringing by an upheld dispute takes no new invocations or channels; a
+/// channel opened before the ruling still settles, so the provider is paid for work done.
+#[test]
+fn an_infringing_version_takes_no_new_invocations_or_channels() {
+	ExtBuilder.build_and_execute(|| {
+		served_model();
+		assert_ok!(InvocationMetering::open_channel(origin(PAYER), PROVIDER, 0, None, 10_000, 50));
+		MockModels::set_infringing(0, 1);
+		assert_noop!(
+			InvocationMetering::invoke(origin(PAYER), 0, None, 10, Some(PROVIDER), u128::MAX),
+			E::Infringing
+		);
+		assert_noop!(
+			InvocationMetering::open_channel(origin(PAYER), PROVIDER, 0, None, 10_000, 50),
+			E::Infringing
+		);
+		let voucher = Voucher {
+			genesis_hash: InvocationMetering::genesis_hash(),
+			channel: 0,
+			cumulative_units: 40,
+		};
+		let signature = crate::tests::signed_by(PAYER, &voucher);
+		assert_ok!(InvocationMetering::settle(origin(PROVIDER), 0, voucher, signature));
+	});
+}
+
 /// Dev and local chains have fixed genesis hashes: after a relaunch, channel ids restart and a
 /// provider holding vouchers from the earlier launch would settle them again. A voucher signs
 /// its channel's nonce, which a relaunch never draws again, and its provider; a voucher in the

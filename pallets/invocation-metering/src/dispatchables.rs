@@ -61,12 +61,14 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// A version licensed for non-commercial use only is not sold: neither its price (which the
-	/// registry keeps at zero) nor a provider's fee may be charged for it.
+	/// A version found infringing takes no new invocations or channels. A version licensed for
+	/// non-commercial use only is not sold: neither its price (which the registry keeps at
+	/// zero) nor a provider's fee may be charged for it.
 	pub(crate) fn ensure_license_allows(
 		terms: &InvocationTerms<T::AccountId, BalanceOf<T>>,
 		fee_per_unit: BalanceOf<T>,
 	) -> DispatchResult {
+		ensure!(!terms.infringing, Error::<T>::Infringing);
 		ensure!(
 			terms.commercial_use || (terms.price_per_unit.is_zero() && fee_per_unit.is_zero()),
 			Error::<T>::NonCommercialUse

@@ -382,6 +382,9 @@ pub mod pallet {
 		/// The voucher was signed in the first format (`tributary/voucher/v1`), which does not
 		/// bind the channel's provider and nonce: the consumer must sign it again.
 		OutdatedVoucher,
+		/// The version was found infringing by an upheld dispute of its lineage: it takes no
+		/// new invocations or channels.
+		Infringing,
 	}
 
 	#[pallet::hooks]

@@ -10,10 +10,10 @@
 )]
 
 use super::*;
-use crate::pallet::{Models, NextModelId, Routes, Versions};
+use crate::pallet::{Models, NextDisputeId, NextModelId, Routes, Versions};
 use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
-use frame_support::traits::{fungible::Mutate, Get};
+use frame_support::traits::{fungible::Mutate, EnsureOrigin, Get};
 use frame_system::RawOrigin;
 use sp_runtime::{
 	traits::{Bounded, StaticLookup},
@@ -119,6 +119,21 @@ fn simple_model<T: Config>() -> (T::AccountId, ModelId) {
 	(owner, model)
 }
 
+/// A dispute of `model`'s first version claiming it omits a new dataset; returns its id.
+fn open_simple_dispute<T: Config>(model: ModelId) -> DisputeId {
+	let omitted = T::BenchmarkHelper::create_dataset(Perbill::zero());
+	let claimant = funded::<T>("claimant", 0);
+	Pallet::<T>::open_dispute(
+		RawOrigin::Signed(claimant).into(),
+		model,
+		1,
+		DisputeClaim::OmittedDataset(omitted),
+		ContentHash::repeat_byte(9),
+	)
+	.unwrap();
+	NextDisputeId::<T>::get() - 1
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -192,6 +207,84 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(buyer.clone()), model, revision);
 		assert_eq!(Models::<T>::get(model).unwrap().owner, buyer);
+	}
+
+	#[benchmark]
+	fn open_dispute() {
+		// The most datasets and parents in the lineage the claim is checked against.
+		let (owner, _, spec) = worst_case::<T>();
+		let model = register_as::<T>(&owner, spec);
+		let omitted = T::BenchmarkHelper::create_dataset(Perbill::zero());
+		let claimant = funded::<T>("claimant", 0);
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(claimant),
+			model,
+			1,
+			DisputeClaim::OmittedDataset(omitted),
+			ContentHash::repeat_byte(9),
+		);
+		assert!(Pallet::<T>::royalties_frozen(model, 1));
+	}
+
+	#[benchmark]
+	fn uphold_dispute() -> Result<(), BenchmarkError> {
+		// A route of `MaxRouteLength` entries, every one rescaled; the wronged dataset is in it
+		// (further upstream), so the corrective route keeps its length.
+		let (_, chain_end, _) = worst_case::<T>();
+		let route = Routes::<T>::get(chain_end, 1).unwrap();
+		let wronged = route
+			.iter()
+			.find_map(|(beneficiary, _)| match beneficiary {
+				Beneficiary::Dataset(dataset) => Some(*dataset),
+				Beneficiary::Account(_) => None,
+			})
+			.unwrap();
+		let claimant = funded::<T>("claimant", 0);
+		Pallet::<T>::open_dispute(
+			RawOrigin::Signed(claimant).into(),
+			chain_end,
+			1,
+			DisputeClaim::OmittedDataset(wronged),
+			ContentHash::repeat_byte(9),
+		)
+		.unwrap();
+		let dispute = NextDisputeId::<T>::get() - 1;
+		let origin =
+			T::DisputeOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[block]
+		{
+			Pallet::<T>::rule_dispute(origin, dispute, true, Perbill::from_percent(30)).unwrap();
+		}
+		assert!(Pallet::<T>::is_infringing(chain_end, 1));
+		assert_eq!(Routes::<T>::get(chain_end, 1).unwrap().len() as u32, T::MaxRouteLength::get());
+		Ok(())
+	}
+
+	#[benchmark]
+	fn reject_dispute() -> Result<(), BenchmarkError> {
+		let (_, model) = simple_model::<T>();
+		let dispute = open_simple_dispute::<T>(model);
+		let origin =
+			T::DisputeOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[block]
+		{
+			Pallet::<T>::rule_dispute(origin, dispute, false, Perbill::zero()).unwrap();
+		}
+		assert!(!Pallet::<T>::royalties_frozen(model, 1));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn expire_dispute() {
+		let (_, model) = simple_model::<T>();
+		let dispute = open_simple_dispute::<T>(model);
+		let later = frame_system::Pallet::<T>::block_number() + T::DisputeTimeout::get();
+		frame_system::Pallet::<T>::set_block_number(later);
+		let caller = funded::<T>("caller", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), dispute);
+		assert!(!Pallet::<T>::royalties_frozen(model, 1));
 	}
 
 	impl_benchmark_test_suite!(

@@ -4,7 +4,7 @@
 
 use crate::{pallet::*, route, types::*};
 use alloc::collections::btree_map::BTreeMap;
-use frame_support::traits::fungible::InspectHold;
+use frame_support::traits::{fungible::InspectHold, Get};
 use sp_runtime::{traits::Saturating, TryRuntimeError};
 use tributary_primitives::DatasetInspect;
 
@@ -92,6 +92,43 @@ impl<T: Config> Pallet<T> {
 				T::Currency::balance_on_hold(&HoldReason::ModelDeposit.into(), &owner) == amount,
 				"an owner's held deposit differs from its models' deposits",
 			)?;
+		}
+		Self::check_disputes()
+	}
+
+	/// Disputes: each names an existing version, below the next id; each version's open count
+	/// is exactly its disputes, within `MaxOpenDisputes`; each claimant's held bond is exactly
+	/// its disputes' bonds; infringements name existing versions.
+	fn check_disputes() -> Result<(), TryRuntimeError> {
+		let mut open: BTreeMap<(ModelId, VersionNumber), u32> = BTreeMap::new();
+		let mut bonds: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		for (id, dispute) in Disputes::<T>::iter() {
+			check(id < NextDisputeId::<T>::get(), "a dispute id not yet issued")?;
+			check(
+				Versions::<T>::contains_key(dispute.model, dispute.version),
+				"a dispute of no version",
+			)?;
+			let count = open.entry((dispute.model, dispute.version)).or_default();
+			*count = count.saturating_add(1);
+			let bond = bonds.entry(dispute.claimant.clone()).or_default();
+			*bond = bond.saturating_add(dispute.bond);
+		}
+		for (model, version, count) in OpenDisputes::<T>::iter() {
+			check(
+				open.remove(&(model, version)) == Some(count),
+				"a version's open disputes are miscounted",
+			)?;
+			check(count <= T::MaxOpenDisputes::get(), "a version has too many open disputes")?;
+		}
+		check(open.is_empty(), "open disputes are not counted")?;
+		for (claimant, amount) in bonds {
+			check(
+				T::Currency::balance_on_hold(&HoldReason::DisputeBond.into(), &claimant) == amount,
+				"a claimant's held bond differs from its disputes' bonds",
+			)?;
+		}
+		for (model, version, _) in Infringements::<T>::iter() {
+			check(Versions::<T>::contains_key(model, version), "an infringement of no version")?;
 		}
 		Ok(())
 	}

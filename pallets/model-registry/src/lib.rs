@@ -31,6 +31,7 @@ pub use pallet::*;
 
 mod api;
 mod dispatchables;
+mod disputes;
 #[cfg(any(feature = "try-runtime", feature = "std"))]
 mod invariants;
 pub mod route;
@@ -43,6 +44,8 @@ pub mod weights;
 mod attacks;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+#[cfg(test)]
+mod dispute_tests;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -66,7 +69,7 @@ pub mod pallet {
 		traits::fungible::{Inspect, Mutate, MutateHold},
 	};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::traits::StaticLookup;
+	use sp_runtime::{traits::StaticLookup, Perbill};
 	use tributary_primitives::DatasetInspect;
 
 	/// Lookup of an account from a call argument.
@@ -85,6 +88,9 @@ pub mod pallet {
 		/// An owner's deposit for a model record and its version records.
 		#[codec(index = 0)]
 		ModelDeposit,
+		/// A claimant's bond for an open dispute of a version's lineage.
+		#[codec(index = 1)]
+		DisputeBond,
 	}
 
 	#[pallet::config]
@@ -130,6 +136,27 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxVersions: Get<u32>;
 
+		/// Who rules on disputes of a version's lineage (root in the dev runtime; a collective
+		/// where governance exists).
+		type DisputeOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The bond a claimant puts up to open a dispute; lost to the treasury when the dispute
+		/// is rejected.
+		#[pallet::constant]
+		type DisputeBond: Get<BalanceOf<Self>>;
+
+		/// Most disputes open on one version at once.
+		#[pallet::constant]
+		type MaxOpenDisputes: Get<u32>;
+
+		/// How long a dispute waits for a ruling before it lapses (its bond returned, the
+		/// version's royalties unfrozen).
+		#[pallet::constant]
+		type DisputeTimeout: Get<BlockNumberFor<Self>>;
+
+		/// Where rejected disputes' bonds go.
+		type Treasury: Get<Self::AccountId>;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 
@@ -162,6 +189,39 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Routes<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, ModelId, Twox64Concat, VersionNumber, Route<T>>;
+
+	/// The id the next dispute takes.
+	#[pallet::storage]
+	pub type NextDisputeId<T> = StorageValue<_, DisputeId, ValueQuery>;
+
+	/// Open disputes of versions' lineages.
+	#[pallet::storage]
+	pub type Disputes<T: Config> = StorageMap<_, Twox64Concat, DisputeId, Dispute<T>>;
+
+	/// How many disputes are open on each version: while any is, the version's royalties are
+	/// frozen (revenue accrues, nothing is distributed).
+	#[pallet::storage]
+	pub type OpenDisputes<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		ModelId,
+		Twox64Concat,
+		VersionNumber,
+		u32,
+		ValueQuery,
+	>;
+
+	/// Versions found infringing: no new invocations or channels, and their revenue follows a
+	/// corrective route that includes the wronged party.
+	#[pallet::storage]
+	pub type Infringements<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		ModelId,
+		Twox64Concat,
+		VersionNumber,
+		Infringement<T>,
+	>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -217,6 +277,51 @@ pub mod pallet {
 			to: Option<T::AccountId>,
 			/// The model's revision, which `accept_ownership` names.
 			revision: u32,
+		},
+		/// A version's lineage was disputed; its royalties are frozen until the ruling.
+		DisputeOpened {
+			/// The dispute.
+			dispute: DisputeId,
+			/// The model disputed.
+			model: ModelId,
+			/// The version disputed.
+			version: VersionNumber,
+			/// Who opened it.
+			claimant: T::AccountId,
+			/// What it claims.
+			claim: DisputeClaim,
+			/// Hash of the evidence.
+			evidence: ContentHash,
+			/// The bond held from the claimant.
+			bond: BalanceOf<T>,
+		},
+		/// A dispute was upheld: the version is infringing, its revenue follows a corrective
+		/// route, and the owner's version deposit went to the claimant.
+		DisputeUpheld {
+			/// The dispute.
+			dispute: DisputeId,
+			/// The model.
+			model: ModelId,
+			/// The version, infringing from now on.
+			version: VersionNumber,
+			/// Who its revenue now partly goes to.
+			wronged: Beneficiary<T::AccountId>,
+			/// The part of every payment redirected to the wronged party.
+			share: Perbill,
+			/// The version deposit moved from the owner to the claimant.
+			slashed: BalanceOf<T>,
+		},
+		/// A dispute was rejected: the claimant's bond went to the treasury.
+		DisputeRejected {
+			/// The dispute.
+			dispute: DisputeId,
+			/// The bond lost.
+			slashed: BalanceOf<T>,
+		},
+		/// A dispute nobody ruled on lapsed: its bond was returned.
+		DisputeLapsed {
+			/// The dispute.
+			dispute: DisputeId,
 		},
 		/// The model and its deposits moved to a new owner.
 		OwnershipTransferred {
@@ -294,6 +399,18 @@ pub mod pallet {
 		TooManyDatasets,
 		/// The lineage names more than `MaxParents` parents.
 		TooManyParents,
+		/// No open dispute has this id.
+		UnknownDispute,
+		/// The version already has `MaxOpenDisputes` open disputes.
+		TooManyDisputes,
+		/// The version was already found infringing.
+		AlreadyInfringing,
+		/// The claim names what the lineage already declares (or the version's own model).
+		ClaimMatchesLineage,
+		/// The dispute has not waited `DisputeTimeout` yet.
+		DisputeNotExpired,
+		/// An upheld dispute redirects a part of the revenue that is zero.
+		ZeroShare,
 	}
 
 	#[pallet::hooks]
@@ -435,6 +552,66 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_accept_ownership(who, model, revision)
+		}
+
+		/// Dispute a version's lineage: it hides a dataset it was trained on, a parent it
+		/// derives from, or copies another version's weights. The claimant's bond is held; the
+		/// version's royalties are frozen (revenue accrues, nothing is distributed) until
+		/// `DisputeOrigin` rules or the dispute lapses after `DisputeTimeout`.
+		///
+		/// - `origin`: signed; anyone, the claimant.
+		/// - `model`, `version`: the version disputed.
+		/// - `claim`: what it hides; it may not name what the lineage declares
+		///   (`ClaimMatchesLineage`).
+		/// - `evidence`: hash of the evidence, kept off chain.
+		#[pallet::call_index(7)]
+		pub fn open_dispute(
+			origin: OriginFor<T>,
+			model: ModelId,
+			version: VersionNumber,
+			claim: DisputeClaim,
+			evidence: ContentHash,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_open_dispute(who, model, version, claim, evidence)
+		}
+
+		/// Rule on a dispute. Upheld: the version is infringing (no new invocations or
+		/// channels), `share` of its frozen and future revenue goes to the wronged party (the
+		/// omitted dataset's pool, or the copied or omitted model's owner) through a corrective
+		/// route, the owner's deposit for the version goes to the claimant and the claimant's
+		/// bond is returned. Rejected: the claimant's bond goes to the treasury.
+		///
+		/// - `origin`: `DisputeOrigin`.
+		/// - `dispute`: the dispute.
+		/// - `upheld`: the ruling.
+		/// - `share`: when upheld, the part of every payment redirected (taken from every
+		///   entry of the route in proportion); ignored when rejected.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::uphold_dispute().max(T::WeightInfo::reject_dispute()))]
+		pub fn rule_dispute(
+			origin: OriginFor<T>,
+			dispute: DisputeId,
+			upheld: bool,
+			share: Perbill,
+		) -> DispatchResult {
+			T::DisputeOrigin::ensure_origin(origin)?;
+			if upheld {
+				Self::do_uphold_dispute(dispute, share)
+			} else {
+				Self::do_reject_dispute(dispute)
+			}
+		}
+
+		/// Close a dispute nobody ruled on within `DisputeTimeout`: the claimant's bond is
+		/// returned and, when no other dispute is open on it, the version's royalties unfreeze.
+		///
+		/// - `origin`: signed; anyone.
+		/// - `dispute`: the dispute.
+		#[pallet::call_index(9)]
+		pub fn expire_dispute(origin: OriginFor<T>, dispute: DisputeId) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_expire_dispute(dispute)
 		}
 	}
 }

@@ -6,7 +6,7 @@ use crate as pallet_model_registry;
 use crate::DatasetId;
 use frame_support::{
 	derive_impl,
-	traits::{ConstU128, ConstU32},
+	traits::{ConstU128, ConstU32, ConstU64},
 };
 use sp_runtime::{BuildStorage, Perbill};
 use tributary_primitives::test_utils::{self, MockDatasets};
@@ -51,6 +51,9 @@ pub const MAX_DATASETS: u32 = 4;
 pub const MAX_PARENTS: u32 = 4;
 pub const MAX_ROUTE_LENGTH: u32 = 64;
 pub const MAX_VERSIONS: u32 = 3;
+pub const DISPUTE_BOND: Balance = 500;
+pub const MAX_OPEN_DISPUTES: u32 = 2;
+pub const DISPUTE_TIMEOUT: u64 = 20;
 
 impl pallet_model_registry::Config for Test {
 	type Currency = Balances;
@@ -65,6 +68,11 @@ impl pallet_model_registry::Config for Test {
 	type MaxParents = ConstU32<MAX_PARENTS>;
 	type MaxRouteLength = ConstU32<MAX_ROUTE_LENGTH>;
 	type MaxVersions = ConstU32<MAX_VERSIONS>;
+	type DisputeOrigin = frame_system::EnsureRoot<AccountId>;
+	type DisputeBond = ConstU128<DISPUTE_BOND>;
+	type MaxOpenDisputes = ConstU32<MAX_OPEN_DISPUTES>;
+	type DisputeTimeout = ConstU64<DISPUTE_TIMEOUT>;
+	type Treasury = ConstU64<TREASURY>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockDatasets;
@@ -88,6 +96,8 @@ pub const CHARLIE: AccountId = 3;
 pub const DAVE: AccountId = 4;
 pub const EVE: AccountId = 5;
 pub const POOR: AccountId = 7;
+/// Receives rejected disputes' bonds.
+pub const TREASURY: AccountId = 9;
 /// Curates the in-memory datasets; the registry never pays it.
 pub const CURATOR: AccountId = 8;
 pub const INITIAL_BALANCE: Balance = 1_000_000;

@@ -9,7 +9,7 @@
 
 use crate::types::{Beneficiary, DatasetId, RouteEntry};
 use alloc::{collections::btree_map::BTreeMap, vec::Vec};
-use sp_runtime::{PerThing, Perbill};
+use sp_runtime::{traits::Saturating, PerThing, Perbill};
 
 /// Why a lineage could not be flattened.
 #[derive(Debug, PartialEq, Eq)]
@@ -103,4 +103,43 @@ pub fn is_well_formed<AccountId: Ord>(route: &[RouteEntry<AccountId>]) -> bool {
 	total == ONE
 		&& route.iter().all(|(_, part)| !part.is_zero())
 		&& route.windows(2).all(|pair| matches!(pair, [a, b] if a.0 < b.0))
+}
+
+/// A corrective route: every entry of `route` scaled by `1 − share`, and `share` to `to`
+/// (merged with its entry if it has one). Each other beneficiary's part is rounded down once;
+/// what rounding leaves goes to `to`, so the route still sums to exactly 100%.
+pub fn redirect<AccountId: Ord + Clone>(
+	route: &[RouteEntry<AccountId>],
+	to: Beneficiary<AccountId>,
+	share: Perbill,
+	max_length: u32,
+) -> Result<Vec<RouteEntry<AccountId>>, FlattenError> {
+	let kept = u128::from(Perbill::one().saturating_sub(share).deconstruct());
+	let mut corrected = Vec::with_capacity(route.len().saturating_add(1));
+	let mut assigned = 0u128;
+	for (beneficiary, part) in route {
+		if *beneficiary == to {
+			continue;
+		}
+		let exact = kept.saturating_mul(u128::from(part.deconstruct()));
+		let rounded = exact.checked_div(ONE).unwrap_or_default();
+		if rounded == 0 {
+			continue;
+		}
+		assigned = assigned.saturating_add(rounded);
+		corrected.push((
+			beneficiary.clone(),
+			Perbill::from_parts(rounded.try_into().unwrap_or(u32::MAX)),
+		));
+	}
+	let remainder = ONE.checked_sub(assigned).ok_or(FlattenError::NotWhole)?;
+	if remainder > 0 {
+		let position = corrected.partition_point(|(beneficiary, _)| *beneficiary < to);
+		corrected
+			.insert(position, (to, Perbill::from_parts(remainder.try_into().unwrap_or(u32::MAX))));
+	}
+	if corrected.len() > max_length as usize {
+		return Err(FlattenError::TooLong);
+	}
+	Ok(corrected)
 }

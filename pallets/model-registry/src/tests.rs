@@ -779,7 +779,13 @@ fn the_route_provider_reads_terms_routes_and_owners() {
 		let latest = <Routes as ModelInvocation<_, _>>::invocation_terms(base, None).unwrap();
 		assert_eq!(
 			latest,
-			InvocationTerms { version: 2, price_per_unit: 70, owner: ALICE, commercial_use: true }
+			InvocationTerms {
+				version: 2,
+				price_per_unit: 70,
+				owner: ALICE,
+				commercial_use: true,
+				infringing: false,
+			}
 		);
 		let first = <Routes as ModelInvocation<_, _>>::invocation_terms(base, Some(1)).unwrap();
 		assert_eq!(first.version, 1);

@@ -17,6 +17,7 @@ impl<T: Config> ModelInvocation<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			price_per_unit: version.price_per_unit,
 			owner: record.owner,
 			commercial_use: version.license.commercial_use,
+			infringing: Infringements::<T>::contains_key(model, number),
 		})
 	}
 
@@ -30,6 +31,10 @@ impl<T: Config> RouteProvider<T::AccountId> for Pallet<T> {
 
 	fn route(model: ModelId, version: VersionNumber) -> Option<Vec<RouteEntry<T::AccountId>>> {
 		Routes::<T>::get(model, version).map(|route| route.into_inner())
+	}
+
+	fn royalties_frozen(model: ModelId, version: VersionNumber) -> bool {
+		Self::royalties_frozen(model, version)
 	}
 }
 

@@ -268,3 +268,68 @@ impl<T: Config> Model<T> {
 		self.revision = self.revision.wrapping_add(1);
 	}
 }
+
+/// Identifies a dispute.
+pub type DisputeId = u32;
+
+/// What a dispute claims a version's lineage hides.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum DisputeClaim {
+	/// The version was trained on a dataset its lineage omits; the dataset's pool is wronged.
+	OmittedDataset(DatasetId),
+	/// The version derives from a model version its lineage omits; that model's owner is
+	/// wronged.
+	OmittedParent(ModelVersionRef),
+	/// The version's weights are a copy of another model version's; that model's owner is
+	/// wronged.
+	CopiedWeights(ModelVersionRef),
+}
+
+/// An open dispute of a version's lineage.
+#[derive(
+	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct Dispute<T: Config> {
+	/// The model disputed.
+	pub model: ModelId,
+	/// The version disputed.
+	pub version: VersionNumber,
+	/// Who opened it; its bond is held until the ruling or the lapse.
+	pub claimant: AccountIdOf<T>,
+	/// What it claims.
+	pub claim: DisputeClaim,
+	/// Hash of the evidence, kept off chain.
+	pub evidence: ContentHash,
+	/// The bond held from the claimant.
+	pub bond: BalanceOf<T>,
+	/// When it was opened; it lapses `DisputeTimeout` later if nobody rules.
+	pub opened_at: BlockNumberFor<T>,
+}
+
+/// What an upheld dispute decided about a version.
+#[derive(
+	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct Infringement<T: Config> {
+	/// The dispute upheld.
+	pub dispute: DisputeId,
+	/// Who the version's revenue now partly goes to.
+	pub wronged: Beneficiary<AccountIdOf<T>>,
+	/// The part of every payment for the version redirected to the wronged party.
+	pub share: Perbill,
+}

@@ -44,6 +44,10 @@ pub trait WeightInfo {
 	fn deprecate() -> Weight;
 	fn offer_ownership() -> Weight;
 	fn accept_ownership() -> Weight;
+	fn open_dispute() -> Weight;
+	fn uphold_dispute() -> Weight;
+	fn reject_dispute() -> Weight;
+	fn expire_dispute() -> Weight;
 }
 
 /// Measured weights, with the runtime's database weights.
@@ -142,6 +146,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
+	fn open_dispute() -> Weight {
+		Weight::zero()
+	}
+	fn uphold_dispute() -> Weight {
+		Weight::zero()
+	}
+	fn reject_dispute() -> Weight {
+		Weight::zero()
+	}
+	fn expire_dispute() -> Weight {
+		Weight::zero()
+	}
 }
 
 /// The same measurements with RocksDB's database weights, for tests and mocks.
@@ -180,5 +196,17 @@ impl WeightInfo for () {
 		Weight::from_parts(86_769_000, 6362)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
+	}
+	fn open_dispute() -> Weight {
+		Weight::zero()
+	}
+	fn uphold_dispute() -> Weight {
+		Weight::zero()
+	}
+	fn reject_dispute() -> Weight {
+		Weight::zero()
+	}
+	fn expire_dispute() -> Weight {
+		Weight::zero()
 	}
 }

@@ -36,6 +36,7 @@ impl<T: Config> Pallet<T> {
 		version: VersionNumber,
 	) -> Result<u32, DispatchError> {
 		let route = T::Routes::route(model, version).ok_or(Error::<T>::UnknownVersion)?;
+		ensure!(!T::Routes::royalties_frozen(model, version), Error::<T>::RoyaltiesFrozen);
 		let revenue = Undistributed::<T>::get(model, version).unwrap_or_default();
 		ensure!(!revenue.amount.is_zero(), Error::<T>::NothingToDistribute);
 

@@ -298,6 +298,9 @@ pub mod pallet {
 		Overflow,
 		/// More than `MaxClaimPools` datasets in one claim.
 		TooManyPools,
+		/// A dispute of the version's lineage is open: its revenue accrues and waits for the
+		/// ruling.
+		RoyaltiesFrozen,
 	}
 
 	#[pallet::hooks]

@@ -162,6 +162,8 @@ pub(super) enum Target {
 	Deprecate,
 	OfferOwnership,
 	AcceptOwnership,
+	OpenDispute,
+	ExpireDispute,
 	// RoyaltyDistribution
 	Distribute,
 	Claim,
@@ -229,6 +231,8 @@ const TARGETS: &[(Target, &str, &str, u64)] = &[
 	(Deprecate, "ModelRegistry", "deprecate", 2),
 	(OfferOwnership, "ModelRegistry", "offer_ownership", 5),
 	(AcceptOwnership, "ModelRegistry", "accept_ownership", 8),
+	(OpenDispute, "ModelRegistry", "open_dispute", 3),
+	(ExpireDispute, "ModelRegistry", "expire_dispute", 3),
 	(Distribute, "RoyaltyDistribution", "distribute", 25),
 	(Claim, "RoyaltyDistribution", "claim", 20),
 	(ClaimFor, "RoyaltyDistribution", "claim_for", 6),
@@ -564,6 +568,7 @@ impl Generator {
 			}
 			Register | PublishVersion | SetPrice | UpdateMetadata | Deprecate | OfferOwnership
 			| AcceptOwnership => self.model_call(target),
+			OpenDispute | ExpireDispute => self.dispute_call(target),
 			Distribute | Claim | ClaimFor | ClaimPool | ClaimPools => self.royalty_call(target),
 			RegisterOffer | UpdateOffer | WithdrawOffer | Invoke => self.offer_call(target),
 			OpenChannel | TopUp | Settle | SettleBatch | RequestClose | FinalizeClose

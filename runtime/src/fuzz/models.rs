@@ -208,4 +208,29 @@ impl Generator {
 		};
 		Some((call.0, RuntimeCall::ModelRegistry(call.1)))
 	}
+
+	/// Disputes of versions' lineages: mostly a dataset the lineage does not name, now and
+	/// then another model's first version; and lapsed disputes closed. Rulings come from the
+	/// run itself, as root (`Run::rule`).
+	pub(super) fn dispute_call(&mut self, target: Target) -> Built {
+		use pallet_data_contribution::Datasets;
+		use pallet_model_registry::{Call, DisputeClaim, Disputes, Versions};
+		let call = if target == OpenDispute {
+			let versions: Vec<_> = Versions::<Runtime>::iter().map(|(m, n, _)| (m, n)).collect();
+			let (model, version) = *self.rng.pick(&versions)?;
+			let claim = if self.rng.chance(700) {
+				let datasets: Vec<_> = Datasets::<Runtime>::iter_keys().collect();
+				DisputeClaim::OmittedDataset(*self.rng.pick(&datasets)?)
+			} else {
+				let (other, _) = *self.rng.pick(&versions)?;
+				DisputeClaim::CopiedWeights(ModelVersionRef { model: other, version: 1 })
+			};
+			let evidence = self.hash();
+			Call::open_dispute { model, version, claim, evidence }
+		} else {
+			let open: Vec<_> = Disputes::<Runtime>::iter_keys().collect();
+			Call::expire_dispute { dispute: *self.rng.pick(&open)? }
+		};
+		Some((self.anyone(), RuntimeCall::ModelRegistry(call)))
+	}
 }

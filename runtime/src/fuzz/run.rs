@@ -141,6 +141,11 @@ impl Run {
 		for (_, reviewer) in pallet_data_contribution::Reviewers::<Runtime>::iter() {
 			waits.extend(reviewer.unbonding_at);
 		}
+		let dispute_timeout: BlockNumber =
+			<Runtime as pallet_model_registry::Config>::DisputeTimeout::get();
+		for (_, dispute) in pallet_model_registry::Disputes::<Runtime>::iter() {
+			waits.push(dispute.opened_at + dispute_timeout);
+		}
 		for (_, channel) in pallet_invocation_metering::Channels::<Runtime>::iter() {
 			waits.push(channel.expires_at);
 			waits.push(channel.expires_at + challenge);
@@ -150,6 +155,28 @@ impl Run {
 		match self.rng.pick(&waits) {
 			Some(at) => at - now,
 			None => 1,
+		}
+	}
+
+	/// Rules on an open dispute as the dispute origin (root) would, after the block's
+	/// extrinsics: upheld or rejected, a random share redirected. Counted as a call of its own.
+	fn rule(&mut self) {
+		let open: Vec<_> = pallet_model_registry::Disputes::<Runtime>::iter_keys().collect();
+		let Some(dispute) = self.rng.pick(&open).copied() else { return };
+		let upheld = self.rng.bool();
+		let share = sp_runtime::Perbill::from_percent(self.rng.range(0, 100) as u32);
+		let call = RuntimeCall::ModelRegistry(pallet_model_registry::Call::rule_dispute {
+			dispute,
+			upheld,
+			share,
+		});
+		let ok = call.dispatch(RuntimeOrigin::root()).is_ok();
+		let name = ("ModelRegistry", "rule_dispute");
+		let count: &mut CallCount = self.stats.calls.entry(name).or_default();
+		count.reached += 1;
+		if ok {
+			count.ok += 1;
+			self.covered.insert(name);
 		}
 	}
 
@@ -190,6 +217,9 @@ impl Run {
 			if let Some(record) = self.step()? {
 				applied.push(record);
 			}
+		}
+		if self.rng.chance(150) {
+			self.rule();
 		}
 		oracles::block_limits()?;
 		let mut header = Executive::finalize_block();
