@@ -5,7 +5,10 @@
 use crate::{pallet::*, route, types::*};
 use alloc::collections::btree_map::BTreeMap;
 use frame_support::traits::{fungible::InspectHold, Get};
-use sp_runtime::{traits::Saturating, TryRuntimeError};
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	TryRuntimeError,
+};
 use tributary_primitives::DatasetInspect;
 
 fn check(condition: bool, message: &'static str) -> Result<(), TryRuntimeError> {
@@ -21,10 +24,13 @@ impl<T: Config> Pallet<T> {
 	/// - every version has a route and every route a version;
 	/// - every route is well formed (exactly 100%, sorted, no duplicate, no zero part), holds
 	///   no more than `MaxRouteLength` entries and names only existing datasets;
+	/// - every version's price is at least its royalty floor, and zero when its license is
+	///   non-commercial;
 	/// - every lineage names existing datasets and parents that are older versions of other
 	///   models, and its shares add up to 100%;
 	/// - each model's versions are exactly `1..=latest_version` and its recorded version
-	///   deposits add up; every owner's held deposit equals what its models account for.
+	///   deposits add up; every owner's held deposit equals what its models account for;
+	/// - disputes are counted per version and backed by their claimants' held bonds.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let mut versions_deposit: BTreeMap<ModelId, BalanceOf<T>> = BTreeMap::new();
 		let mut version_count: BTreeMap<ModelId, u32> = BTreeMap::new();
@@ -38,6 +44,14 @@ impl<T: Config> Pallet<T> {
 			let route = Routes::<T>::get(model, number).unwrap_or_default();
 			check(route::is_well_formed(&route), "a route is not well formed")?;
 			check(route.len() == version.route_length as usize, "a route length is off")?;
+			check(
+				version.price_per_unit >= version.price_floor,
+				"a version is priced below its royalty floor",
+			)?;
+			check(
+				version.license.commercial_use || version.price_per_unit.is_zero(),
+				"a non-commercial version has a price",
+			)?;
 			for (beneficiary, _) in route.iter() {
 				if let Beneficiary::Dataset(dataset) = beneficiary {
 					check(T::Datasets::dataset_exists(*dataset), "a route names no dataset")?;

@@ -13,8 +13,13 @@
 //!   each parent's share is replaced by the parent's own route scaled by that share, equal
 //!   beneficiaries are merged and the rounding remainder goes to the owner. A route holds only
 //!   accounts and dataset pools, so paying it costs the same at any lineage depth. A version's
-//!   lineage and route never change; a route longer than `MaxRouteLength` is refused, never
-//!   truncated.
+//!   lineage never changes, nor its route, unless a dispute of its lineage is upheld; a route
+//!   longer than `MaxRouteLength` is refused, never truncated.
+//! - Anyone may **dispute** a version's lineage (a hidden dataset or parent, copied weights)
+//!   with a bond; the version's royalties freeze until `DisputeOrigin` rules. Upheld, the
+//!   version is infringing (no new invocations or channels), a share of its revenue goes to the
+//!   wronged party through a corrective route, and its deposit to the claimant; rejected, the
+//!   bond goes to the treasury; unruled, the dispute lapses after `DisputeTimeout`.
 //! - The owner publishes new versions (new terms, going forward), changes prices and metadata,
 //!   deprecates versions (no new derivatives; invocations continue) and hands the model over
 //!   (the new owner accepts and takes over the deposits).
