@@ -137,8 +137,9 @@ fn a_non_commercial_version_is_not_sold_through_a_provider() {
 	});
 }
 
-/// A version found infringing by an upheld dispute takes no new invocations or channels; a
-/// channel opened before the ruling still settles, so the provider is paid for work done.
+/// A version found infringing by an upheld dispute takes no new invocations, channels or
+/// top-ups; a channel opened before the ruling still settles, so the provider is paid for work
+/// done.
 #[test]
 fn an_infringing_version_takes_no_new_invocations_or_channels() {
 	ExtBuilder.build_and_execute(|| {
@@ -149,6 +150,7 @@ fn an_infringing_version_takes_no_new_invocations_or_channels() {
 			InvocationMetering::invoke(origin(PAYER), 0, None, 10, Some(PROVIDER), u128::MAX),
 			E::Infringing
 		);
+		assert_noop!(InvocationMetering::top_up(origin(PAYER), 0, 1_000), E::Infringing);
 		assert_noop!(
 			InvocationMetering::open_channel(origin(PAYER), PROVIDER, 0, None, 10_000, 50),
 			E::Infringing

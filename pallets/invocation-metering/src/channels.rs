@@ -97,6 +97,10 @@ impl<T: Config> Pallet<T> {
 		let mut channel = Self::open_channel_record(id)?;
 		ensure!(channel.consumer == who, Error::<T>::NotConsumer);
 		ensure!(channel.closes_at.is_none(), Error::<T>::ChannelClosing);
+		// A channel of a version found infringing settles what was used, but takes no more.
+		let infringing = T::Models::invocation_terms(channel.model, Some(channel.version))
+			.is_some_and(|terms| terms.infringing);
+		ensure!(!infringing, Error::<T>::Infringing);
 		channel.deposit = channel.deposit.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
 		channel.deposited = channel.deposited.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
 		Self::hold(HoldReason::ChannelDeposit, &who, amount)?;

@@ -240,6 +240,7 @@ mod benchmarks {
 				Beneficiary::Account(_) => None,
 			})
 			.unwrap();
+		let dispute = NextDisputeId::<T>::get();
 		let claimant = funded::<T>("claimant", 0);
 		Pallet::<T>::open_dispute(
 			RawOrigin::Signed(claimant).into(),
@@ -249,7 +250,18 @@ mod benchmarks {
 			ContentHash::repeat_byte(9),
 		)
 		.unwrap();
-		let dispute = NextDisputeId::<T>::get() - 1;
+		// Every other slot taken by another claimant: each is closed, its bond returned.
+		for index in 1..T::MaxOpenDisputes::get() {
+			let omitted = T::BenchmarkHelper::create_dataset(Perbill::zero());
+			Pallet::<T>::open_dispute(
+				RawOrigin::Signed(funded::<T>("claimant", index)).into(),
+				chain_end,
+				1,
+				DisputeClaim::OmittedDataset(omitted),
+				ContentHash::repeat_byte(9),
+			)
+			.unwrap();
+		}
 		let origin =
 			T::DisputeOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[block]

@@ -206,6 +206,10 @@ impl<T: Config> Pallet<T> {
 			let parent_route =
 				Routes::<T>::get(parent.model, parent.version).ok_or(Error::<T>::UnknownParent)?;
 			ensure!(!record.deprecated, Error::<T>::ParentDeprecated);
+			ensure!(
+				!Infringements::<T>::contains_key(parent.model, parent.version),
+				Error::<T>::ParentInfringing
+			);
 			let Derivatives::Allowed { min_upstream_share, min_royalty_per_unit } =
 				record.license.derivatives
 			else {

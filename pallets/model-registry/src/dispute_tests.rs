@@ -144,7 +144,7 @@ fn a_rejected_dispute_costs_the_claimant_its_bond() {
 		assert_eq!(route_of(model, 1), vec![(acct(ALICE), pct(100).deconstruct())]);
 		assert!(!ModelRegistry::invocation_terms(model, Some(1)).unwrap().infringing);
 		assert!(Disputes::<Test>::get(0).is_none());
-		assert_eq!(OpenDisputes::<Test>::get(model, 1), 0);
+		assert_eq!(VersionDisputes::<Test>::get(model, 1), None);
 	});
 }
 
@@ -207,4 +207,102 @@ fn bad_disputes_fail_with_named_errors() {
 		assert_noop!(ModelRegistry::rule_dispute(root(), 0, true, pct(0)), E::ZeroShare);
 		assert_noop!(ModelRegistry::rule_dispute(root(), 7, false, pct(0)), E::UnknownDispute);
 	});
+}
+
+/// Stacking disputes cannot freeze a version for longer than one timeout: later disputes do not
+/// extend the freeze of the first, and they can still be ruled on after it.
+#[test]
+fn stacked_disputes_freeze_for_one_timeout_only() {
+	ExtBuilder::default().build_and_execute(|| {
+		let d = add_dataset(pct(10));
+		let other = add_dataset(pct(10));
+		let model = register(ALICE, spec(pct(100), &[], &[])).unwrap();
+		let frozen = || <ModelRegistry as RouteProvider<AccountId>>::royalties_frozen(model, 1);
+		assert_ok!(ModelRegistry::open_dispute(
+			origin(DAVE),
+			model,
+			1,
+			DisputeClaim::OmittedDataset(d),
+			evidence()
+		));
+		System::set_block_number(DISPUTE_TIMEOUT);
+		assert_ok!(ModelRegistry::open_dispute(
+			origin(EVE),
+			model,
+			1,
+			DisputeClaim::OmittedDataset(other),
+			evidence()
+		));
+		assert!(frozen());
+		System::set_block_number(1 + DISPUTE_TIMEOUT);
+		assert!(!frozen(), "the first dispute's timeout ends the freeze");
+		assert_ok!(ModelRegistry::rule_dispute(root(), 1, false, pct(0)));
+	});
+}
+
+/// Upholding one claim settles the version: the other open claims close with their bonds
+/// returned (they can no longer be upheld).
+#[test]
+fn upholding_one_dispute_closes_the_others() {
+	ExtBuilder::default().build_and_execute(|| {
+		let d = add_dataset(pct(10));
+		let other = add_dataset(pct(10));
+		let model = register(ALICE, spec(pct(100), &[], &[])).unwrap();
+		let eve = free(EVE);
+		for (who, dataset) in [(DAVE, d), (EVE, other)] {
+			assert_ok!(ModelRegistry::open_dispute(
+				origin(who),
+				model,
+				1,
+				DisputeClaim::OmittedDataset(dataset),
+				evidence()
+			));
+		}
+		assert_eq!(free(EVE), eve - DISPUTE_BOND);
+		assert_ok!(ModelRegistry::rule_dispute(root(), 0, true, pct(10)));
+		assert_eq!(free(EVE), eve);
+		assert!(Disputes::<Test>::get(1).is_none());
+		assert_eq!(VersionDisputes::<Test>::get(model, 1), None);
+		assert!(events_since_last_call().contains(&Event::DisputeSuperseded { dispute: 1 }));
+	});
+}
+
+/// A version found infringing takes no new derivatives: its owner cannot launder it into a
+/// fresh model that names it as a parent.
+#[test]
+fn an_infringing_version_takes_no_derivatives() {
+	ExtBuilder::default().build_and_execute(|| {
+		let d = add_dataset(pct(10));
+		let mut base = spec(pct(100), &[], &[]);
+		base.license = open_license(pct(10));
+		let model = register(ALICE, base).unwrap();
+		assert_ok!(ModelRegistry::open_dispute(
+			origin(DAVE),
+			model,
+			1,
+			DisputeClaim::OmittedDataset(d),
+			evidence()
+		));
+		assert_ok!(ModelRegistry::rule_dispute(root(), 0, true, pct(30)));
+		assert_noop!(
+			register(ALICE, spec(pct(90), &[], &[(v(model, 1), pct(10))])),
+			E::ParentInfringing
+		);
+	});
+}
+
+/// A route already at its longest still takes the wronged party: the smallest entries fold
+/// into its part, and the result sums to exactly 100%.
+#[test]
+fn a_full_route_is_corrected_by_folding_its_smallest_entry() {
+	let route: Vec<_> =
+		(0..4u32).map(|d| (ds(d), if d == 3 { pct(10) } else { pct(30) })).collect();
+	let corrected = crate::route::redirect(&route, acct(ALICE), pct(10), 4).unwrap();
+	assert!(crate::route::is_well_formed(&corrected));
+	assert_eq!(corrected.len(), 4);
+	// Dataset 3 (the smallest) is gone: Alice holds 10% plus its 90% of 10%.
+	assert_eq!(
+		corrected,
+		vec![(acct(ALICE), pct(19)), (ds(0), pct(27)), (ds(1), pct(27)), (ds(2), pct(27)),]
+	);
 }

@@ -45,9 +45,13 @@ impl<T: Config> Pallet<T> {
 				);
 			}
 		}
-		let open = OpenDisputes::<T>::get(model, version);
-		ensure!(open < T::MaxOpenDisputes::get(), Error::<T>::TooManyDisputes);
+		let now = frame_system::Pallet::<T>::block_number();
+		let mut open = VersionDisputes::<T>::get(model, version).unwrap_or_else(|| OpenDisputes {
+			disputes: BoundedVec::new(),
+			frozen_until: now.saturating_add(T::DisputeTimeout::get()),
+		});
 		let dispute = NextDisputeId::<T>::get();
+		open.disputes.try_push(dispute).map_err(|_| Error::<T>::TooManyDisputes)?;
 		let next = dispute.checked_add(1).ok_or(Error::<T>::CounterOverflow)?;
 		let bond = T::DisputeBond::get();
 		if !bond.is_zero() {
@@ -55,8 +59,8 @@ impl<T: Config> Pallet<T> {
 				.map_err(|_| Error::<T>::InsufficientFunds)?;
 		}
 		NextDisputeId::<T>::put(next);
-		OpenDisputes::<T>::insert(model, version, open.saturating_add(1));
-		let opened_at = frame_system::Pallet::<T>::block_number();
+		VersionDisputes::<T>::insert(model, version, open);
+		let opened_at = now;
 		Disputes::<T>::insert(
 			dispute,
 			Dispute {
@@ -118,6 +122,16 @@ impl<T: Config> Pallet<T> {
 		version_record.route_length = u32::try_from(corrected.len()).unwrap_or(u32::MAX);
 		Self::release_bond(&record);
 		Self::close_dispute(dispute, &record);
+		// The version is settled: the other claims against it close, their bonds returned.
+		for other in VersionDisputes::<T>::take(model, version)
+			.map(|open| open.disputes.into_inner())
+			.unwrap_or_default()
+		{
+			if let Some(superseded) = Disputes::<T>::take(other) {
+				Self::release_bond(&superseded);
+				Self::deposit_event(Event::DisputeSuperseded { dispute: other });
+			}
+		}
 		Routes::<T>::insert(model, version, corrected);
 		Versions::<T>::insert(model, version, version_record);
 		model_record.revise();
@@ -187,15 +201,21 @@ impl<T: Config> Pallet<T> {
 
 	fn close_dispute(dispute: DisputeId, record: &Dispute<T>) {
 		Disputes::<T>::remove(dispute);
-		OpenDisputes::<T>::mutate_exists(record.model, record.version, |open| {
-			let left = open.unwrap_or_default().saturating_sub(1);
-			*open = (left > 0).then_some(left);
+		VersionDisputes::<T>::mutate_exists(record.model, record.version, |maybe| {
+			if let Some(open) = maybe {
+				open.disputes.retain(|id| *id != dispute);
+				if open.disputes.is_empty() {
+					*maybe = None;
+				}
+			}
 		});
 	}
 
-	/// Whether a version's royalties are frozen by an open dispute.
+	/// Whether a version's royalties are frozen: a dispute of it is open, and the first one
+	/// opened has not waited `DisputeTimeout` yet.
 	pub fn royalties_frozen(model: ModelId, version: VersionNumber) -> bool {
-		OpenDisputes::<T>::contains_key(model, version)
+		let now = frame_system::Pallet::<T>::block_number();
+		VersionDisputes::<T>::get(model, version).is_some_and(|open| now < open.frozen_until)
 	}
 
 	/// Whether a version was found infringing.

@@ -4,7 +4,7 @@
 
 use crate::{pallet::*, route, types::*};
 use alloc::collections::btree_map::BTreeMap;
-use frame_support::traits::{fungible::InspectHold, Get};
+use frame_support::traits::fungible::InspectHold;
 use sp_runtime::{
 	traits::{Saturating, Zero},
 	TryRuntimeError,
@@ -110,9 +110,9 @@ impl<T: Config> Pallet<T> {
 		Self::check_disputes()
 	}
 
-	/// Disputes: each names an existing version, below the next id; each version's open count
-	/// is exactly its disputes, within `MaxOpenDisputes`; each claimant's held bond is exactly
-	/// its disputes' bonds; infringements name existing versions.
+	/// Disputes: each names an existing version, below the next id; each version lists exactly
+	/// its open disputes; each claimant's held bond is exactly its disputes' bonds;
+	/// infringements name existing versions.
 	fn check_disputes() -> Result<(), TryRuntimeError> {
 		let mut open: BTreeMap<(ModelId, VersionNumber), u32> = BTreeMap::new();
 		let mut bonds: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
@@ -127,12 +127,18 @@ impl<T: Config> Pallet<T> {
 			let bond = bonds.entry(dispute.claimant.clone()).or_default();
 			*bond = bond.saturating_add(dispute.bond);
 		}
-		for (model, version, count) in OpenDisputes::<T>::iter() {
+		for (model, version, listed) in VersionDisputes::<T>::iter() {
+			check(!listed.disputes.is_empty(), "a version keeps an empty dispute list")?;
 			check(
-				open.remove(&(model, version)) == Some(count),
+				open.remove(&(model, version)) == u32::try_from(listed.disputes.len()).ok(),
 				"a version's open disputes are miscounted",
 			)?;
-			check(count <= T::MaxOpenDisputes::get(), "a version has too many open disputes")?;
+			check(
+				listed.disputes.iter().all(|id| {
+					Disputes::<T>::get(id).is_some_and(|d| d.model == model && d.version == version)
+				}),
+				"a version lists a dispute of another",
+			)?;
 		}
 		check(open.is_empty(), "open disputes are not counted")?;
 		for (claimant, amount) in bonds {

@@ -203,17 +203,16 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Disputes<T: Config> = StorageMap<_, Twox64Concat, DisputeId, Dispute<T>>;
 
-	/// How many disputes are open on each version: while any is, the version's royalties are
-	/// frozen (revenue accrues, nothing is distributed).
+	/// The disputes open on each version: until their `frozen_until` the version's royalties
+	/// are frozen (revenue accrues, nothing is distributed).
 	#[pallet::storage]
-	pub type OpenDisputes<T: Config> = StorageDoubleMap<
+	pub type VersionDisputes<T: Config> = StorageDoubleMap<
 		_,
 		Blake2_128Concat,
 		ModelId,
 		Twox64Concat,
 		VersionNumber,
-		u32,
-		ValueQuery,
+		OpenDisputes<T>,
 	>;
 
 	/// Versions found infringing: no new invocations or channels, and their revenue follows a
@@ -328,6 +327,12 @@ pub mod pallet {
 			/// The dispute.
 			dispute: DisputeId,
 		},
+		/// Another dispute of the same version was upheld first: this one closed, its bond
+		/// returned.
+		DisputeSuperseded {
+			/// The dispute.
+			dispute: DisputeId,
+		},
 		/// The model and its deposits moved to a new owner.
 		OwnershipTransferred {
 			/// The model.
@@ -416,6 +421,8 @@ pub mod pallet {
 		DisputeNotExpired,
 		/// An upheld dispute redirects a part of the revenue that is zero.
 		ZeroShare,
+		/// A parent version was found infringing and takes no new derivatives.
+		ParentInfringing,
 	}
 
 	#[pallet::hooks]

@@ -107,7 +107,9 @@ pub fn is_well_formed<AccountId: Ord>(route: &[RouteEntry<AccountId>]) -> bool {
 
 /// A corrective route: every entry of `route` scaled by `1 − share`, and `share` to `to`
 /// (merged with its entry if it has one). Each other beneficiary's part is rounded down once;
-/// what rounding leaves goes to `to`, so the route still sums to exactly 100%.
+/// what rounding leaves goes to `to`, so the route still sums to exactly 100%. When adding `to`
+/// would make the route longer than `max_length`, the smallest other entries are folded into
+/// `to` until it fits: an upheld dispute is never refused for the length of the route.
 pub fn redirect<AccountId: Ord + Clone>(
 	route: &[RouteEntry<AccountId>],
 	to: Beneficiary<AccountId>,
@@ -131,6 +133,17 @@ pub fn redirect<AccountId: Ord + Clone>(
 			beneficiary.clone(),
 			Perbill::from_parts(rounded.try_into().unwrap_or(u32::MAX)),
 		));
+	}
+	while corrected.len() >= max_length as usize {
+		// Room for `to`: the smallest part (the last of equals) goes to it.
+		let smallest = corrected
+			.iter()
+			.enumerate()
+			.min_by_key(|(index, (_, part))| (part.deconstruct(), core::cmp::Reverse(*index)))
+			.map(|(index, _)| index);
+		let Some(index) = smallest else { break };
+		let (_, part) = corrected.remove(index);
+		assigned = assigned.saturating_sub(u128::from(part.deconstruct()));
 	}
 	let remainder = ONE.checked_sub(assigned).ok_or(FlattenError::NotWhole)?;
 	if remainder > 0 {

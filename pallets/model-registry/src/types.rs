@@ -319,6 +319,21 @@ pub struct Dispute<T: Config> {
 	pub opened_at: BlockNumberFor<T>,
 }
 
+/// The disputes open on a version, and until when they freeze its royalties.
+#[derive(
+	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct OpenDisputes<T: Config> {
+	/// The open disputes, oldest first.
+	pub disputes: BoundedVec<DisputeId, T::MaxOpenDisputes>,
+	/// The royalties are frozen until this block: `DisputeTimeout` after the first of the
+	/// disputes opened. Later disputes do not extend it, so stacking disputes cannot freeze a
+	/// version for longer than one timeout; the disputes can still be ruled on after it.
+	pub frozen_until: BlockNumberFor<T>,
+}
+
 /// What an upheld dispute decided about a version.
 #[derive(
 	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,

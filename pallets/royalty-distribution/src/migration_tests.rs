@@ -91,7 +91,7 @@ fn v0_storage_migrates_with_every_amount_kept() {
 			RevenueQueue::<Test>::get(0),
 			Some(QueuedRevenue { model: 0, version: 1, since: 7 })
 		);
-		assert_eq!(Queue::<Test>::get(), QueueBounds { head: 0, tail: 1, scanned: 0 });
+		assert_eq!(Queue::<Test>::get(), QueueBounds { head: 0, tail: 1 });
 		assert_eq!(Pools::<Test>::get(data), Some(pool));
 		assert_eq!(Settlements::<Test>::get(data, ALICE), Some(settlement));
 		assert!(HolderPools::<Test>::contains_key(ALICE, data));
@@ -99,7 +99,7 @@ fn v0_storage_migrates_with_every_amount_kept() {
 
 		// Running it again changes nothing.
 		MigrateToV1::<Test>::on_runtime_upgrade();
-		assert_eq!(Queue::<Test>::get(), QueueBounds { head: 0, tail: 1, scanned: 0 });
+		assert_eq!(Queue::<Test>::get(), QueueBounds { head: 0, tail: 1 });
 
 		assert_ok!(RoyaltyDistribution::distribute(RuntimeOrigin::signed(DAVE), 0, 1));
 		let before = Balances::free_balance(ALICE);

@@ -136,61 +136,44 @@ impl<T: Config> Pallet<T> {
 	/// `limit`; returns the weight used. Each distribution is charged for the longest route
 	/// before it starts, and for its actual route after.
 	///
-	/// A version frozen by a dispute keeps its place: the head stays at it (shares minted after
-	/// it keep waiting until the ruling or the lapse), and the scan goes on past it
-	/// (`QueueBounds::scanned`), so other versions are still distributed.
+	/// A version frozen by a dispute leaves the queue instead (its revenue waits, unqueued, to
+	/// be distributed by hand after the ruling or with its next payment): one dispute must not
+	/// hold back the activation of every share minted after it on the chain. Shares minted
+	/// while it is out of the queue may share its revenue when it is distributed; that is the
+	/// lesser harm, and it needs shares accepted into the datasets the version pays.
 	pub(crate) fn distribute_queue(now: BlockNumberFor<T>, limit: Weight) -> Weight {
 		let db = T::DbWeight::get();
 		let worst = T::WeightInfo::distribute(MaxRouteLengthOf::<T>::get())
-			.saturating_add(db.reads_writes(3, 2));
+			.saturating_add(db.reads_writes(3, 3));
 		let mut used = db.reads_writes(1, 1);
 		if used.any_gt(limit) {
 			return Weight::zero();
 		}
 		let wait = T::AutoDistributeAfter::get();
 		let mut bounds = Queue::<T>::get();
-		while bounds.head < bounds.tail && !used.saturating_add(db.reads(2)).any_gt(limit) {
-			let head = bounds.head;
+		while bounds.head < bounds.tail && !used.saturating_add(worst).any_gt(limit) {
+			let place = bounds.head;
 			used.saturating_accrue(db.reads(1));
-			let Some(entry) = RevenueQueue::<T>::get(head) else {
+			let Some(entry) = RevenueQueue::<T>::get(place) else {
 				// A version distributed out of order left this place empty.
-				bounds.head = head.saturating_add(1);
+				bounds.head = place.saturating_add(1);
 				continue;
 			};
 			if now < entry.since.saturating_add(wait) {
 				break;
 			}
 			used.saturating_accrue(db.reads(1));
-			let (place, entry) = if T::Routes::royalties_frozen(entry.model, entry.version) {
-				// Past the frozen head: places already scanned are empty or frozen.
-				let place = bounds.scanned.max(head.saturating_add(1));
-				if place >= bounds.tail {
-					break;
-				}
-				used.saturating_accrue(db.reads(1));
-				let Some(next) = RevenueQueue::<T>::get(place) else {
-					bounds.scanned = place.saturating_add(1);
-					continue;
-				};
-				if now < next.since.saturating_add(wait) {
-					break;
-				}
-				used.saturating_accrue(db.reads(1));
-				if T::Routes::royalties_frozen(next.model, next.version) {
-					bounds.scanned = place.saturating_add(1);
-					continue;
-				}
-				if used.saturating_add(worst).any_gt(limit) {
-					break;
-				}
-				bounds.scanned = place.saturating_add(1);
-				(place, next)
-			} else {
-				if used.saturating_add(worst).any_gt(limit) {
-					break;
-				}
-				(head, entry)
-			};
+			if T::Routes::royalties_frozen(entry.model, entry.version) {
+				RevenueQueue::<T>::remove(place);
+				bounds.head = place.saturating_add(1);
+				Undistributed::<T>::mutate(entry.model, entry.version, |maybe| {
+					if let Some(revenue) = maybe {
+						revenue.queued = None;
+					}
+				});
+				used.saturating_accrue(db.reads_writes(1, 2));
+				continue;
+			}
 			Queue::<T>::put(&bounds);
 			match Self::do_distribute(entry.model, entry.version) {
 				Ok(route_length) => used.saturating_accrue(

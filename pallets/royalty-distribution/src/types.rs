@@ -70,9 +70,6 @@ pub struct QueueBounds {
 	pub head: QueueSeq,
 	/// The place the next queued revenue takes.
 	pub tail: QueueSeq,
-	/// While the head's version is frozen by a dispute, where `on_idle`'s scan past it goes on:
-	/// the places between the head and here are empty or frozen too.
-	pub scanned: QueueSeq,
 }
 
 /// A version queued for distribution, and when.
