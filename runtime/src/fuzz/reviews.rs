@@ -54,13 +54,13 @@ fn ballots() -> Vec<OpenBallot> {
 type OpenBallot = (Work, u32, Vec<AccountId>, pallet_data_contribution::Ballot<Runtime>);
 
 impl Generator {
-	/// A ballot of `ballots`, a task item's half the time: items are rarer than contributions,
-	/// and their later steps (payment, disputes, gold) need them decided.
+	/// A ballot of `ballots`, a task item's most of the time: items are rarer than
+	/// contributions, and their later steps (payment, disputes, gold) need them decided.
 	fn pick_preferring_items(&mut self, ballots: &[OpenBallot]) -> Option<OpenBallot> {
 		let items: Vec<_> =
 			ballots.iter().filter(|(w, ..)| matches!(w, Work::Item { .. })).cloned().collect();
 		match self.rng.pick(&items) {
-			Some(found) if self.rng.bool() => Some(found.clone()),
+			Some(found) if !self.rng.chance(200) => Some(found.clone()),
 			_ => self.rng.pick(ballots).cloned(),
 		}
 	}

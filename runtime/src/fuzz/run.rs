@@ -218,7 +218,8 @@ impl Run {
 				applied.push(record);
 			}
 		}
-		if self.rng.chance(150) {
+		// Rulings are rare enough that some disputes wait out their timeout and lapse.
+		if self.rng.chance(40) {
 			self.rule();
 		}
 		oracles::block_limits()?;
