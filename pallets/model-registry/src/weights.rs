@@ -56,41 +56,45 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::NextModelId` (r:1 w:1)
 	/// Proof: `ModelRegistry::NextModelId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:16 w:0)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Versions` (r:8 w:1)
 	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(406), added: 2881, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Routes` (r:8 w:1)
 	/// Proof: `ModelRegistry::Routes` (`max_values`: None, `max_size`: Some(2402), added: 4877, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Infringements` (r:8 w:0)
+	/// Proof: `ModelRegistry::Infringements` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:0 w:1)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(192), added: 2667, mode: `MaxEncodedLen`)
 	fn register() -> Weight {
-		// Proof size: measured `6634`, estimated `47054`.
-		// Minimum execution time: 229_587_000 picoseconds.
-		Weight::from_parts(253_928_000, 47054)
-			.saturating_add(T::DbWeight::get().reads(35_u64))
+		// Proof size: measured `6638`, estimated `47118`.
+		// Minimum execution time: 280_923_000 picoseconds.
+		Weight::from_parts(356_623_000, 47118)
+			.saturating_add(T::DbWeight::get().reads(43_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(192), added: 2667, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:16 w:0)
-	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(404), added: 2879, mode: `MaxEncodedLen`)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Versions` (r:8 w:1)
 	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(406), added: 2881, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Routes` (r:8 w:1)
 	/// Proof: `ModelRegistry::Routes` (`max_values`: None, `max_size`: Some(2402), added: 4877, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Infringements` (r:8 w:0)
+	/// Proof: `ModelRegistry::Infringements` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn publish_version() -> Weight {
-		// Proof size: measured `7321`, estimated `47054`.
-		// Minimum execution time: 227_721_000 picoseconds.
-		Weight::from_parts(244_832_000, 47054)
-			.saturating_add(T::DbWeight::get().reads(35_u64))
+		// Proof size: measured `7325`, estimated `47118`.
+		// Minimum execution time: 293_166_000 picoseconds.
+		Weight::from_parts(364_360_000, 47118)
+			.saturating_add(T::DbWeight::get().reads(43_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
@@ -99,8 +103,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(406), added: 2881, mode: `MaxEncodedLen`)
 	fn set_price() -> Weight {
 		// Proof size: measured `472`, estimated `3871`.
-		// Minimum execution time: 17_042_000 picoseconds.
-		Weight::from_parts(18_528_000, 3871)
+		// Minimum execution time: 22_108_000 picoseconds.
+		Weight::from_parts(31_699_000, 3871)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -108,8 +112,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(192), added: 2667, mode: `MaxEncodedLen`)
 	fn update_metadata() -> Weight {
 		// Proof size: measured `299`, estimated `3657`.
-		// Minimum execution time: 12_744_000 picoseconds.
-		Weight::from_parts(13_999_000, 3657)
+		// Minimum execution time: 16_874_000 picoseconds.
+		Weight::from_parts(22_437_000, 3657)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -119,8 +123,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(406), added: 2881, mode: `MaxEncodedLen`)
 	fn deprecate() -> Weight {
 		// Proof size: measured `472`, estimated `3871`.
-		// Minimum execution time: 17_357_000 picoseconds.
-		Weight::from_parts(20_539_000, 3871)
+		// Minimum execution time: 21_866_000 picoseconds.
+		Weight::from_parts(29_434_000, 3871)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -128,8 +132,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(192), added: 2667, mode: `MaxEncodedLen`)
 	fn offer_ownership() -> Weight {
 		// Proof size: measured `299`, estimated `3657`.
-		// Minimum execution time: 12_736_000 picoseconds.
-		Weight::from_parts(14_484_000, 3657)
+		// Minimum execution time: 16_752_000 picoseconds.
+		Weight::from_parts(22_130_000, 3657)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -138,75 +142,147 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn accept_ownership() -> Weight {
-		// Proof size: measured `629`, estimated `6362`.
-		// Minimum execution time: 79_133_000 picoseconds.
-		Weight::from_parts(86_769_000, 6362)
+		// Proof size: measured `629`, estimated `6434`.
+		// Minimum execution time: 91_996_000 picoseconds.
+		Weight::from_parts(114_470_000, 6434)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
+	/// Storage: `ModelRegistry::Versions` (r:1 w:0)
+	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(406), added: 2881, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Infringements` (r:1 w:0)
+	/// Proof: `ModelRegistry::Infringements` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
+	/// Storage: `DataContribution::Datasets` (r:1 w:0)
+	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::VersionDisputes` (r:1 w:1)
+	/// Proof: `ModelRegistry::VersionDisputes` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::NextDisputeId` (r:1 w:1)
+	/// Proof: `ModelRegistry::NextDisputeId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Disputes` (r:0 w:1)
+	/// Proof: `ModelRegistry::Disputes` (`max_values`: None, `max_size`: Some(113), added: 2588, mode: `MaxEncodedLen`)
 	fn open_dispute() -> Weight {
-		Weight::zero()
+		// Proof size: measured `2257`, estimated `3873`.
+		// Minimum execution time: 106_917_000 picoseconds.
+		Weight::from_parts(127_754_000, 3873)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
+	/// Storage: `ModelRegistry::Disputes` (r:4 w:4)
+	/// Proof: `ModelRegistry::Disputes` (`max_values`: None, `max_size`: Some(113), added: 2588, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Infringements` (r:1 w:1)
+	/// Proof: `ModelRegistry::Infringements` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Models` (r:1 w:1)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(192), added: 2667, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Versions` (r:1 w:1)
+	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(406), added: 2881, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Routes` (r:1 w:1)
+	/// Proof: `ModelRegistry::Routes` (`max_values`: None, `max_size`: Some(2402), added: 4877, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:5 w:5)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:5 w:5)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::VersionDisputes` (r:1 w:1)
+	/// Proof: `ModelRegistry::VersionDisputes` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	fn uphold_dispute() -> Weight {
-		Weight::zero()
+		// Proof size: measured `6878`, estimated `14600`.
+		// Minimum execution time: 339_375_000 picoseconds.
+		Weight::from_parts(382_581_000, 14600)
+			.saturating_add(T::DbWeight::get().reads(19_u64))
+			.saturating_add(T::DbWeight::get().writes(19_u64))
 	}
+	/// Storage: `ModelRegistry::Disputes` (r:1 w:1)
+	/// Proof: `ModelRegistry::Disputes` (`max_values`: None, `max_size`: Some(113), added: 2588, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::VersionDisputes` (r:1 w:1)
+	/// Proof: `ModelRegistry::VersionDisputes` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	fn reject_dispute() -> Weight {
-		Weight::zero()
+		// Proof size: measured `698`, estimated `6196`.
+		// Minimum execution time: 62_245_000 picoseconds.
+		Weight::from_parts(80_104_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
+	/// Storage: `ModelRegistry::Disputes` (r:1 w:1)
+	/// Proof: `ModelRegistry::Disputes` (`max_values`: None, `max_size`: Some(113), added: 2588, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::VersionDisputes` (r:1 w:1)
+	/// Proof: `ModelRegistry::VersionDisputes` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	fn expire_dispute() -> Weight {
-		Weight::zero()
+		// Proof size: measured `595`, estimated `3712`.
+		// Minimum execution time: 49_879_000 picoseconds.
+		Weight::from_parts(69_029_000, 3712)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 }
 
 /// The same measurements with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register() -> Weight {
-		Weight::from_parts(253_928_000, 47054)
-			.saturating_add(ParityDbWeight::get().reads(35_u64))
+		Weight::from_parts(356_623_000, 47118)
+			.saturating_add(ParityDbWeight::get().reads(43_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn publish_version() -> Weight {
-		Weight::from_parts(244_832_000, 47054)
-			.saturating_add(ParityDbWeight::get().reads(35_u64))
+		Weight::from_parts(364_360_000, 47118)
+			.saturating_add(ParityDbWeight::get().reads(43_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn set_price() -> Weight {
-		Weight::from_parts(18_528_000, 3871)
+		Weight::from_parts(31_699_000, 3871)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn update_metadata() -> Weight {
-		Weight::from_parts(13_999_000, 3657)
+		Weight::from_parts(22_437_000, 3657)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn deprecate() -> Weight {
-		Weight::from_parts(20_539_000, 3871)
+		Weight::from_parts(29_434_000, 3871)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn offer_ownership() -> Weight {
-		Weight::from_parts(14_484_000, 3657)
+		Weight::from_parts(22_130_000, 3657)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn accept_ownership() -> Weight {
-		Weight::from_parts(86_769_000, 6362)
+		Weight::from_parts(114_470_000, 6434)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn open_dispute() -> Weight {
-		Weight::zero()
+		Weight::from_parts(127_754_000, 3873)
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn uphold_dispute() -> Weight {
-		Weight::zero()
+		Weight::from_parts(382_581_000, 14600)
+			.saturating_add(ParityDbWeight::get().reads(19_u64))
+			.saturating_add(ParityDbWeight::get().writes(19_u64))
 	}
 	fn reject_dispute() -> Weight {
-		Weight::zero()
+		Weight::from_parts(80_104_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn expire_dispute() -> Weight {
-		Weight::zero()
+		Weight::from_parts(69_029_000, 3712)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 }
