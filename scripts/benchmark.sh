@@ -30,7 +30,7 @@ BENCH_NODE="$BENCH_TARGET_DIR/release/tributary-node"
 # pallet name in the runtime => crate directory
 declare -A PALLETS=()
 for dir in pallets/*/; do
-	[ -f "$dir/src/benchmarking.rs" ] || continue
+	[ -f "$dir/src/benchmarking.rs" ] || [ -f "$dir/src/benchmarking/mod.rs" ] || continue
 	crate="$(basename "$dir")"
 	PALLETS["pallet_${crate//-/_}"]="pallets/$crate"
 done

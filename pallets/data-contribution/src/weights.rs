@@ -76,13 +76,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:0 w:1)
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	fn create_dataset() -> Weight {
-		// Proof size: measured `146`, estimated `3694`.
-		// Minimum execution time: 47_512_000 picoseconds.
-		Weight::from_parts(66_481_000, 3694)
+		// Proof size: measured `146`, estimated `3712`.
+		// Minimum execution time: 51_459_000 picoseconds.
+		Weight::from_parts(64_017_000, 3712)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -90,8 +90,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	fn update_dataset_metadata() -> Weight {
 		// Proof size: measured `433`, estimated `3873`.
-		// Minimum execution time: 12_705_000 picoseconds.
-		Weight::from_parts(21_028_000, 3873)
+		// Minimum execution time: 15_199_000 picoseconds.
+		Weight::from_parts(20_309_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -99,8 +99,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	fn offer_curatorship() -> Weight {
 		// Proof size: measured `433`, estimated `3873`.
-		// Minimum execution time: 14_591_000 picoseconds.
-		Weight::from_parts(20_386_000, 3873)
+		// Minimum execution time: 15_302_000 picoseconds.
+		Weight::from_parts(19_820_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -109,11 +109,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn accept_curatorship() -> Weight {
-		// Proof size: measured `763`, estimated `6398`.
-		// Minimum execution time: 84_993_000 picoseconds.
-		Weight::from_parts(108_387_000, 6398)
+		// Proof size: measured `763`, estimated `6434`.
+		// Minimum execution time: 87_121_000 picoseconds.
+		Weight::from_parts(107_339_000, 6434)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -121,8 +121,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	fn freeze_dataset() -> Weight {
 		// Proof size: measured `433`, estimated `3873`.
-		// Minimum execution time: 14_312_000 picoseconds.
-		Weight::from_parts(19_962_000, 3873)
+		// Minimum execution time: 12_146_000 picoseconds.
+		Weight::from_parts(19_751_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -133,15 +133,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Shareholdings` (r:1 w:1)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Contributions` (r:0 w:1)
 	/// Proof: `DataContribution::Contributions` (`max_values`: None, `max_size`: Some(476), added: 2951, mode: `MaxEncodedLen`)
 	fn submit_contribution() -> Weight {
 		// Proof size: measured `662`, estimated `3873`.
-		// Minimum execution time: 101_353_000 picoseconds.
-		Weight::from_parts(123_051_000, 3873)
+		// Minimum execution time: 94_674_000 picoseconds.
+		Weight::from_parts(120_598_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -151,22 +151,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Shareholdings` (r:6 w:6)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::Queue` (r:1 w:0)
+	/// Proof: `RoyaltyDistribution::Queue` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Pools` (r:1 w:0)
-	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
+	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Settlements` (r:5 w:5)
-	/// Proof: `RoyaltyDistribution::Settlements` (`max_values`: None, `max_size`: Some(132), added: 2607, mode: `MaxEncodedLen`)
+	/// Proof: `RoyaltyDistribution::Settlements` (`max_values`: None, `max_size`: Some(152), added: 2627, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Reviewers` (r:5 w:5)
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::HolderPools` (r:0 w:5)
+	/// Proof: `RoyaltyDistribution::HolderPools` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	fn decide_contribution() -> Weight {
 		// Proof size: measured `3937`, estimated `16536`.
-		// Minimum execution time: 255_029_000 picoseconds.
-		Weight::from_parts(281_390_000, 16536)
-			.saturating_add(T::DbWeight::get().reads(21_u64))
-			.saturating_add(T::DbWeight::get().writes(20_u64))
+		// Minimum execution time: 253_177_000 picoseconds.
+		Weight::from_parts(287_710_000, 16536)
+			.saturating_add(T::DbWeight::get().reads(22_u64))
+			.saturating_add(T::DbWeight::get().writes(25_u64))
 	}
 	/// Storage: `DataContribution::Contributions` (r:1 w:1)
 	/// Proof: `DataContribution::Contributions` (`max_values`: None, `max_size`: Some(476), added: 2951, mode: `MaxEncodedLen`)
@@ -177,13 +181,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `DataContribution::Reviewers` (r:5 w:5)
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn withdraw_contribution() -> Weight {
 		// Proof size: measured `4270`, estimated `16536`.
-		// Minimum execution time: 184_644_000 picoseconds.
-		Weight::from_parts(209_145_000, 16536)
+		// Minimum execution time: 173_728_000 picoseconds.
+		Weight::from_parts(199_148_000, 16536)
 			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().writes(16_u64))
 	}
@@ -196,13 +200,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `DataContribution::NextTaskId` (r:1 w:1)
 	/// Proof: `DataContribution::NextTaskId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Tasks` (r:0 w:1)
 	/// Proof: `DataContribution::Tasks` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
 	fn open_task() -> Weight {
 		// Proof size: measured `720`, estimated `3873`.
-		// Minimum execution time: 100_111_000 picoseconds.
-		Weight::from_parts(121_319_000, 3873)
+		// Minimum execution time: 91_677_000 picoseconds.
+		Weight::from_parts(118_245_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -221,11 +225,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn claim_slot() -> Weight {
 		// Proof size: measured `834`, estimated `3926`.
-		// Minimum execution time: 82_219_000 picoseconds.
-		Weight::from_parts(99_500_000, 3926)
+		// Minimum execution time: 69_504_000 picoseconds.
+		Weight::from_parts(95_699_000, 3926)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -236,13 +240,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:1 w:0)
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	fn submit_result() -> Weight {
 		// Proof size: measured `1016`, estimated `3926`.
-		// Minimum execution time: 68_608_000 picoseconds.
-		Weight::from_parts(87_872_000, 3926)
+		// Minimum execution time: 64_106_000 picoseconds.
+		Weight::from_parts(84_295_000, 3926)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -254,8 +258,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	fn reclaim_slot() -> Weight {
 		// Proof size: measured `526`, estimated `3926`.
-		// Minimum execution time: 25_995_000 picoseconds.
-		Weight::from_parts(35_587_000, 3926)
+		// Minimum execution time: 21_280_000 picoseconds.
+		Weight::from_parts(34_015_000, 3926)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -270,15 +274,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:129 w:129)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:129 w:129)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Reviewers` (r:55 w:55)
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 128]`.
 	fn close_task(n: u32, ) -> Weight {
 		// Proof size: measured `13124 + n * (715 ±0)`, estimated `85520 + n * (3169 ±112)`.
-		// Minimum execution time: 263_613_000 picoseconds.
-		Weight::from_parts(277_468_424, 85520)
-			.saturating_add(Weight::from_parts(90_258_413, 0).saturating_mul(n.into()))
+		// Minimum execution time: 267_533_000 picoseconds.
+		Weight::from_parts(468_037_990, 85520)
+			.saturating_add(Weight::from_parts(82_809_574, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(70_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(69_u64))
@@ -290,11 +294,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn register_reviewer() -> Weight {
-		// Proof size: measured `180`, estimated `3694`.
-		// Minimum execution time: 52_347_000 picoseconds.
-		Weight::from_parts(65_617_000, 3694)
+		// Proof size: measured `180`, estimated `3712`.
+		// Minimum execution time: 48_920_000 picoseconds.
+		Weight::from_parts(62_462_000, 3712)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -302,34 +306,34 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	fn unregister_reviewer() -> Weight {
 		// Proof size: measured `104`, estimated `3542`.
-		// Minimum execution time: 12_409_000 picoseconds.
-		Weight::from_parts(17_544_000, 3542)
+		// Minimum execution time: 11_828_000 picoseconds.
+		Weight::from_parts(16_778_000, 3542)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `DataContribution::Reviewers` (r:1 w:1)
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn withdraw_reviewer() -> Weight {
 		// Proof size: measured `440`, estimated `6196`.
-		// Minimum execution time: 100_573_000 picoseconds.
-		Weight::from_parts(124_638_000, 6196)
+		// Minimum execution time: 97_253_000 picoseconds.
+		Weight::from_parts(121_675_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `DataContribution::Reviewers` (r:1 w:1)
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn slash_reviewer() -> Weight {
 		// Proof size: measured `525`, estimated `8799`.
-		// Minimum execution time: 86_440_000 picoseconds.
-		Weight::from_parts(108_421_000, 8799)
+		// Minimum execution time: 80_063_000 picoseconds.
+		Weight::from_parts(106_269_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -340,11 +344,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn close_shareholding() -> Weight {
 		// Proof size: measured `866`, estimated `3873`.
-		// Minimum execution time: 59_825_000 picoseconds.
-		Weight::from_parts(72_635_000, 3873)
+		// Minimum execution time: 51_631_000 picoseconds.
+		Weight::from_parts(70_273_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -354,8 +358,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Members` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
 	fn admit_member() -> Weight {
 		// Proof size: measured `993`, estimated `3873`.
-		// Minimum execution time: 25_198_000 picoseconds.
-		Weight::from_parts(35_896_000, 3873)
+		// Minimum execution time: 24_716_000 picoseconds.
+		Weight::from_parts(33_568_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -365,8 +369,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Members` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
 	fn dismiss_member() -> Weight {
 		// Proof size: measured `525`, estimated `3873`.
-		// Minimum execution time: 22_094_000 picoseconds.
-		Weight::from_parts(31_360_000, 3873)
+		// Minimum execution time: 21_450_000 picoseconds.
+		Weight::from_parts(29_810_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -374,8 +378,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	fn set_rules() -> Weight {
 		// Proof size: measured `433`, estimated `3873`.
-		// Minimum execution time: 14_061_000 picoseconds.
-		Weight::from_parts(20_914_000, 3873)
+		// Minimum execution time: 15_791_000 picoseconds.
+		Weight::from_parts(20_066_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -390,11 +394,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn expire_contribution() -> Weight {
 		// Proof size: measured `3931`, estimated `16536`.
-		// Minimum execution time: 180_238_000 picoseconds.
-		Weight::from_parts(203_002_000, 16536)
+		// Minimum execution time: 144_910_000 picoseconds.
+		Weight::from_parts(194_458_000, 16536)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(15_u64))
 	}
@@ -405,11 +409,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn remove_idle_shareholding() -> Weight {
 		// Proof size: measured `866`, estimated `3873`.
-		// Minimum execution time: 54_871_000 picoseconds.
-		Weight::from_parts(76_029_000, 3873)
+		// Minimum execution time: 56_761_000 picoseconds.
+		Weight::from_parts(71_592_000, 3873)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -430,11 +434,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn commit_vote() -> Weight {
 		// Proof size: measured `3844`, estimated `3926`.
-		// Minimum execution time: 121_804_000 picoseconds.
-		Weight::from_parts(153_751_000, 3926)
+		// Minimum execution time: 127_257_000 picoseconds.
+		Weight::from_parts(141_884_000, 3926)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -447,15 +451,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `DataContribution::Reviewers` (r:5 w:5)
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:6 w:6)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Shareholdings` (r:6 w:6)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	fn reveal_vote_item() -> Weight {
 		// Proof size: measured `4438`, estimated `16608`.
-		// Minimum execution time: 336_321_000 picoseconds.
-		Weight::from_parts(387_903_000, 16608)
+		// Minimum execution time: 323_183_000 picoseconds.
+		Weight::from_parts(363_802_000, 16608)
 			.saturating_add(T::DbWeight::get().reads(21_u64))
 			.saturating_add(T::DbWeight::get().writes(21_u64))
 	}
@@ -465,22 +469,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Shareholdings` (r:6 w:6)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::Queue` (r:1 w:0)
+	/// Proof: `RoyaltyDistribution::Queue` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Pools` (r:1 w:0)
-	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
+	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Settlements` (r:6 w:6)
-	/// Proof: `RoyaltyDistribution::Settlements` (`max_values`: None, `max_size`: Some(132), added: 2607, mode: `MaxEncodedLen`)
+	/// Proof: `RoyaltyDistribution::Settlements` (`max_values`: None, `max_size`: Some(152), added: 2627, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Reviewers` (r:5 w:5)
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::HolderPools` (r:0 w:6)
+	/// Proof: `RoyaltyDistribution::HolderPools` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	fn reveal_vote_contribution() -> Weight {
-		// Proof size: measured `3937`, estimated `16632`.
-		// Minimum execution time: 223_053_000 picoseconds.
-		Weight::from_parts(303_487_000, 16632)
-			.saturating_add(T::DbWeight::get().reads(22_u64))
-			.saturating_add(T::DbWeight::get().writes(21_u64))
+		// Proof size: measured `3937`, estimated `16752`.
+		// Minimum execution time: 248_239_000 picoseconds.
+		Weight::from_parts(320_951_000, 16752)
+			.saturating_add(T::DbWeight::get().reads(23_u64))
+			.saturating_add(T::DbWeight::get().writes(27_u64))
 	}
 	/// Storage: `DataContribution::Tasks` (r:1 w:1)
 	/// Proof: `DataContribution::Tasks` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
@@ -489,23 +497,27 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `DataContribution::Datasets` (r:1 w:1)
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:7 w:7)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Shareholdings` (r:6 w:6)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::Queue` (r:1 w:0)
+	/// Proof: `RoyaltyDistribution::Queue` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Pools` (r:1 w:0)
-	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
+	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Settlements` (r:6 w:6)
-	/// Proof: `RoyaltyDistribution::Settlements` (`max_values`: None, `max_size`: Some(132), added: 2607, mode: `MaxEncodedLen`)
+	/// Proof: `RoyaltyDistribution::Settlements` (`max_values`: None, `max_size`: Some(152), added: 2627, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Reviewers` (r:5 w:5)
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::HolderPools` (r:0 w:6)
+	/// Proof: `RoyaltyDistribution::HolderPools` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	fn pay_item() -> Weight {
 		// Proof size: measured `4906`, estimated `19211`.
-		// Minimum execution time: 477_241_000 picoseconds.
-		Weight::from_parts(533_261_000, 19211)
-			.saturating_add(T::DbWeight::get().reads(30_u64))
-			.saturating_add(T::DbWeight::get().writes(29_u64))
+		// Minimum execution time: 422_718_000 picoseconds.
+		Weight::from_parts(550_705_000, 19211)
+			.saturating_add(T::DbWeight::get().reads(31_u64))
+			.saturating_add(T::DbWeight::get().writes(35_u64))
 	}
 	/// Storage: `DataContribution::Tasks` (r:1 w:1)
 	/// Proof: `DataContribution::Tasks` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
@@ -514,7 +526,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `DataContribution::Datasets` (r:1 w:0)
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:5 w:5)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Shareholdings` (r:6 w:6)
@@ -523,8 +535,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Reviewers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	fn dispute_item() -> Weight {
 		// Proof size: measured `4882`, estimated `16536`.
-		// Minimum execution time: 303_040_000 picoseconds.
-		Weight::from_parts(335_031_000, 16536)
+		// Minimum execution time: 246_139_000 picoseconds.
+		Weight::from_parts(327_484_000, 16536)
 			.saturating_add(T::DbWeight::get().reads(21_u64))
 			.saturating_add(T::DbWeight::get().writes(20_u64))
 	}
@@ -537,7 +549,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `DataContribution::Shareholdings` (r:67 w:67)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:12 w:12)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:39 w:39)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Barred` (r:0 w:12)
@@ -546,10 +558,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::GoldItems` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 128]`.
 	fn reveal_gold(n: u32, ) -> Weight {
-		// Proof size: measured `10354 + n * (510 ±0)`, estimated `85193 + n * (2936 ±110)`.
-		// Minimum execution time: 386_584_000 picoseconds.
-		Weight::from_parts(399_849_329, 85193)
-			.saturating_add(Weight::from_parts(90_924_377, 0).saturating_mul(n.into()))
+		// Proof size: measured `10354 + n * (510 ±0)`, estimated `85193 + n * (2936 ±5)`.
+		// Minimum execution time: 377_505_000 picoseconds.
+		Weight::from_parts(347_989_036, 85193)
+			.saturating_add(Weight::from_parts(90_716_382, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(72_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(70_u64))
@@ -561,68 +573,68 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn create_dataset() -> Weight {
-		Weight::from_parts(66_481_000, 3694)
+		Weight::from_parts(64_017_000, 3712)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn update_dataset_metadata() -> Weight {
-		Weight::from_parts(21_028_000, 3873)
+		Weight::from_parts(20_309_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn offer_curatorship() -> Weight {
-		Weight::from_parts(20_386_000, 3873)
+		Weight::from_parts(19_820_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn accept_curatorship() -> Weight {
-		Weight::from_parts(108_387_000, 6398)
+		Weight::from_parts(107_339_000, 6434)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn freeze_dataset() -> Weight {
-		Weight::from_parts(19_962_000, 3873)
+		Weight::from_parts(19_751_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn submit_contribution() -> Weight {
-		Weight::from_parts(123_051_000, 3873)
+		Weight::from_parts(120_598_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn decide_contribution() -> Weight {
-		Weight::from_parts(281_390_000, 16536)
-			.saturating_add(ParityDbWeight::get().reads(21_u64))
-			.saturating_add(ParityDbWeight::get().writes(20_u64))
+		Weight::from_parts(287_710_000, 16536)
+			.saturating_add(ParityDbWeight::get().reads(22_u64))
+			.saturating_add(ParityDbWeight::get().writes(25_u64))
 	}
 	fn withdraw_contribution() -> Weight {
-		Weight::from_parts(209_145_000, 16536)
+		Weight::from_parts(199_148_000, 16536)
 			.saturating_add(ParityDbWeight::get().reads(16_u64))
 			.saturating_add(ParityDbWeight::get().writes(16_u64))
 	}
 	fn open_task() -> Weight {
-		Weight::from_parts(121_319_000, 3873)
+		Weight::from_parts(118_245_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn claim_slot() -> Weight {
-		Weight::from_parts(99_500_000, 3926)
+		Weight::from_parts(95_699_000, 3926)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn submit_result() -> Weight {
-		Weight::from_parts(87_872_000, 3926)
+		Weight::from_parts(84_295_000, 3926)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn reclaim_slot() -> Weight {
-		Weight::from_parts(35_587_000, 3926)
+		Weight::from_parts(34_015_000, 3926)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn close_task(n: u32, ) -> Weight {
-		Weight::from_parts(277_468_424, 85520)
-			.saturating_add(Weight::from_parts(90_258_413, 0).saturating_mul(n.into()))
+		Weight::from_parts(468_037_990, 85520)
+			.saturating_add(Weight::from_parts(82_809_574, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(70_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(69_u64))
@@ -630,83 +642,83 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3169).saturating_mul(n.into()))
 	}
 	fn register_reviewer() -> Weight {
-		Weight::from_parts(65_617_000, 3694)
+		Weight::from_parts(62_462_000, 3712)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn unregister_reviewer() -> Weight {
-		Weight::from_parts(17_544_000, 3542)
+		Weight::from_parts(16_778_000, 3542)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_reviewer() -> Weight {
-		Weight::from_parts(124_638_000, 6196)
+		Weight::from_parts(121_675_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn slash_reviewer() -> Weight {
-		Weight::from_parts(108_421_000, 8799)
+		Weight::from_parts(106_269_000, 8799)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn close_shareholding() -> Weight {
-		Weight::from_parts(72_635_000, 3873)
+		Weight::from_parts(70_273_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn admit_member() -> Weight {
-		Weight::from_parts(35_896_000, 3873)
+		Weight::from_parts(33_568_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn dismiss_member() -> Weight {
-		Weight::from_parts(31_360_000, 3873)
+		Weight::from_parts(29_810_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_rules() -> Weight {
-		Weight::from_parts(20_914_000, 3873)
+		Weight::from_parts(20_066_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn expire_contribution() -> Weight {
-		Weight::from_parts(203_002_000, 16536)
+		Weight::from_parts(194_458_000, 16536)
 			.saturating_add(ParityDbWeight::get().reads(15_u64))
 			.saturating_add(ParityDbWeight::get().writes(15_u64))
 	}
 	fn remove_idle_shareholding() -> Weight {
-		Weight::from_parts(76_029_000, 3873)
+		Weight::from_parts(71_592_000, 3873)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn commit_vote() -> Weight {
-		Weight::from_parts(153_751_000, 3926)
+		Weight::from_parts(141_884_000, 3926)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn reveal_vote_item() -> Weight {
-		Weight::from_parts(387_903_000, 16608)
+		Weight::from_parts(363_802_000, 16608)
 			.saturating_add(ParityDbWeight::get().reads(21_u64))
 			.saturating_add(ParityDbWeight::get().writes(21_u64))
 	}
 	fn reveal_vote_contribution() -> Weight {
-		Weight::from_parts(303_487_000, 16632)
-			.saturating_add(ParityDbWeight::get().reads(22_u64))
-			.saturating_add(ParityDbWeight::get().writes(21_u64))
+		Weight::from_parts(320_951_000, 16752)
+			.saturating_add(ParityDbWeight::get().reads(23_u64))
+			.saturating_add(ParityDbWeight::get().writes(27_u64))
 	}
 	fn pay_item() -> Weight {
-		Weight::from_parts(533_261_000, 19211)
-			.saturating_add(ParityDbWeight::get().reads(30_u64))
-			.saturating_add(ParityDbWeight::get().writes(29_u64))
+		Weight::from_parts(550_705_000, 19211)
+			.saturating_add(ParityDbWeight::get().reads(31_u64))
+			.saturating_add(ParityDbWeight::get().writes(35_u64))
 	}
 	fn dispute_item() -> Weight {
-		Weight::from_parts(335_031_000, 16536)
+		Weight::from_parts(327_484_000, 16536)
 			.saturating_add(ParityDbWeight::get().reads(21_u64))
 			.saturating_add(ParityDbWeight::get().writes(20_u64))
 	}
 	fn reveal_gold(n: u32, ) -> Weight {
-		Weight::from_parts(399_849_329, 85193)
-			.saturating_add(Weight::from_parts(90_924_377, 0).saturating_mul(n.into()))
+		Weight::from_parts(347_989_036, 85193)
+			.saturating_add(Weight::from_parts(90_716_382, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(72_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(70_u64))

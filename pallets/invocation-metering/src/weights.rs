@@ -60,11 +60,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn register_offer() -> Weight {
 		// Proof size: measured `412`, estimated `3823`.
-		// Minimum execution time: 59_205_000 picoseconds.
-		Weight::from_parts(74_632_000, 3823)
+		// Minimum execution time: 59_233_000 picoseconds.
+		Weight::from_parts(74_317_000, 3823)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -72,8 +72,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `InvocationMetering::Offers` (`max_values`: None, `max_size`: Some(358), added: 2833, mode: `MaxEncodedLen`)
 	fn update_offer() -> Weight {
 		// Proof size: measured `391`, estimated `3823`.
-		// Minimum execution time: 15_877_000 picoseconds.
-		Weight::from_parts(20_565_000, 3823)
+		// Minimum execution time: 12_617_000 picoseconds.
+		Weight::from_parts(20_757_000, 3823)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -82,11 +82,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn withdraw_offer() -> Weight {
 		// Proof size: measured `620`, estimated `3823`.
-		// Minimum execution time: 43_165_000 picoseconds.
-		Weight::from_parts(60_910_000, 3823)
+		// Minimum execution time: 48_143_000 picoseconds.
+		Weight::from_parts(60_730_000, 3823)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -94,6 +94,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(192), added: 2667, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Versions` (r:1 w:0)
 	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(406), added: 2881, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Infringements` (r:1 w:0)
+	/// Proof: `ModelRegistry::Infringements` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
 	/// Storage: `InvocationMetering::Offers` (r:1 w:0)
 	/// Proof: `InvocationMetering::Offers` (`max_values`: None, `max_size`: Some(358), added: 2833, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
@@ -110,15 +112,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RoyaltyDistribution::RevenueQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn invoke() -> Weight {
 		// Proof size: measured `978`, estimated `6196`.
-		// Minimum execution time: 73_739_000 picoseconds.
-		Weight::from_parts(99_897_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(10_u64))
+		// Minimum execution time: 82_386_000 picoseconds.
+		Weight::from_parts(104_395_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:0)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(192), added: 2667, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Versions` (r:1 w:0)
 	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(406), added: 2881, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Infringements` (r:1 w:0)
+	/// Proof: `ModelRegistry::Infringements` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
 	/// Storage: `InvocationMetering::Offers` (r:1 w:0)
 	/// Proof: `InvocationMetering::Offers` (`max_values`: None, `max_size`: Some(358), added: 2833, mode: `MaxEncodedLen`)
 	/// Storage: `InvocationMetering::NextChannelId` (r:1 w:1)
@@ -126,7 +130,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `System::ParentHash` (r:1 w:0)
@@ -135,22 +139,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(217), added: 2692, mode: `MaxEncodedLen`)
 	fn open_channel() -> Weight {
 		// Proof size: measured `965`, estimated `3871`.
-		// Minimum execution time: 78_870_000 picoseconds.
-		Weight::from_parts(99_590_000, 3871)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		// Minimum execution time: 69_274_000 picoseconds.
+		Weight::from_parts(103_131_000, 3871)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `InvocationMetering::Channels` (r:1 w:1)
 	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(217), added: 2692, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Models` (r:1 w:0)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(192), added: 2667, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Versions` (r:1 w:0)
+	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(406), added: 2881, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Infringements` (r:1 w:0)
+	/// Proof: `ModelRegistry::Infringements` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn top_up() -> Weight {
-		// Proof size: measured `539`, estimated `3694`.
-		// Minimum execution time: 60_909_000 picoseconds.
-		Weight::from_parts(78_032_000, 3694)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Proof size: measured `914`, estimated `3871`.
+		// Minimum execution time: 74_306_000 picoseconds.
+		Weight::from_parts(90_755_000, 3871)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `InvocationMetering::Channels` (r:1 w:1)
@@ -160,7 +170,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Credits` (r:2 w:2)
 	/// Proof: `RoyaltyDistribution::Credits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Undistributed` (r:1 w:1)
@@ -173,8 +183,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RoyaltyDistribution::RevenueQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn settle() -> Weight {
 		// Proof size: measured `702`, estimated `6196`.
-		// Minimum execution time: 171_583_000 picoseconds.
-		Weight::from_parts(204_187_000, 6196)
+		// Minimum execution time: 173_695_000 picoseconds.
+		Weight::from_parts(199_437_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -185,7 +195,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:33 w:33)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:32 w:32)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Credits` (r:2 w:2)
 	/// Proof: `RoyaltyDistribution::Credits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Undistributed` (r:1 w:1)
@@ -198,22 +208,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RoyaltyDistribution::RevenueQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 32]`.
 	fn settle_batch(n: u32, ) -> Weight {
-		// Proof size: measured `342 + n * (379 ±0)`, estimated `6068 + n * (2704 ±0)`.
-		// Minimum execution time: 199_251_000 picoseconds.
-		Weight::from_parts(94_586_209, 6068)
-			.saturating_add(Weight::from_parts(180_687_001, 0).saturating_mul(n.into()))
+		// Proof size: measured `317 + n * (379 ±0)`, estimated `6068 + n * (2722 ±0)`.
+		// Minimum execution time: 193_607_000 picoseconds.
+		Weight::from_parts(83_162_333, 6068)
+			.saturating_add(Weight::from_parts(178_288_565, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2704).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2722).saturating_mul(n.into()))
 	}
 	/// Storage: `InvocationMetering::Channels` (r:1 w:1)
 	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(217), added: 2692, mode: `MaxEncodedLen`)
 	fn request_close() -> Weight {
 		// Proof size: measured `306`, estimated `3682`.
-		// Minimum execution time: 18_137_000 picoseconds.
-		Weight::from_parts(25_142_000, 3682)
+		// Minimum execution time: 14_565_000 picoseconds.
+		Weight::from_parts(24_396_000, 3682)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -222,11 +232,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn finalize_close() -> Weight {
-		// Proof size: measured `539`, estimated `3694`.
-		// Minimum execution time: 54_878_000 picoseconds.
-		Weight::from_parts(65_470_000, 3694)
+		// Proof size: measured `539`, estimated `3712`.
+		// Minimum execution time: 51_108_000 picoseconds.
+		Weight::from_parts(64_349_000, 3712)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -235,11 +245,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn close_channel() -> Weight {
-		// Proof size: measured `539`, estimated `3694`.
-		// Minimum execution time: 56_689_000 picoseconds.
-		Weight::from_parts(68_176_000, 3694)
+		// Proof size: measured `539`, estimated `3712`.
+		// Minimum execution time: 47_686_000 picoseconds.
+		Weight::from_parts(66_778_000, 3712)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -248,61 +258,61 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_offer() -> Weight {
-		Weight::from_parts(74_632_000, 3823)
+		Weight::from_parts(74_317_000, 3823)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn update_offer() -> Weight {
-		Weight::from_parts(20_565_000, 3823)
+		Weight::from_parts(20_757_000, 3823)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_offer() -> Weight {
-		Weight::from_parts(60_910_000, 3823)
+		Weight::from_parts(60_730_000, 3823)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn invoke() -> Weight {
-		Weight::from_parts(99_897_000, 6196)
-			.saturating_add(ParityDbWeight::get().reads(10_u64))
+		Weight::from_parts(104_395_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn open_channel() -> Weight {
-		Weight::from_parts(99_590_000, 3871)
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
+		Weight::from_parts(103_131_000, 3871)
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn top_up() -> Weight {
-		Weight::from_parts(78_032_000, 3694)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
+		Weight::from_parts(90_755_000, 3871)
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn settle() -> Weight {
-		Weight::from_parts(204_187_000, 6196)
+		Weight::from_parts(199_437_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn settle_batch(n: u32, ) -> Weight {
-		Weight::from_parts(94_586_209, 6068)
-			.saturating_add(Weight::from_parts(180_687_001, 0).saturating_mul(n.into()))
+		Weight::from_parts(83_162_333, 6068)
+			.saturating_add(Weight::from_parts(178_288_565, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2704).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2722).saturating_mul(n.into()))
 	}
 	fn request_close() -> Weight {
-		Weight::from_parts(25_142_000, 3682)
+		Weight::from_parts(24_396_000, 3682)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn finalize_close() -> Weight {
-		Weight::from_parts(65_470_000, 3694)
+		Weight::from_parts(64_349_000, 3712)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn close_channel() -> Weight {
-		Weight::from_parts(68_176_000, 3694)
+		Weight::from_parts(66_778_000, 3712)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}

@@ -13,6 +13,7 @@
 use crate::{mock::*, pallet::*, tests::*, types::*};
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 use sp_core::H256;
+use sp_runtime::DispatchResult;
 use tributary_primitives::{ModelInvocation, RouteProvider};
 
 type E = Error<Test>;
@@ -23,6 +24,11 @@ fn root() -> RuntimeOrigin {
 
 fn evidence() -> H256 {
 	H256::repeat_byte(7)
+}
+
+/// `who` disputes version 1 of `model` with `claim`.
+fn dispute(who: AccountId, model: ModelId, claim: DisputeClaim) -> DispatchResult {
+	ModelRegistry::open_dispute(origin(who), model, 1, claim, evidence())
 }
 
 fn free(who: AccountId) -> Balance {
@@ -46,13 +52,7 @@ fn a_version_hiding_its_training_dataset_pays_it_once_the_dispute_is_upheld() {
 		let deposit = Versions::<Test>::get(model, 1).unwrap().deposit;
 		let (alice, dave) = (free(ALICE), free(DAVE));
 
-		assert_ok!(ModelRegistry::open_dispute(
-			origin(DAVE),
-			model,
-			1,
-			DisputeClaim::OmittedDataset(d),
-			evidence()
-		));
+		assert_ok!(dispute(DAVE, model, DisputeClaim::OmittedDataset(d)));
 		assert_eq!((free(DAVE), bond_held(DAVE)), (dave - DISPUTE_BOND, DISPUTE_BOND));
 		assert!(<ModelRegistry as RouteProvider<AccountId>>::royalties_frozen(model, 1));
 
@@ -83,16 +83,7 @@ fn a_version_hiding_its_training_dataset_pays_it_once_the_dispute_is_upheld() {
 			})
 		);
 		// Found infringing once, the version takes no second dispute.
-		assert_noop!(
-			ModelRegistry::open_dispute(
-				origin(EVE),
-				model,
-				1,
-				DisputeClaim::OmittedDataset(d),
-				evidence()
-			),
-			E::AlreadyInfringing
-		);
+		assert_noop!(dispute(EVE, model, DisputeClaim::OmittedDataset(d)), E::AlreadyInfringing);
 	});
 }
 
@@ -103,13 +94,7 @@ fn copied_weights_pay_the_copied_models_owner() {
 	ExtBuilder::default().build_and_execute(|| {
 		let base = register(ALICE, spec(pct(100), &[], &[])).unwrap();
 		let copy = register(BOB, spec(pct(100), &[], &[])).unwrap();
-		assert_ok!(ModelRegistry::open_dispute(
-			origin(ALICE),
-			copy,
-			1,
-			DisputeClaim::CopiedWeights(v(base, 1)),
-			evidence()
-		));
+		assert_ok!(dispute(ALICE, copy, DisputeClaim::CopiedWeights(v(base, 1))));
 		assert_ok!(ModelRegistry::rule_dispute(root(), 0, true, pct(50)));
 		let mut route = route_of(copy, 1);
 		route.sort();
@@ -127,13 +112,7 @@ fn a_rejected_dispute_costs_the_claimant_its_bond() {
 		let d = add_dataset(pct(10));
 		let model = register(ALICE, spec(pct(100), &[], &[])).unwrap();
 		let (dave, treasury) = (free(DAVE), free(TREASURY));
-		assert_ok!(ModelRegistry::open_dispute(
-			origin(DAVE),
-			model,
-			1,
-			DisputeClaim::OmittedDataset(d),
-			evidence()
-		));
+		assert_ok!(dispute(DAVE, model, DisputeClaim::OmittedDataset(d)));
 		assert_noop!(
 			ModelRegistry::rule_dispute(origin(DAVE), 0, false, pct(0)),
 			sp_runtime::DispatchError::BadOrigin
@@ -156,13 +135,7 @@ fn an_unruled_dispute_lapses_and_unfreezes() {
 		let d = add_dataset(pct(10));
 		let model = register(ALICE, spec(pct(100), &[], &[])).unwrap();
 		let dave = free(DAVE);
-		assert_ok!(ModelRegistry::open_dispute(
-			origin(DAVE),
-			model,
-			1,
-			DisputeClaim::OmittedDataset(d),
-			evidence()
-		));
+		assert_ok!(dispute(DAVE, model, DisputeClaim::OmittedDataset(d)));
 		System::set_block_number(DISPUTE_TIMEOUT);
 		assert_noop!(ModelRegistry::expire_dispute(origin(EVE), 0), E::DisputeNotExpired);
 		System::set_block_number(1 + DISPUTE_TIMEOUT);
@@ -218,21 +191,9 @@ fn stacked_disputes_freeze_for_one_timeout_only() {
 		let other = add_dataset(pct(10));
 		let model = register(ALICE, spec(pct(100), &[], &[])).unwrap();
 		let frozen = || <ModelRegistry as RouteProvider<AccountId>>::royalties_frozen(model, 1);
-		assert_ok!(ModelRegistry::open_dispute(
-			origin(DAVE),
-			model,
-			1,
-			DisputeClaim::OmittedDataset(d),
-			evidence()
-		));
+		assert_ok!(dispute(DAVE, model, DisputeClaim::OmittedDataset(d)));
 		System::set_block_number(DISPUTE_TIMEOUT);
-		assert_ok!(ModelRegistry::open_dispute(
-			origin(EVE),
-			model,
-			1,
-			DisputeClaim::OmittedDataset(other),
-			evidence()
-		));
+		assert_ok!(dispute(EVE, model, DisputeClaim::OmittedDataset(other)));
 		assert!(frozen());
 		System::set_block_number(1 + DISPUTE_TIMEOUT);
 		assert!(!frozen(), "the first dispute's timeout ends the freeze");
@@ -250,13 +211,7 @@ fn upholding_one_dispute_closes_the_others() {
 		let model = register(ALICE, spec(pct(100), &[], &[])).unwrap();
 		let eve = free(EVE);
 		for (who, dataset) in [(DAVE, d), (EVE, other)] {
-			assert_ok!(ModelRegistry::open_dispute(
-				origin(who),
-				model,
-				1,
-				DisputeClaim::OmittedDataset(dataset),
-				evidence()
-			));
+			assert_ok!(dispute(who, model, DisputeClaim::OmittedDataset(dataset)));
 		}
 		assert_eq!(free(EVE), eve - DISPUTE_BOND);
 		assert_ok!(ModelRegistry::rule_dispute(root(), 0, true, pct(10)));
@@ -276,13 +231,7 @@ fn an_infringing_version_takes_no_derivatives() {
 		let mut base = spec(pct(100), &[], &[]);
 		base.license = open_license(pct(10));
 		let model = register(ALICE, base).unwrap();
-		assert_ok!(ModelRegistry::open_dispute(
-			origin(DAVE),
-			model,
-			1,
-			DisputeClaim::OmittedDataset(d),
-			evidence()
-		));
+		assert_ok!(dispute(DAVE, model, DisputeClaim::OmittedDataset(d)));
 		assert_ok!(ModelRegistry::rule_dispute(root(), 0, true, pct(30)));
 		assert_noop!(
 			register(ALICE, spec(pct(90), &[], &[(v(model, 1), pct(10))])),

@@ -57,7 +57,7 @@ fn cohorts_due<T: Config>(
 		let (side_model, side_version, _) = T::BenchmarkHelper::version_routing_to_datasets(1);
 		accrue::<T>(side_model, side_version, &provider);
 		waiting.push((side_model, side_version));
-		let holder = if cohort == 0 { newcomer.clone() } else { account("cohort", cohort, 0) };
+		let holder = if cohort == 0 { newcomer.clone() } else { funded::<T>("cohort", cohort) };
 		for dataset in &datasets {
 			T::BenchmarkHelper::mint_shares(*dataset, &holder, 1_000);
 		}

@@ -49,31 +49,35 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::Routes` (r:1 w:0)
 	/// Proof: `ModelRegistry::Routes` (`max_values`: None, `max_size`: Some(2402), added: 4877, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::VersionDisputes` (r:1 w:0)
+	/// Proof: `ModelRegistry::VersionDisputes` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Undistributed` (r:1 w:1)
 	/// Proof: `RoyaltyDistribution::Undistributed` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Queue` (r:1 w:1)
 	/// Proof: `RoyaltyDistribution::Queue` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Pools` (r:64 w:64)
-	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(132), added: 2607, mode: `MaxEncodedLen`)
+	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
+	/// Storage: `RoyaltyDistribution::PendingCohorts` (r:256 w:256)
+	/// Proof: `RoyaltyDistribution::PendingCohorts` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Datasets` (r:64 w:0)
 	/// Proof: `DataContribution::Datasets` (`max_values`: None, `max_size`: Some(408), added: 2883, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::DatasetUsages` (r:64 w:64)
 	/// Proof: `RoyaltyDistribution::DatasetUsages` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
-	/// Storage: `RoyaltyDistribution::Activations` (r:0 w:64)
+	/// Storage: `RoyaltyDistribution::Activations` (r:0 w:256)
 	/// Proof: `RoyaltyDistribution::Activations` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::RevenueQueue` (r:0 w:1)
 	/// Proof: `RoyaltyDistribution::RevenueQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// The range of component `r` is `[1, 64]`.
 	fn distribute(r: u32, ) -> Weight {
-		// Proof size: measured `940 + r * (178 ±0)`, estimated `5867 + r * (2883 ±0)`.
-		// Minimum execution time: 50_111_000 picoseconds.
-		Weight::from_parts(41_001_891, 5867)
-			.saturating_add(Weight::from_parts(23_255_844, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
+		// Proof size: measured `1524 + r * (247 ±0)`, estimated `5867 + r * (10140 ±0)`.
+		// Minimum execution time: 116_315_000 picoseconds.
+		Weight::from_parts(34_146_202, 5867)
+			.saturating_add(Weight::from_parts(61_105_545, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 2883).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().writes((10_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 10140).saturating_mul(r.into()))
 	}
 	/// Storage: `RoyaltyDistribution::Credits` (r:1 w:1)
 	/// Proof: `RoyaltyDistribution::Credits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
@@ -81,8 +85,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn claim() -> Weight {
 		// Proof size: measured `538`, estimated `6196`.
-		// Minimum execution time: 51_754_000 picoseconds.
-		Weight::from_parts(69_176_000, 6196)
+		// Minimum execution time: 55_344_000 picoseconds.
+		Weight::from_parts(68_493_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -92,15 +96,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn claim_for() -> Weight {
 		// Proof size: measured `575`, estimated `6196`.
-		// Minimum execution time: 52_358_000 picoseconds.
-		Weight::from_parts(71_072_000, 6196)
+		// Minimum execution time: 53_727_000 picoseconds.
+		Weight::from_parts(68_171_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `RoyaltyDistribution::Settlements` (r:1 w:1)
 	/// Proof: `RoyaltyDistribution::Settlements` (`max_values`: None, `max_size`: Some(152), added: 2627, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Pools` (r:1 w:1)
-	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(132), added: 2607, mode: `MaxEncodedLen`)
+	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Shareholdings` (r:1 w:0)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Activations` (r:1 w:1)
@@ -108,16 +112,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn claim_pool() -> Weight {
-		// Proof size: measured `979`, estimated `6196`.
-		// Minimum execution time: 73_376_000 picoseconds.
-		Weight::from_parts(100_717_000, 6196)
+		// Proof size: measured `1722`, estimated `6196`.
+		// Minimum execution time: 88_438_000 picoseconds.
+		Weight::from_parts(120_267_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `RoyaltyDistribution::Settlements` (r:16 w:16)
 	/// Proof: `RoyaltyDistribution::Settlements` (`max_values`: None, `max_size`: Some(152), added: 2627, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Pools` (r:16 w:16)
-	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(132), added: 2607, mode: `MaxEncodedLen`)
+	/// Proof: `RoyaltyDistribution::Pools` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	/// Storage: `DataContribution::Shareholdings` (r:16 w:0)
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Activations` (r:16 w:16)
@@ -126,10 +130,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 16]`.
 	fn claim_pools(n: u32, ) -> Weight {
-		// Proof size: measured `705 + n * (341 ±0)`, estimated `6196 + n * (2627 ±0)`.
-		// Minimum execution time: 89_072_000 picoseconds.
-		Weight::from_parts(73_070_777, 6196)
-			.saturating_add(Weight::from_parts(31_669_375, 0).saturating_mul(n.into()))
+		// Proof size: measured `1335 + n * (505 ±0)`, estimated `6196 + n * (2627 ±0)`.
+		// Minimum execution time: 112_887_000 picoseconds.
+		Weight::from_parts(92_472_711, 6196)
+			.saturating_add(Weight::from_parts(31_077_882, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -141,32 +145,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn distribute(r: u32, ) -> Weight {
-		Weight::from_parts(41_001_891, 5867)
-			.saturating_add(Weight::from_parts(23_255_844, 0).saturating_mul(r.into()))
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(r.into())))
+		Weight::from_parts(34_146_202, 5867)
+			.saturating_add(Weight::from_parts(61_105_545, 0).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().reads((7_u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
-			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 2883).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().writes((10_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 10140).saturating_mul(r.into()))
 	}
 	fn claim() -> Weight {
-		Weight::from_parts(69_176_000, 6196)
+		Weight::from_parts(68_493_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn claim_for() -> Weight {
-		Weight::from_parts(71_072_000, 6196)
+		Weight::from_parts(68_171_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn claim_pool() -> Weight {
-		Weight::from_parts(100_717_000, 6196)
+		Weight::from_parts(120_267_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn claim_pools(n: u32, ) -> Weight {
-		Weight::from_parts(73_070_777, 6196)
-			.saturating_add(Weight::from_parts(31_669_375, 0).saturating_mul(n.into()))
+		Weight::from_parts(92_472_711, 6196)
+			.saturating_add(Weight::from_parts(31_077_882, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
