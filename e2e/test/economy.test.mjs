@@ -745,10 +745,6 @@ describe('payment channels', () => {
 });
 
 // ------------------------------------------------------------------------------------------------
-// The treasury, last (it takes the treasury's credits out of the pot): protocol fees wait in the
-// pot as the treasury's credits until anyone pays them out to it with `claimFor`; only the spend
-// origin (root, so sudo on this chain) can spend them, and anyone may then pay the spend out.
-// ------------------------------------------------------------------------------------------------
 // Disputes of a version's lineage: anyone disputes with a bond, the version's royalties freeze,
 // sudo (the dev chain's dispute origin) rules; upheld, the wronged dataset gets its share through
 // a corrective route; rejected, the bond goes to the treasury.
@@ -758,6 +754,10 @@ describe('lineage disputes', () => {
   });
 });
 
+// ------------------------------------------------------------------------------------------------
+// The treasury, last (it takes the treasury's credits out of the pot): protocol fees wait in the
+// pot as the treasury's credits until anyone pays them out to it with `claimFor`; only the spend
+// origin (root, so sudo on this chain) can spend them, and anyone may then pay the spend out.
 describe('the treasury', () => {
   test('protocol fees reach the treasury and only the spend origin spends them', async () => {
     const { alice, bob, ferdie } = who;

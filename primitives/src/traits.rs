@@ -87,8 +87,8 @@ pub trait RouteProvider<AccountId> {
 	/// at most `MaxRouteLength` entries; `None` when there is no such version.
 	fn route(model: ModelId, version: VersionNumber) -> Option<Vec<RouteEntry<AccountId>>>;
 
-	/// Whether the version's royalties are frozen (a dispute of its lineage is open): revenue
-	/// accrues, nothing is distributed.
+	/// Whether the version's royalties are frozen (a dispute of its lineage opened less than a
+	/// timeout ago): revenue accrues, nothing is distributed.
 	fn royalties_frozen(_model: ModelId, _version: VersionNumber) -> bool {
 		false
 	}

@@ -224,7 +224,8 @@ enum Step {
 		model: u8,
 		ruling: u8,
 	},
-	/// A model's owner tries to price it at zero (refused below its royalty floor).
+	/// A model's owner prices it at zero (refused where a parent's license sets a royalty
+	/// floor).
 	PriceZero {
 		model: u8,
 	},
@@ -253,8 +254,8 @@ proptest::proptest! {
 	#![proptest_config(proptest::prelude::ProptestConfig::with_cases(21))]
 
 	/// 21 runs of 500 steps (10,500 in all) of contributions, invocations, distributions by hand
-	/// and by `on_idle`, claims, lineage disputes (upheld, rejected or left to lapse) and owners
-	/// pricing derivatives at zero: after every step every pallet's invariants hold, the pot
+	/// and by `on_idle`, claims, lineage disputes (upheld, rejected or left open until their
+	/// freeze ends) and owners pricing any of the models at zero: after every step every pallet's invariants hold, the pot
 	/// holds exactly what it owes and no funds appear or vanish; at the end, everything
 	/// distributed and claimed leaves only sub-unit rounding in the pot.
 	#[test]

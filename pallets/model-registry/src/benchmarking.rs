@@ -10,7 +10,7 @@
 )]
 
 use super::*;
-use crate::pallet::{Models, NextDisputeId, NextModelId, Routes, Versions};
+use crate::pallet::{Disputes, Models, NextDisputeId, NextModelId, Routes, Versions};
 use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::traits::{fungible::Mutate, EnsureOrigin, Get};
@@ -296,7 +296,7 @@ mod benchmarks {
 		let caller = funded::<T>("caller", 0);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), dispute);
-		assert!(!Pallet::<T>::royalties_frozen(model, 1));
+		assert!(Disputes::<T>::get(dispute).is_none());
 	}
 
 	impl_benchmark_test_suite!(

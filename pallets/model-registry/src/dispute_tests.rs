@@ -127,21 +127,25 @@ fn a_rejected_dispute_costs_the_claimant_its_bond() {
 	});
 }
 
-/// Nobody rules: after `DisputeTimeout` anyone closes the dispute, the bond comes back and the
-/// royalties unfreeze.
+/// Nobody rules: the royalties unfreeze at `DisputeTimeout`, and from then on anyone closes the
+/// dispute, its bond returned.
 #[test]
-fn an_unruled_dispute_lapses_and_unfreezes() {
+fn an_unruled_dispute_lapses_with_its_bond_returned() {
 	ExtBuilder::default().build_and_execute(|| {
 		let d = add_dataset(pct(10));
 		let model = register(ALICE, spec(pct(100), &[], &[])).unwrap();
 		let dave = free(DAVE);
 		assert_ok!(dispute(DAVE, model, DisputeClaim::OmittedDataset(d)));
+		let frozen = || <ModelRegistry as RouteProvider<AccountId>>::royalties_frozen(model, 1);
 		System::set_block_number(DISPUTE_TIMEOUT);
+		assert!(frozen());
 		assert_noop!(ModelRegistry::expire_dispute(origin(EVE), 0), E::DisputeNotExpired);
 		System::set_block_number(1 + DISPUTE_TIMEOUT);
+		assert!(!frozen());
+		assert_eq!(free(DAVE), dave - DISPUTE_BOND);
 		assert_ok!(ModelRegistry::expire_dispute(origin(EVE), 0));
 		assert_eq!(free(DAVE), dave);
-		assert!(!<ModelRegistry as RouteProvider<AccountId>>::royalties_frozen(model, 1));
+		assert_eq!(VersionDisputes::<Test>::get(model, 1), None);
 		assert_noop!(ModelRegistry::expire_dispute(origin(EVE), 0), E::UnknownDispute);
 	});
 }

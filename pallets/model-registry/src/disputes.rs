@@ -1,7 +1,8 @@
 //! Disputes of a version's lineage: opened with a bond, ruled by `DisputeOrigin` or lapsed.
-//! While one is open the version's royalties are frozen (the distribution asks
-//! `RouteProvider::royalties_frozen`); an upheld one makes the version infringing and gives the
-//! wronged party a part of its revenue through a corrective route.
+//! While one is open, for at most `DisputeTimeout` from the first, the version's royalties are
+//! frozen (the distribution asks `RouteProvider::royalties_frozen`); an upheld one makes the
+//! version infringing and gives the wronged party a part of its revenue through a corrective
+//! route.
 
 use crate::{pallet::*, route, types::*};
 use frame_support::{

@@ -16,7 +16,8 @@
 //!   lineage never changes, nor its route, unless a dispute of its lineage is upheld; a route
 //!   longer than `MaxRouteLength` is refused, never truncated.
 //! - Anyone may **dispute** a version's lineage (a hidden dataset or parent, copied weights)
-//!   with a bond; the version's royalties freeze until `DisputeOrigin` rules. Upheld, the
+//!   with a bond; the version's royalties freeze until `DisputeOrigin` rules, for at most
+//!   `DisputeTimeout` from the version's first open dispute. Upheld, the
 //!   version is infringing (no new invocations or channels), a share of its revenue goes to the
 //!   wronged party through a corrective route, and its deposit to the claimant; rejected, the
 //!   bond goes to the treasury; unruled, the dispute lapses after `DisputeTimeout`.
@@ -154,8 +155,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxOpenDisputes: Get<u32>;
 
-		/// How long a dispute waits for a ruling before it lapses (its bond returned, the
-		/// version's royalties unfrozen).
+		/// How long a dispute waits for a ruling before it may lapse (its bond returned); also
+		/// the longest a version's royalties stay frozen, counted from its first open dispute.
 		#[pallet::constant]
 		type DisputeTimeout: Get<BlockNumberFor<Self>>;
 
@@ -282,7 +283,8 @@ pub mod pallet {
 			/// The model's revision, which `accept_ownership` names.
 			revision: u32,
 		},
-		/// A version's lineage was disputed; its royalties are frozen until the ruling.
+		/// A version's lineage was disputed; its royalties are frozen until the ruling or, at
+		/// the latest, `DisputeTimeout` after the version's first open dispute.
 		DisputeOpened {
 			/// The dispute.
 			dispute: DisputeId,
@@ -568,8 +570,8 @@ pub mod pallet {
 
 		/// Dispute a version's lineage: it hides a dataset it was trained on, a parent it
 		/// derives from, or copies another version's weights. The claimant's bond is held; the
-		/// version's royalties are frozen (revenue accrues, nothing is distributed) until
-		/// `DisputeOrigin` rules or the dispute lapses after `DisputeTimeout`.
+		/// version's royalties are frozen (revenue accrues, nothing is distributed) until the
+		/// ruling or, at the latest, `DisputeTimeout` after the version's first open dispute.
 		///
 		/// - `origin`: signed; anyone, the claimant.
 		/// - `model`, `version`: the version disputed.
@@ -616,7 +618,7 @@ pub mod pallet {
 		}
 
 		/// Close a dispute nobody ruled on within `DisputeTimeout`: the claimant's bond is
-		/// returned and, when no other dispute is open on it, the version's royalties unfreeze.
+		/// returned (the version's royalties unfroze at that timeout already).
 		///
 		/// - `origin`: signed; anyone.
 		/// - `dispute`: the dispute.

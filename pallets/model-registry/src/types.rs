@@ -183,7 +183,7 @@ pub struct VersionSpec<T: Config> {
 	pub lineage: LineageSpec,
 }
 
-/// A published model version. Its lineage and route never change.
+/// A published model version. Its lineage never changes; its route only through an upheld dispute.
 #[derive(
 	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
 )]

@@ -302,12 +302,12 @@ fn a_pool_keeps_at_most_its_pending_cohorts() {
 	});
 }
 
-/// While a dispute of a version's lineage is open its royalties are frozen: revenue still
-/// accrues, nothing is distributed, by hand or automatically; the queue lets it go (its revenue
-/// waits out of the queue) so that the versions and shares behind it are not held up. After the
-/// ruling anyone distributes it.
+/// While a version's royalties are frozen by a dispute of its lineage (at most one dispute
+/// timeout) its revenue still accrues and nothing is distributed, by hand or automatically; the
+/// queue lets it go (its revenue waits out of the queue) so that the versions and shares behind
+/// it are not held up. Once it unfreezes anyone distributes it.
 #[test]
-fn a_disputed_versions_royalties_are_frozen_until_the_ruling() {
+fn a_frozen_versions_revenue_waits_out_of_the_queue() {
 	ExtBuilder.build_and_execute(|| {
 		let data = dataset_of(0, ALICE);
 		let second = dataset_of(1, BOB);

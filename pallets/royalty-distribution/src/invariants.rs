@@ -41,7 +41,7 @@ impl<T: Config> Pallet<T> {
 	///   escaped the shares hook); its pending cohorts (at most `MaxPendingCohorts`, waiting in
 	///   order) hold exactly its holders' inactive shares, and sum to its inactive shares; each
 	///   activation record counts exactly the holders not settled with it yet;
-	/// - the queue: every waiting revenue has its place between head and tail, every place
+	/// - the queue: every queued revenue has its place between head and tail, every place
 	///   names a version whose revenue waits there, and no revenue waits without an amount;
 	/// - each holder's pool index matches its settlements;
 	/// - no zero credit is stored.

@@ -22,7 +22,9 @@
 //! before their shares grow (`OnSharesMinted`, the primitives' hook the data contribution
 //! calls). Shares minted while older revenue still waits in the queue are *inactive*: they
 //! earn nothing, and the pool divides among its active shares only, until every revenue queued
-//! before them has been distributed; then they activate together (a cohort). Each cohort has its
+//! before them has been distributed (or, frozen by a dispute of its version's lineage, left the
+//! queue: shares minted meanwhile may share that revenue once it is distributed); then they
+//! activate together (a cohort). Each cohort has its
 //! own activation point, so shares minted later never postpone shares minted earlier (up to
 //! `MaxPendingCohorts` per pool; past it the newest cohort takes new shares and waits for
 //! them). So minting shares and calling `distribute` right after takes nothing of what was earned before: the
@@ -298,8 +300,8 @@ pub mod pallet {
 		Overflow,
 		/// More than `MaxClaimPools` datasets in one claim.
 		TooManyPools,
-		/// A dispute of the version's lineage is open: its revenue accrues and waits for the
-		/// ruling.
+		/// The version's royalties are frozen by a dispute of its lineage: its revenue accrues
+		/// and waits.
 		RoyaltiesFrozen,
 	}
 

@@ -43,7 +43,8 @@ pub struct Revenue<Balance> {
 	pub units: u128,
 	/// The revenue's place in the distribution queue, while it waits there. Revenue joins the
 	/// queue when it starts to accrue (a version's later payments ride along) and leaves it
-	/// when distributed; what rounding carried over waits for the version's next payment.
+	/// when distributed, or when `on_idle` finds the version's royalties frozen; what rounding
+	/// carried over waits for the version's next payment.
 	pub queued: Option<QueueSeq>,
 }
 
@@ -51,8 +52,8 @@ pub struct Revenue<Balance> {
 pub type QueueSeq = u64;
 
 /// The queue of versions whose revenue waits for distribution, oldest first. Places below
-/// `head` are all distributed; places from `head` to `tail` may be, out of order (a manual
-/// `distribute`), and leave holes the head skips over.
+/// `head` are all distributed or left the queue frozen by a dispute; places from `head` to
+/// `tail` may be, out of order (a manual `distribute`), and leave holes the head skips over.
 #[derive(
 	Encode,
 	Decode,
@@ -137,7 +138,8 @@ pub struct Pool<Balance> {
 )]
 pub struct Cohort {
 	/// The queue place the head must reach: the queue's tail when the cohort's last shares
-	/// were minted, so every revenue queued before them has then been distributed.
+	/// were minted, so every revenue queued before them has then been distributed (or left
+	/// the queue frozen by a dispute).
 	pub activates_at: QueueSeq,
 	/// Its inactive shares.
 	pub shares: Shares,
