@@ -101,6 +101,8 @@ mod migration_tests;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
+mod review_attack_tests;
+#[cfg(test)]
 mod tests;
 
 use frame_support::pallet_macros::import_section;

@@ -10,8 +10,6 @@
 	clippy::indexing_slicing
 )]
 
-mod reviews;
-
 use crate::{
 	mock::*,
 	pallet::*,
