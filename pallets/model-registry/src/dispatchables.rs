@@ -36,7 +36,7 @@ impl<T: Config> Pallet<T> {
 		let next = model.checked_add(1).ok_or(Error::<T>::CounterOverflow)?;
 		let (version, route) = Self::build_version(model, &owner, spec)?;
 		let deposit = T::ModelDeposit::get();
-		Self::hold(&owner, deposit.saturating_add(version.deposit))?;
+		Self::hold(HoldReason::ModelDeposit, &owner, deposit.saturating_add(version.deposit))?;
 
 		let modality = metadata.modality;
 		Models::<T>::insert(
@@ -66,7 +66,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(record.latest_version < T::MaxVersions::get(), Error::<T>::TooManyVersions);
 		let number = record.latest_version.checked_add(1).ok_or(Error::<T>::CounterOverflow)?;
 		let (version, route) = Self::build_version(model, &who, spec)?;
-		Self::hold(&who, version.deposit)?;
+		Self::hold(HoldReason::ModelDeposit, &who, version.deposit)?;
 
 		record.latest_version = number;
 		record.versions_deposit = record.versions_deposit.saturating_add(version.deposit);
@@ -148,8 +148,8 @@ impl<T: Config> Pallet<T> {
 		let previous = record.owner.clone();
 		// Hold from the new owner first: if it cannot pay, nothing changes.
 		let deposit = record.deposit.saturating_add(record.versions_deposit);
-		Self::hold(&who, deposit)?;
-		Self::release(&previous, deposit);
+		Self::hold(HoldReason::ModelDeposit, &who, deposit)?;
+		Self::release(HoldReason::ModelDeposit, &previous, deposit);
 		record.owner = who.clone();
 		record.pending_owner = None;
 		record.revise();
@@ -317,21 +317,25 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	fn hold(who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+	pub(crate) fn hold(
+		reason: HoldReason,
+		who: &T::AccountId,
+		amount: BalanceOf<T>,
+	) -> DispatchResult {
 		if amount.is_zero() {
 			return Ok(());
 		}
-		T::Currency::hold(&HoldReason::ModelDeposit.into(), who, amount)
+		T::Currency::hold(&reason.into(), who, amount)
 			.map_err(|_| Error::<T>::InsufficientFunds.into())
 	}
 
 	/// Releases a hold this pallet placed. The amount is always on hold (the invariants check
 	/// it), so a shortfall is a bug: report it and release what is there.
-	fn release(who: &T::AccountId, amount: BalanceOf<T>) {
+	pub(crate) fn release(reason: HoldReason, who: &T::AccountId, amount: BalanceOf<T>) {
 		if amount.is_zero() {
 			return;
 		}
-		let reason = HoldReason::ModelDeposit.into();
+		let reason = reason.into();
 		if let Err(error) = T::Currency::release(&reason, who, amount, Precision::Exact) {
 			defensive!("a hold this pallet placed is missing", error);
 			let _ = T::Currency::release(&reason, who, amount, Precision::BestEffort);

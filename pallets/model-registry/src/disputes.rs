@@ -6,7 +6,6 @@
 
 use crate::{pallet::*, route, types::*};
 use frame_support::{
-	defensive,
 	pallet_prelude::*,
 	traits::{
 		fungible::MutateHold,
@@ -55,13 +54,9 @@ impl<T: Config> Pallet<T> {
 		open.disputes.try_push(dispute).map_err(|_| Error::<T>::TooManyDisputes)?;
 		let next = dispute.checked_add(1).ok_or(Error::<T>::CounterOverflow)?;
 		let bond = T::DisputeBond::get();
-		if !bond.is_zero() {
-			T::Currency::hold(&HoldReason::DisputeBond.into(), &claimant, bond)
-				.map_err(|_| Error::<T>::InsufficientFunds)?;
-		}
+		Self::hold(HoldReason::DisputeBond, &claimant, bond)?;
 		NextDisputeId::<T>::put(next);
 		VersionDisputes::<T>::insert(model, version, open);
-		let opened_at = now;
 		Disputes::<T>::insert(
 			dispute,
 			Dispute {
@@ -71,7 +66,7 @@ impl<T: Config> Pallet<T> {
 				claim,
 				evidence,
 				bond,
-				opened_at,
+				opened_at: now,
 			},
 		);
 		Self::deposit_event(Event::DisputeOpened {
@@ -187,17 +182,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	fn release_bond(record: &Dispute<T>) {
-		if record.bond.is_zero() {
-			return;
-		}
-		let reason = HoldReason::DisputeBond.into();
-		if let Err(error) =
-			T::Currency::release(&reason, &record.claimant, record.bond, Precision::Exact)
-		{
-			defensive!("a dispute bond is missing", error);
-			let _ =
-				T::Currency::release(&reason, &record.claimant, record.bond, Precision::BestEffort);
-		}
+		Self::release(HoldReason::DisputeBond, &record.claimant, record.bond);
 	}
 
 	fn close_dispute(dispute: DisputeId, record: &Dispute<T>) {

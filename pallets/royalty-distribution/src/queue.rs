@@ -30,6 +30,17 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
+	/// Takes a version's revenue out of the queue without distributing it: it waits, unqueued,
+	/// for a manual `distribute` or the version's next payment. The caller moves the head.
+	fn leave_queue(place: QueueSeq, entry: &QueuedRevenue<BlockNumberFor<T>>) {
+		RevenueQueue::<T>::remove(place);
+		Undistributed::<T>::mutate(entry.model, entry.version, |maybe| {
+			if let Some(revenue) = maybe {
+				revenue.queued = None;
+			}
+		});
+	}
+
 	/// Activates the pool's pending cohorts, oldest first, whose revenue queued before them
 	/// has all been distributed (the queue's head reached their point), recording the pool's
 	/// reward per share for their holders.
@@ -164,13 +175,8 @@ impl<T: Config> Pallet<T> {
 			}
 			used.saturating_accrue(db.reads(1));
 			if T::Routes::royalties_frozen(entry.model, entry.version) {
-				RevenueQueue::<T>::remove(place);
+				Self::leave_queue(place, &entry);
 				bounds.head = place.saturating_add(1);
-				Undistributed::<T>::mutate(entry.model, entry.version, |maybe| {
-					if let Some(revenue) = maybe {
-						revenue.queued = None;
-					}
-				});
 				used.saturating_accrue(db.reads_writes(1, 2));
 				continue;
 			}
@@ -183,11 +189,7 @@ impl<T: Config> Pallet<T> {
 					// Queued revenue always has a route and an amount; never let it block the
 					// queue.
 					defensive!("queued revenue could not be distributed", error);
-					Undistributed::<T>::mutate(entry.model, entry.version, |maybe| {
-						if let Some(revenue) = maybe {
-							revenue.queued = None;
-						}
-					});
+					Self::leave_queue(place, &entry);
 					used.saturating_accrue(worst);
 				}
 			}

@@ -171,12 +171,19 @@ impl Run {
 			share,
 		});
 		let ok = call.dispatch(RuntimeOrigin::root()).is_ok();
-		let name = ("ModelRegistry", "rule_dispute");
+		self.count_call(("ModelRegistry", "rule_dispute"), ok);
+	}
+
+	/// Counts a call reached, and succeeded when `ok`; a Tributary call that succeeded is
+	/// covered.
+	fn count_call(&mut self, name: (&'static str, &'static str), ok: bool) {
 		let count: &mut CallCount = self.stats.calls.entry(name).or_default();
 		count.reached += 1;
 		if ok {
 			count.ok += 1;
-			self.covered.insert(name);
+			if TRIBUTARY_PALLETS.contains(&name.0) {
+				self.covered.insert(name);
+			}
 		}
 	}
 
@@ -503,14 +510,7 @@ impl Run {
 		succeeded[0] = applied.dispatched_ok;
 		batch_items(&applied.call, &mine, applied.dispatched_ok, &mut succeeded);
 		for (name, ok) in applied.names.iter().zip(succeeded) {
-			let count: &mut CallCount = self.stats.calls.entry(*name).or_default();
-			count.reached += 1;
-			if ok {
-				count.ok += 1;
-				if TRIBUTARY_PALLETS.contains(&name.0) {
-					self.covered.insert(*name);
-				}
-			}
+			self.count_call(*name, ok);
 		}
 		if applied.dispatched_ok {
 			self.stats.dispatched_ok += 1;
