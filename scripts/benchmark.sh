@@ -9,23 +9,21 @@
 # host functions (storage, hashing, signature checks) run at the speed a production node runs
 # them, so the weights are comparable with the FRAME pallets' reference weights.
 #
-# Usage: scripts/benchmark.sh [pallet ...]   (default: every Tributary pallet and every FRAME
-# pallet below)
+# It also measures, on the same build, the database's read and write costs (`storage`, on the
+# development genesis in ParityDB) and the base weights of a block and of an extrinsic
+# (`overhead`), written to `runtime/src/weights/` too.
+#
+# Usage: scripts/benchmark.sh [pallet | storage | overhead ...]   (default: all of them)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 
-BENCH_TARGET_DIR="$CARGO_TARGET_DIR/benchmarks"
 # 25 steps × 10 repeats keeps the slowest benchmark (close_task over 128 items) near five minutes.
 STEPS="${STEPS:-25}"
 REPEAT="${REPEAT:-10}"
 
-# frame-benchmarking-cli's storage-access test runtime only serves `benchmark storage`, which this
-# node does not offer; its wasm build cannot resolve itself from this workspace, so skip it.
-export SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1
-CARGO_TARGET_DIR="$BENCH_TARGET_DIR" cargo build --locked --release -p tributary-node --features runtime-benchmarks
-BENCH_NODE="$BENCH_TARGET_DIR/release/tributary-node"
+build_benchmark_node
 
 # pallet name in the runtime => crate directory
 declare -A PALLETS=()
@@ -36,17 +34,49 @@ for dir in pallets/*/; do
 done
 
 # FRAME pallets of the runtime whose weights the runtime takes from `runtime/src/weights/`.
-FRAME_PALLETS=(frame_system pallet_balances pallet_timestamp pallet_sudo pallet_utility pallet_treasury)
+FRAME_PALLETS=(frame_system frame_system_extensions pallet_balances pallet_timestamp
+	pallet_transaction_payment pallet_sudo pallet_utility pallet_treasury)
 for pallet in "${FRAME_PALLETS[@]}"; do PALLETS["$pallet"]="runtime/src/weights"; done
 
 selected=("$@")
-if [ "${#selected[@]}" -eq 0 ]; then selected=("${!PALLETS[@]}"); fi
-if [ "${#selected[@]}" -eq 0 ]; then
-	echo "no pallet has benchmarks yet"
-	exit 0
-fi
+if [ "${#selected[@]}" -eq 0 ]; then selected=("${!PALLETS[@]}" storage overhead); fi
+
+WEIGHTS_DIR=runtime/src/weights
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
 
 for pallet in "${selected[@]}"; do
+	case "$pallet" in
+	storage)
+		# Reads and writes of every key of the development genesis with 100,000 more accounts
+		# (a few dozen keys alone fit any cache), in ParityDB as the node stores state:
+		# `DbWeight` (the runtime's `paritydb_weights.rs`).
+		echo "==> benchmarking storage"
+		"$BENCH_NODE" build-spec --chain dev 2>/dev/null |
+			python3 scripts/populated-spec.py 100000 1000000000000 >"$scratch/populated.json"
+		# Keys are written in commits of 1,000, the size of a block's writes here.
+		"$BENCH_NODE" benchmark storage \
+			--chain "$scratch/populated.json" \
+			--base-path "$scratch/storage" \
+			--database paritydb \
+			--state-version 1 \
+			--batch-size 1000 \
+			--header scripts/weight-header.txt \
+			--weight-path "$WEIGHTS_DIR"
+		continue
+		;;
+	overhead)
+		# An empty block and a block full of empty remarks: `BlockExecutionWeight` and
+		# `ExtrinsicBaseWeight` (`block_weights.rs`, `extrinsic_weights.rs`).
+		echo "==> benchmarking overhead"
+		"$BENCH_NODE" benchmark overhead \
+			--chain dev \
+			--base-path "$scratch/overhead" \
+			--header scripts/weight-header.txt \
+			--weight-path "$WEIGHTS_DIR"
+		continue
+		;;
+	esac
 	dir="${PALLETS[$pallet]:-}"
 	if [ -z "$dir" ]; then
 		echo "unknown pallet: $pallet (known: ${!PALLETS[*]})" >&2

@@ -17,3 +17,14 @@ export NODE_BIN
 build_node() {
 	(cd "$ROOT" && cargo build --workspace --locked)
 }
+
+# The optimised benchmarking node (`runtime-benchmarks`), in its own target subdirectory so it
+# never invalidates the build above: `scripts/benchmark.sh` and `scripts/perf-report.sh` use it.
+BENCH_NODE="$CARGO_TARGET_DIR/benchmarks/release/tributary-node"
+build_benchmark_node() {
+	# frame-benchmarking-cli's storage-access test runtime serves only the parachain mode of
+	# `benchmark storage`; its wasm build cannot resolve itself from this workspace: skip it.
+	(cd "$ROOT" && SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1 \
+		CARGO_TARGET_DIR="$CARGO_TARGET_DIR/benchmarks" \
+		cargo build --locked --release -p tributary-node --features runtime-benchmarks)
+}

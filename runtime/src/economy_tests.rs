@@ -2,8 +2,7 @@
 //! fine-tune and a composition, paid invocations, distribution and claims, checked to the unit
 //! against a hand computation; newcomers earn only later revenue; a property test of random
 //! contributions, invocations, distributions and claims keeps every invariant and conserves
-//! funds after each of more than 10,000 steps; and storage proofs show that an invocation
-//! touches the same state whatever the route, the lineage depth or the contributor count.
+//! funds after each of more than 10,000 steps.
 
 #![allow(
 	clippy::unwrap_used,
@@ -17,7 +16,6 @@ use crate::{
 	configs::TreasuryAccount, AccountId, Balance, Balances, InvocationMetering, ModelRegistry,
 	RoyaltyDistribution, Runtime, RuntimeOrigin, System, EXISTENTIAL_DEPOSIT, UNIT,
 };
-use codec::Encode;
 use frame_support::{assert_noop, assert_ok};
 use pallet_model_registry::{Beneficiary, Derivatives, Modality};
 use sp_keyring::Sr25519Keyring as Keyring;
@@ -368,127 +366,6 @@ proptest::proptest! {
 			check_invariants();
 		});
 	}
-}
-
-// ------------------------------------------------------------------ cost independence
-
-/// What running `f` touches: the number of storage keys it writes, and the size of the
-/// storage proof of everything it reads and writes (trie nodes included).
-fn footprint(ext: &mut sp_io::TestExternalities, f: impl FnOnce()) -> (usize, usize) {
-	// Events of earlier calls are kept in one storage value that each new event appends to:
-	// start from none, so that the proof shows the call's own work.
-	ext.execute_with(frame_system::Pallet::<Runtime>::reset_events);
-	ext.commit_all().unwrap();
-	let (_, proof) = ext.execute_and_prove(f);
-	let written = ext.overlayed_changes().changes().count();
-	ext.commit_all().unwrap();
-	(written, proof.encoded_size())
-}
-
-#[test]
-fn an_invocation_touches_the_same_state_whatever_the_route_depth_or_contributors() {
-	let mut ext = development();
-	let (small_pool, big_pool, shallow, deep, wide) = ext.execute_with(|| {
-		let alice = id(Keyring::Alice);
-		let small = dataset(&alice, Perbill::zero(), 1);
-		let big = dataset(&alice, Perbill::zero(), 1);
-		contribute(small, &id(Keyring::Bob), 1);
-		// 100,000 holders in the big pool, written directly: contributing them one by one
-		// would only slow the test down.
-		let holders = 100_000u32;
-		for i in 0..holders {
-			let holder: AccountId =
-				sp_core::crypto::AccountId32::new(sp_io::hashing::blake2_256(&i.to_le_bytes()));
-			pallet_data_contribution::Shareholdings::<Runtime>::insert(
-				big,
-				holder,
-				pallet_data_contribution::Shareholding {
-					shares: 1,
-					pending: 0,
-					deposit: 0,
-					day: 0,
-					contributed_today: 0,
-					annotated_today: 0,
-				},
-			);
-		}
-		pallet_data_contribution::Datasets::<Runtime>::mutate(big, |d| {
-			let d = d.as_mut().unwrap();
-			d.total_shares = holders.into();
-			d.holders = holders;
-		});
-		let on_small = register(&alice, spec(pct(50), &[(small, pct(50))], &[], UNIT));
-		let on_big = register(&alice, spec(pct(50), &[(big, pct(50))], &[], UNIT));
-		// A chain of 50 fine-tunes by 50 different owners, each giving its parent 90%: depth 50,
-		// and every upstream owner is still paid: a route of 52 entries.
-		let mut deep = on_small;
-		for level in 0..50u32 {
-			let owner: AccountId = sp_core::crypto::AccountId32::new(sp_io::hashing::blake2_256(
-				&(level, "owner").encode(),
-			));
-			let _ = <Balances as frame_support::traits::fungible::Mutate<_>>::mint_into(
-				&owner,
-				100 * UNIT,
-			);
-			deep = register(&owner, spec(pct(10), &[], &[(deep, pct(90))], UNIT));
-		}
-		assert_eq!(pallet_model_registry::Routes::<Runtime>::get(deep, 1).unwrap().len(), 52);
-		let shallow =
-			register(&id(Keyring::Ferdie), spec(pct(50), &[], &[(on_small, pct(50))], UNIT));
-		(on_small, on_big, shallow, deep, on_big)
-	});
-	let payer = id(Keyring::Eve);
-	// Each model is invoked once first, so that every measured invocation updates the same
-	// kinds of records instead of creating some.
-	ext.execute_with(|| {
-		for model in [small_pool, big_pool, shallow, deep, wide] {
-			invoke(&payer, model, 1, None);
-		}
-	});
-	let mut invoke_footprint = |model| footprint(&mut ext, || invoke(&payer, model, 1, None));
-	let one_holder = invoke_footprint(small_pool);
-	let many_holders = invoke_footprint(big_pool);
-	let depth_one = invoke_footprint(shallow);
-	let depth_fifty = invoke_footprint(deep);
-	let route_two = invoke_footprint(wide);
-	println!(
-		"invoke (keys written, proof bytes): 1 holder {one_holder:?}, 100,000 holders \
-		 {many_holders:?}; depth 1 {depth_one:?}, depth 50 (route 52) {depth_fifty:?}; \
-		 route 2 {route_two:?}"
-	);
-	for (what, (keys_a, proof_a), (keys_b, proof_b)) in [
-		("100,000 holders vs 1", many_holders, one_holder),
-		("depth 50 vs 1", depth_fifty, depth_one),
-		("route 52 vs 2", depth_fifty, route_two),
-	] {
-		let ratio = proof_a as f64 / proof_b as f64;
-		println!("{what}: keys written {keys_a} vs {keys_b}, proof size ratio {ratio:.3}");
-		assert_eq!(keys_a, keys_b, "{what}: invoke writes more");
-		// Proof sizes differ a little with where the keys sit in the trie; real growth with the
-		// route would multiply them (see `distribute` below).
-		assert!((0.8..=1.25).contains(&ratio), "{what}: invoke's proof changed by {ratio:.3}");
-	}
-	// The measurement does see growth where there is some: distributing the deep model's
-	// revenue walks its 52-entry route.
-	let mut distribute_footprint = |model| {
-		footprint(&mut ext, || {
-			assert_ok!(RoyaltyDistribution::distribute(signed(&payer), model, 1));
-		})
-	};
-	let short = distribute_footprint(shallow);
-	let long = distribute_footprint(deep);
-	println!("distribute (keys written, proof bytes): route 3 {short:?}, route 52 {long:?}");
-	assert!(long.0 > 5 * short.0 && 2 * long.1 > 3 * short.1);
-	// The first payment after a distribution also queues the version for the next one: a few
-	// more keys, the same whatever the route.
-	let mut queued_footprint = |model| footprint(&mut ext, || invoke(&payer, model, 1, None));
-	let queued_short = queued_footprint(shallow);
-	let queued_long = queued_footprint(deep);
-	println!("invoke that queues: route 3 {queued_short:?}, route 52 {queued_long:?}");
-	assert_eq!(queued_short.0, queued_long.0, "queuing invoke writes more on a longer route");
-	assert!(queued_short.0 > depth_one.0, "queuing writes the queue's keys");
-	let ratio = queued_long.1 as f64 / queued_short.1 as f64;
-	assert!((0.8..=1.25).contains(&ratio), "queuing invoke's proof changed by {ratio:.3}");
 }
 
 // ------------------------------------------------------------------ payment channels

@@ -23,12 +23,18 @@ mod benchmarks;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
+#[cfg(feature = "std")]
+pub mod load;
 pub mod weights;
 
 #[cfg(test)]
 mod economy_tests;
 #[cfg(test)]
+mod fee_tests;
+#[cfg(test)]
 mod fuzz;
+#[cfg(test)]
+mod scaling_tests;
 #[cfg(test)]
 mod test_chain;
 #[cfg(test)]

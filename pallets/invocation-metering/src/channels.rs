@@ -85,7 +85,18 @@ impl<T: Config> Pallet<T> {
 		let now = T::UnixTime::now().as_millis();
 		let parent = frame_system::Pallet::<T>::parent_hash();
 		let index = frame_system::Pallet::<T>::extrinsic_index();
-		T::Hashing::hash_of(&(b"tributary/channel-nonce", parent, now, index, id))
+		Self::channel_nonce_at(parent, now, index, id)
+	}
+
+	/// The nonce of channel `id` opened by the extrinsic at `index` of the block on `parent` at
+	/// `now_millis`: for a client that builds blocks itself (the node's throughput benchmark).
+	pub fn channel_nonce_at(
+		parent: T::Hash,
+		now_millis: u128,
+		index: Option<u32>,
+		id: ChannelId,
+	) -> T::Hash {
+		T::Hashing::hash_of(&(b"tributary/channel-nonce", parent, now_millis, index, id))
 	}
 
 	pub(crate) fn do_top_up(

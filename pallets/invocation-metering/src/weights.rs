@@ -63,8 +63,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn register_offer() -> Weight {
 		// Proof size: measured `412`, estimated `3823`.
-		// Minimum execution time: 59_233_000 picoseconds.
-		Weight::from_parts(74_317_000, 3823)
+		// Minimum execution time: 53_414_000 picoseconds.
+		Weight::from_parts(71_915_000, 3823)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -72,8 +72,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `InvocationMetering::Offers` (`max_values`: None, `max_size`: Some(358), added: 2833, mode: `MaxEncodedLen`)
 	fn update_offer() -> Weight {
 		// Proof size: measured `391`, estimated `3823`.
-		// Minimum execution time: 12_617_000 picoseconds.
-		Weight::from_parts(20_757_000, 3823)
+		// Minimum execution time: 12_706_000 picoseconds.
+		Weight::from_parts(20_144_000, 3823)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -85,8 +85,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn withdraw_offer() -> Weight {
 		// Proof size: measured `620`, estimated `3823`.
-		// Minimum execution time: 48_143_000 picoseconds.
-		Weight::from_parts(60_730_000, 3823)
+		// Minimum execution time: 44_766_000 picoseconds.
+		Weight::from_parts(60_185_000, 3823)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -98,7 +98,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::Infringements` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
 	/// Storage: `InvocationMetering::Offers` (r:1 w:0)
 	/// Proof: `InvocationMetering::Offers` (`max_values`: None, `max_size`: Some(358), added: 2833, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:2 w:2)
+	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Credits` (r:2 w:2)
 	/// Proof: `RoyaltyDistribution::Credits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
@@ -111,11 +111,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `RoyaltyDistribution::RevenueQueue` (r:0 w:1)
 	/// Proof: `RoyaltyDistribution::RevenueQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn invoke() -> Weight {
-		// Proof size: measured `978`, estimated `6196`.
-		// Minimum execution time: 82_386_000 picoseconds.
-		Weight::from_parts(104_395_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(11_u64))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+		// Proof size: measured `875`, estimated `6068`.
+		// Minimum execution time: 70_976_000 picoseconds.
+		Weight::from_parts(97_485_000, 6068)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:0)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(192), added: 2667, mode: `MaxEncodedLen`)
@@ -139,8 +139,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(217), added: 2692, mode: `MaxEncodedLen`)
 	fn open_channel() -> Weight {
 		// Proof size: measured `965`, estimated `3871`.
-		// Minimum execution time: 69_274_000 picoseconds.
-		Weight::from_parts(103_131_000, 3871)
+		// Minimum execution time: 81_138_000 picoseconds.
+		Weight::from_parts(124_690_000, 3871)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -158,8 +158,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn top_up() -> Weight {
 		// Proof size: measured `914`, estimated `3871`.
-		// Minimum execution time: 74_306_000 picoseconds.
-		Weight::from_parts(90_755_000, 3871)
+		// Minimum execution time: 66_243_000 picoseconds.
+		Weight::from_parts(88_695_000, 3871)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -183,8 +183,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RoyaltyDistribution::RevenueQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn settle() -> Weight {
 		// Proof size: measured `702`, estimated `6196`.
-		// Minimum execution time: 173_695_000 picoseconds.
-		Weight::from_parts(199_437_000, 6196)
+		// Minimum execution time: 152_625_000 picoseconds.
+		Weight::from_parts(197_629_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -208,10 +208,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RoyaltyDistribution::RevenueQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 32]`.
 	fn settle_batch(n: u32, ) -> Weight {
-		// Proof size: measured `317 + n * (379 ±0)`, estimated `6068 + n * (2722 ±0)`.
-		// Minimum execution time: 193_607_000 picoseconds.
-		Weight::from_parts(83_162_333, 6068)
-			.saturating_add(Weight::from_parts(178_288_565, 0).saturating_mul(n.into()))
+		// Proof size: measured `335 + n * (379 ±0)`, estimated `6068 + n * (2722 ±0)`.
+		// Minimum execution time: 193_382_000 picoseconds.
+		Weight::from_parts(65_621_900, 6068)
+			.saturating_add(Weight::from_parts(164_902_723, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -222,8 +222,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `InvocationMetering::Channels` (`max_values`: None, `max_size`: Some(217), added: 2692, mode: `MaxEncodedLen`)
 	fn request_close() -> Weight {
 		// Proof size: measured `306`, estimated `3682`.
-		// Minimum execution time: 14_565_000 picoseconds.
-		Weight::from_parts(24_396_000, 3682)
+		// Minimum execution time: 15_460_000 picoseconds.
+		Weight::from_parts(24_058_000, 3682)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -235,8 +235,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn finalize_close() -> Weight {
 		// Proof size: measured `539`, estimated `3712`.
-		// Minimum execution time: 51_108_000 picoseconds.
-		Weight::from_parts(64_349_000, 3712)
+		// Minimum execution time: 50_336_000 picoseconds.
+		Weight::from_parts(64_338_000, 3712)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -248,8 +248,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn close_channel() -> Weight {
 		// Proof size: measured `539`, estimated `3712`.
-		// Minimum execution time: 47_686_000 picoseconds.
-		Weight::from_parts(66_778_000, 3712)
+		// Minimum execution time: 49_536_000 picoseconds.
+		Weight::from_parts(65_799_000, 3712)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -258,43 +258,43 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_offer() -> Weight {
-		Weight::from_parts(74_317_000, 3823)
+		Weight::from_parts(71_915_000, 3823)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn update_offer() -> Weight {
-		Weight::from_parts(20_757_000, 3823)
+		Weight::from_parts(20_144_000, 3823)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_offer() -> Weight {
-		Weight::from_parts(60_730_000, 3823)
+		Weight::from_parts(60_185_000, 3823)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn invoke() -> Weight {
-		Weight::from_parts(104_395_000, 6196)
-			.saturating_add(ParityDbWeight::get().reads(11_u64))
-			.saturating_add(ParityDbWeight::get().writes(8_u64))
+		Weight::from_parts(97_485_000, 6068)
+			.saturating_add(ParityDbWeight::get().reads(10_u64))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn open_channel() -> Weight {
-		Weight::from_parts(103_131_000, 3871)
+		Weight::from_parts(124_690_000, 3871)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn top_up() -> Weight {
-		Weight::from_parts(90_755_000, 3871)
+		Weight::from_parts(88_695_000, 3871)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn settle() -> Weight {
-		Weight::from_parts(199_437_000, 6196)
+		Weight::from_parts(197_629_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn settle_batch(n: u32, ) -> Weight {
-		Weight::from_parts(83_162_333, 6068)
-			.saturating_add(Weight::from_parts(178_288_565, 0).saturating_mul(n.into()))
+		Weight::from_parts(65_621_900, 6068)
+			.saturating_add(Weight::from_parts(164_902_723, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
@@ -302,17 +302,17 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2722).saturating_mul(n.into()))
 	}
 	fn request_close() -> Weight {
-		Weight::from_parts(24_396_000, 3682)
+		Weight::from_parts(24_058_000, 3682)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn finalize_close() -> Weight {
-		Weight::from_parts(64_349_000, 3712)
+		Weight::from_parts(64_338_000, 3712)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn close_channel() -> Weight {
-		Weight::from_parts(66_778_000, 3712)
+		Weight::from_parts(65_799_000, 3712)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}

@@ -329,4 +329,19 @@ impl<T: Config> OnSharesMinted<T::AccountId> for Pallet<T> {
 			HolderPools::<T>::insert(holder, dataset, ());
 		}
 	}
+
+	/// `MaxPendingCohorts` cohorts of other holders' shares wait in the pool, each for its own
+	/// queued revenue, all distributed since: the next mint activates every one of them. More
+	/// revenue waits, so the minted shares join a new cohort too.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn prepare_worst_mint(dataset: DatasetId) {
+		for cohort in 0..T::MaxPendingCohorts::get() {
+			let place = Self::enqueue(ModelId::MAX, cohort);
+			let holder: T::AccountId = frame_benchmarking::account("cohort", cohort, 0);
+			Self::before_mint(dataset, &holder, 0, 0, 1_000);
+			RevenueQueue::<T>::remove(place);
+		}
+		Queue::<T>::mutate(|bounds| bounds.head = bounds.tail);
+		Self::enqueue(ModelId::MAX, 0);
+	}
 }

@@ -70,9 +70,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[1, 64]`.
 	fn distribute(r: u32, ) -> Weight {
 		// Proof size: measured `1524 + r * (247 ±0)`, estimated `5867 + r * (10140 ±0)`.
-		// Minimum execution time: 116_315_000 picoseconds.
-		Weight::from_parts(34_146_202, 5867)
-			.saturating_add(Weight::from_parts(61_105_545, 0).saturating_mul(r.into()))
+		// Minimum execution time: 125_207_000 picoseconds.
+		Weight::from_parts(26_388_201, 5867)
+			.saturating_add(Weight::from_parts(63_972_790, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -81,14 +81,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `RoyaltyDistribution::Credits` (r:1 w:1)
 	/// Proof: `RoyaltyDistribution::Credits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:2 w:2)
+	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn claim() -> Weight {
-		// Proof size: measured `538`, estimated `6196`.
-		// Minimum execution time: 55_344_000 picoseconds.
-		Weight::from_parts(68_493_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Proof size: measured `364`, estimated `3593`.
+		// Minimum execution time: 51_018_000 picoseconds.
+		Weight::from_parts(65_579_000, 3593)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `RoyaltyDistribution::Credits` (r:1 w:1)
 	/// Proof: `RoyaltyDistribution::Credits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
@@ -96,8 +96,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn claim_for() -> Weight {
 		// Proof size: measured `575`, estimated `6196`.
-		// Minimum execution time: 53_727_000 picoseconds.
-		Weight::from_parts(68_171_000, 6196)
+		// Minimum execution time: 54_301_000 picoseconds.
+		Weight::from_parts(69_023_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -109,14 +109,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Activations` (r:1 w:1)
 	/// Proof: `RoyaltyDistribution::Activations` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:2 w:2)
+	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn claim_pool() -> Weight {
-		// Proof size: measured `1722`, estimated `6196`.
-		// Minimum execution time: 88_438_000 picoseconds.
-		Weight::from_parts(120_267_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Proof size: measured `1695`, estimated `3617`.
+		// Minimum execution time: 86_032_000 picoseconds.
+		Weight::from_parts(117_916_000, 3617)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `RoyaltyDistribution::Settlements` (r:16 w:16)
 	/// Proof: `RoyaltyDistribution::Settlements` (`max_values`: None, `max_size`: Some(152), added: 2627, mode: `MaxEncodedLen`)
@@ -126,17 +126,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataContribution::Shareholdings` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	/// Storage: `RoyaltyDistribution::Activations` (r:16 w:16)
 	/// Proof: `RoyaltyDistribution::Activations` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:2 w:2)
+	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 16]`.
 	fn claim_pools(n: u32, ) -> Weight {
-		// Proof size: measured `1335 + n * (505 ±0)`, estimated `6196 + n * (2627 ±0)`.
-		// Minimum execution time: 112_887_000 picoseconds.
-		Weight::from_parts(92_472_711, 6196)
-			.saturating_add(Weight::from_parts(31_077_882, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Proof size: measured `1308 + n * (505 ±0)`, estimated `3593 + n * (2627 ±0)`.
+		// Minimum execution time: 108_662_000 picoseconds.
+		Weight::from_parts(91_930_330, 3593)
+			.saturating_add(Weight::from_parts(31_080_619, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2627).saturating_mul(n.into()))
 	}
@@ -145,8 +145,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn distribute(r: u32, ) -> Weight {
-		Weight::from_parts(34_146_202, 5867)
-			.saturating_add(Weight::from_parts(61_105_545, 0).saturating_mul(r.into()))
+		Weight::from_parts(26_388_201, 5867)
+			.saturating_add(Weight::from_parts(63_972_790, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((7_u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
@@ -154,26 +154,26 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 10140).saturating_mul(r.into()))
 	}
 	fn claim() -> Weight {
-		Weight::from_parts(68_493_000, 6196)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+		Weight::from_parts(65_579_000, 3593)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn claim_for() -> Weight {
-		Weight::from_parts(68_171_000, 6196)
+		Weight::from_parts(69_023_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn claim_pool() -> Weight {
-		Weight::from_parts(120_267_000, 6196)
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+		Weight::from_parts(117_916_000, 3617)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn claim_pools(n: u32, ) -> Weight {
-		Weight::from_parts(92_472_711, 6196)
-			.saturating_add(Weight::from_parts(31_077_882, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
+		Weight::from_parts(91_930_330, 3593)
+			.saturating_add(Weight::from_parts(31_080_619, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2627).saturating_mul(n.into()))
 	}

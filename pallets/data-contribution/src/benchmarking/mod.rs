@@ -1,4 +1,6 @@
-//! Benchmarks of every call, each at the worst case of its bounds.
+//! Benchmarks of every call, each at the worst case of its bounds. The calls that mint shares
+//! first put the shares hook (the royalty distribution, in the runtime) in its most expensive
+//! state: every pending cohort of the pool activating at the mint.
 
 #![allow(
 	clippy::unwrap_used,
@@ -123,6 +125,7 @@ mod benchmarks {
 	fn decide_contribution() {
 		let (id, curator) = dataset::<T>();
 		let (contribution, contributor) = contribution_with_full_ballot::<T>(id);
+		T::SharesHook::prepare_worst_mint(id);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(curator), contribution, true);
 		assert!(Contributions::<T>::get(contribution).is_none());
@@ -213,6 +216,7 @@ mod benchmarks {
 			.saturating_add(1u32.into());
 		frame_system::Pallet::<T>::set_block_number(after_review);
 		let anyone = funded::<T>("anyone", 0);
+		T::SharesHook::prepare_worst_mint(id);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(anyone), task);
 		assert!(Tasks::<T>::get(task).is_none());
@@ -424,6 +428,7 @@ mod benchmarks {
 		};
 		let index = ballot.seats.len() - 1;
 		let last = ballot.seats[index].reviewer.clone();
+		T::SharesHook::prepare_worst_mint(id);
 		#[extrinsic_call]
 		reveal_vote(
 			RawOrigin::Signed(last),
@@ -446,6 +451,7 @@ mod benchmarks {
 			frame_system::Pallet::<T>::block_number().saturating_add(T::AcceptanceWindow::get());
 		frame_system::Pallet::<T>::set_block_number(payable_at);
 		let anyone = funded::<T>("anyone", 0);
+		T::SharesHook::prepare_worst_mint(id);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(anyone), task, 0);
 		assert!(matches!(Slots::<T>::get(task, 0), Some(Slot::Paid { .. })));
