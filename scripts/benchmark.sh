@@ -52,7 +52,7 @@ for pallet in "${selected[@]}"; do
 		# (a few dozen keys alone fit any cache), in ParityDB as the node stores state:
 		# `DbWeight` (the runtime's `paritydb_weights.rs`).
 		echo "==> benchmarking storage"
-		"$BENCH_NODE" build-spec --chain dev 2>/dev/null |
+		"$BENCH_NODE" build-spec --chain dev |
 			python3 scripts/populated-spec.py 100000 1000000000000 >"$scratch/populated.json"
 		# Keys are written in commits of 1,000, the size of a block's writes here.
 		"$BENCH_NODE" benchmark storage \
@@ -98,4 +98,5 @@ for pallet in "${selected[@]}"; do
 		--repeat "$REPEAT" \
 		--header scripts/weight-header.txt \
 		"${output[@]}"
+	if [ "$dir" != runtime/src/weights ]; then stamp_benchmark_sources "$dir"; fi
 done

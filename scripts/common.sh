@@ -28,3 +28,15 @@ build_benchmark_node() {
 		CARGO_TARGET_DIR="$CARGO_TARGET_DIR/benchmarks" \
 		cargo build --locked --release -p tributary-node --features runtime-benchmarks)
 }
+
+# Records in a pallet's generated `weights.rs` (second line) the blake2-256 of the benchmark
+# sources it was generated from: the runtime's tests fail when the benchmarks changed since.
+stamp_benchmark_sources() {
+	local crate_dir="$1" hash
+	hash="$(benchmark_sources "$crate_dir" | xargs cat | b2sum -l 256 | cut -d' ' -f1)"
+	sed -i "1a // Benchmark sources: blake2-256 $hash" "$crate_dir/src/weights.rs"
+}
+# A pallet's benchmark source files, in byte order.
+benchmark_sources() {
+	find "$1/src" -path '*/benchmarking*' -name '*.rs' | LC_ALL=C sort
+}

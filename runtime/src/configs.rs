@@ -47,7 +47,7 @@ parameter_types! {
 	pub const Version: sp_version::RuntimeVersion = VERSION;
 	/// The block's and each extrinsic's base weights as measured here (`benchmark overhead`);
 	/// the rest as upstream's sensible defaults: a normal class of 75 %, the operational class
-	/// with the whole block and the rest reserved for it, 5 % for initialisation on average.
+	/// with the whole block and the rest reserved for it, 10 % for initialisation on average.
 	pub RuntimeBlockWeights: BlockWeights = BlockWeights::builder()
 		.base_block(BlockExecutionWeight::get())
 		.for_class(DispatchClass::all(), |weights| {
@@ -61,7 +61,7 @@ parameter_types! {
 			weights.reserved =
 				Some(MAXIMUM_BLOCK_WEIGHT.saturating_sub(normal_share(MAXIMUM_BLOCK_WEIGHT)));
 		})
-		.avg_block_initialization(Perbill::from_percent(5))
+		.avg_block_initialization(Perbill::from_percent(10))
 		.build_or_panic();
 	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
 		.max_length(MAXIMUM_BLOCK_LENGTH)

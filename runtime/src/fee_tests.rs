@@ -154,7 +154,8 @@ fn every_calls_weight_beside_a_transfers() {
 }
 
 /// The goals this runtime misses, each with the ratio to a transfer's fee it must stay under: a
-/// guard against making them worse, not the goal. `docs/PERFORMANCE.md` says why they are
+/// guard against making them worse, not the goal (the committed weights' ratio plus 20 %, what
+/// regenerating the weights on this machine moves them by). `docs/PERFORMANCE.md` says why they are
 /// missed and what would meet them:
 /// - `settle` verifies the consumer's signature and moves the settled amount out of the
 ///   consumer's held deposit (three balance keys: the hold, the consumer, the pot) before it
@@ -163,7 +164,7 @@ fn every_calls_weight_beside_a_transfers() {
 ///   and, at its worst case, activates `MaxPendingCohorts` cohorts of shares in every pool:
 ///   about ten writes per entry, where the goal allows one.
 const KNOWN_MISSES: [(&str, f64); 4] =
-	[("settle", 2.6), ("distribute(1)", 2.6), ("distribute(8)", 11.5), ("distribute(64)", 82.0)];
+	[("settle", 2.55), ("distribute(1)", 2.5), ("distribute(8)", 10.5), ("distribute(64)", 75.0)];
 
 #[test]
 fn hot_calls_cost_a_client_at_most_their_goal() {

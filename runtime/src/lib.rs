@@ -23,7 +23,7 @@ mod benchmarks;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
-#[cfg(feature = "std")]
+#[cfg(all(feature = "std", any(test, feature = "runtime-benchmarks")))]
 pub mod load;
 pub mod weights;
 

@@ -1,5 +1,5 @@
 //! What a call's cost depends on, measured exactly: the storage keys it writes and the size of
-//! the storage proof of everything it touches, in the real runtime. An invocation touches the
+//! the storage proof of the state it reads (trie nodes included), in the real runtime. An invocation touches the
 //! same state whatever the route, the lineage depth or the pool's holders; a settlement whatever
 //! the units; a claim whatever the number of descendants that paid the claimant. Each
 //! comparison prints a row of the scaling table `scripts/perf-report.sh` puts into

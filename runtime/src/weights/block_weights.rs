@@ -16,7 +16,7 @@
 //   --chain
 //   dev
 //   --base-path
-//   /var/tmp/bs/overhead
+//   /tmp/tmp.Y2zCWFXLYh/overhead
 //   --header
 //   scripts/weight-header.txt
 //   --weight-path
@@ -30,17 +30,17 @@ parameter_types! {
 	/// Calculated by multiplying the *Average* with `1.0` and adding `0`.
 	///
 	/// Stats nanoseconds:
-	///   Min, Max: 192_002, 826_363
-	///   Average:  261_796
-	///   Median:   215_502
-	///   Std-Dev:  93446.05
+	///   Min, Max: 140_467, 441_301
+	///   Average:  209_106
+	///   Median:   182_206
+	///   Std-Dev:  56303.72
 	///
 	/// Percentiles nanoseconds:
-	///   99th: 517_961
-	///   95th: 426_614
-	///   75th: 285_995
+	///   99th: 404_687
+	///   95th: 328_253
+	///   75th: 235_699
 	pub const BlockExecutionWeight: Weight =
-		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(261_796), 0);
+		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(209_106), 0);
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@
 //   --chain
 //   dev
 //   --base-path
-//   /var/tmp/bs/overhead
+//   /tmp/tmp.Y2zCWFXLYh/overhead
 //   --header
 //   scripts/weight-header.txt
 //   --weight-path
@@ -30,17 +30,17 @@ parameter_types! {
 	/// Calculated by multiplying the *Average* with `1.0` and adding `0`.
 	///
 	/// Stats nanoseconds:
-	///   Min, Max: 122_470, 159_680
-	///   Average:  140_598
-	///   Median:   140_177
-	///   Std-Dev:  5913.03
+	///   Min, Max: 94_188, 120_076
+	///   Average:  106_774
+	///   Median:   106_365
+	///   Std-Dev:  5218.75
 	///
 	/// Percentiles nanoseconds:
-	///   99th: 154_315
-	///   95th: 150_438
-	///   75th: 144_994
+	///   99th: 118_713
+	///   95th: 116_788
+	///   75th: 110_004
 	pub const ExtrinsicBaseWeight: Weight =
-		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(140_598), 0);
+		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(106_774), 0);
 }
 
 #[cfg(test)]

@@ -43,22 +43,22 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_272_000 picoseconds.
-		Weight::from_parts(4_779_192, 0)
+		// Minimum execution time: 2_567_000 picoseconds.
+		Weight::from_parts(36_514_598, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			// Standard Error: 1
-			.saturating_add(Weight::from_parts(337, 0).saturating_mul(b.into()))
+			.saturating_add(Weight::from_parts(351, 0).saturating_mul(b.into()))
 	}
 	/// The range of component `b` is `[0, 3932160]`.
 	fn remark_with_event(b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_370_000 picoseconds.
-		Weight::from_parts(5_690_000, 0)
+		// Minimum execution time: 8_860_000 picoseconds.
+		Weight::from_parts(1_397_635, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 0
-			.saturating_add(Weight::from_parts(1_249, 0).saturating_mul(b.into()))
+			// Standard Error: 2
+			.saturating_add(Weight::from_parts(1_432, 0).saturating_mul(b.into()))
 	}
 	/// Storage: UNKNOWN KEY `0x3a686561707061676573` (r:0 w:1)
 	/// Proof: UNKNOWN KEY `0x3a686561707061676573` (r:0 w:1)
@@ -66,8 +66,8 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_817_000 picoseconds.
-		Weight::from_parts(4_534_000, 0)
+		// Minimum execution time: 4_429_000 picoseconds.
+		Weight::from_parts(8_751_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -77,8 +77,8 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 107_511_296_000 picoseconds.
-		Weight::from_parts(110_041_896_000, 0)
+		// Minimum execution time: 126_056_159_000 picoseconds.
+		Weight::from_parts(131_862_475_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -89,11 +89,11 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_075_000 picoseconds.
-		Weight::from_parts(2_298_000, 0)
+		// Minimum execution time: 3_533_000 picoseconds.
+		Weight::from_parts(4_406_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 527
-			.saturating_add(Weight::from_parts(734_309, 0).saturating_mul(i.into()))
+			// Standard Error: 641
+			.saturating_add(Weight::from_parts(838_852, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(i.into())))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
@@ -103,11 +103,11 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_172_000 picoseconds.
-		Weight::from_parts(2_408_000, 0)
+		// Minimum execution time: 4_282_000 picoseconds.
+		Weight::from_parts(4_858_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 520
-			.saturating_add(Weight::from_parts(544_789, 0).saturating_mul(i.into()))
+			// Standard Error: 770
+			.saturating_add(Weight::from_parts(640_922, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(i.into())))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
@@ -117,11 +117,11 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `48 + p * (69 ±0)`
 		//  Estimated: `64 + p * (70 ±0)`
-		// Minimum execution time: 3_478_000 picoseconds.
-		Weight::from_parts(3_755_000, 0)
+		// Minimum execution time: 6_566_000 picoseconds.
+		Weight::from_parts(7_201_000, 0)
 			.saturating_add(Weight::from_parts(0, 64))
-			// Standard Error: 1_385
-			.saturating_add(Weight::from_parts(1_158_228, 0).saturating_mul(p.into()))
+			// Standard Error: 2_156
+			.saturating_add(Weight::from_parts(1_397_577, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 70).saturating_mul(p.into()))
@@ -132,8 +132,8 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 15_449_000 picoseconds.
-		Weight::from_parts(17_364_000, 0)
+		// Minimum execution time: 16_020_000 picoseconds.
+		Weight::from_parts(19_276_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -145,8 +145,8 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `22`
 		//  Estimated: `1518`
-		// Minimum execution time: 112_554_835_000 picoseconds.
-		Weight::from_parts(115_916_261_000, 0)
+		// Minimum execution time: 124_476_987_000 picoseconds.
+		Weight::from_parts(132_248_170_000, 0)
 			.saturating_add(Weight::from_parts(0, 1518))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(2))

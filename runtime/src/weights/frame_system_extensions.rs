@@ -42,32 +42,32 @@ impl<T: frame_system::Config> frame_system::ExtensionsWeightInfo for WeightInfo<
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_152_000 picoseconds.
-		Weight::from_parts(4_138_000, 0)
+		// Minimum execution time: 1_965_000 picoseconds.
+		Weight::from_parts(3_959_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn check_mortality_mortal_transaction() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_559_000 picoseconds.
-		Weight::from_parts(6_734_000, 0)
+		// Minimum execution time: 4_001_000 picoseconds.
+		Weight::from_parts(6_650_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn check_mortality_immortal_transaction() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_365_000 picoseconds.
-		Weight::from_parts(6_744_000, 0)
+		// Minimum execution time: 4_624_000 picoseconds.
+		Weight::from_parts(6_716_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn check_non_zero_sender() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 578_000 picoseconds.
-		Weight::from_parts(840_000, 0)
+		// Minimum execution time: 537_000 picoseconds.
+		Weight::from_parts(879_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// Storage: `System::Account` (r:1 w:1)
@@ -76,8 +76,8 @@ impl<T: frame_system::Config> frame_system::ExtensionsWeightInfo for WeightInfo<
 		// Proof Size summary in bytes:
 		//  Measured:  `101`
 		//  Estimated: `3593`
-		// Minimum execution time: 8_245_000 picoseconds.
-		Weight::from_parts(12_055_000, 0)
+		// Minimum execution time: 8_617_000 picoseconds.
+		Weight::from_parts(12_157_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -86,32 +86,32 @@ impl<T: frame_system::Config> frame_system::ExtensionsWeightInfo for WeightInfo<
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 420_000 picoseconds.
-		Weight::from_parts(660_000, 0)
+		// Minimum execution time: 448_000 picoseconds.
+		Weight::from_parts(710_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn check_tx_version() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 435_000 picoseconds.
-		Weight::from_parts(664_000, 0)
+		// Minimum execution time: 402_000 picoseconds.
+		Weight::from_parts(700_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn check_weight() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_348_000 picoseconds.
-		Weight::from_parts(7_833_000, 0)
+		// Minimum execution time: 4_989_000 picoseconds.
+		Weight::from_parts(7_472_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn weight_reclaim() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_640_000 picoseconds.
-		Weight::from_parts(5_184_000, 0)
+		// Minimum execution time: 2_669_000 picoseconds.
+		Weight::from_parts(4_971_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 }

@@ -44,8 +44,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `3593`
-		// Minimum execution time: 47_660_000 picoseconds.
-		Weight::from_parts(51_312_000, 0)
+		// Minimum execution time: 48_780_000 picoseconds.
+		Weight::from_parts(62_731_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -56,8 +56,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `3593`
-		// Minimum execution time: 37_093_000 picoseconds.
-		Weight::from_parts(39_561_000, 0)
+		// Minimum execution time: 38_056_000 picoseconds.
+		Weight::from_parts(50_253_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -68,8 +68,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `39`
 		//  Estimated: `3593`
-		// Minimum execution time: 19_170_000 picoseconds.
-		Weight::from_parts(20_691_000, 0)
+		// Minimum execution time: 20_061_000 picoseconds.
+		Weight::from_parts(29_191_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -80,8 +80,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `174`
 		//  Estimated: `3593`
-		// Minimum execution time: 20_762_000 picoseconds.
-		Weight::from_parts(22_385_000, 0)
+		// Minimum execution time: 22_200_000 picoseconds.
+		Weight::from_parts(33_951_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -92,8 +92,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `103`
 		//  Estimated: `6196`
-		// Minimum execution time: 48_806_000 picoseconds.
-		Weight::from_parts(52_283_000, 0)
+		// Minimum execution time: 50_937_000 picoseconds.
+		Weight::from_parts(66_383_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -104,8 +104,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `3593`
-		// Minimum execution time: 45_897_000 picoseconds.
-		Weight::from_parts(48_796_000, 0)
+		// Minimum execution time: 50_626_000 picoseconds.
+		Weight::from_parts(62_313_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -116,8 +116,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `174`
 		//  Estimated: `3593`
-		// Minimum execution time: 16_546_000 picoseconds.
-		Weight::from_parts(18_148_000, 0)
+		// Minimum execution time: 20_398_000 picoseconds.
+		Weight::from_parts(28_651_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -129,11 +129,11 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + u * (85 ±0)`
 		//  Estimated: `990 + u * (2603 ±0)`
-		// Minimum execution time: 15_981_000 picoseconds.
-		Weight::from_parts(16_362_000, 0)
+		// Minimum execution time: 22_691_000 picoseconds.
+		Weight::from_parts(23_218_000, 0)
 			.saturating_add(Weight::from_parts(0, 990))
-			// Standard Error: 10_801
-			.saturating_add(Weight::from_parts(13_432_008, 0).saturating_mul(u.into()))
+			// Standard Error: 20_347
+			.saturating_add(Weight::from_parts(17_051_573, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(u.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(u.into())))
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(u.into()))
@@ -142,24 +142,24 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_497_000 picoseconds.
-		Weight::from_parts(6_217_000, 0)
+		// Minimum execution time: 5_869_000 picoseconds.
+		Weight::from_parts(10_239_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn burn_allow_death() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 29_399_000 picoseconds.
-		Weight::from_parts(31_352_000, 0)
+		// Minimum execution time: 30_653_000 picoseconds.
+		Weight::from_parts(42_379_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn burn_keep_alive() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 19_705_000 picoseconds.
-		Weight::from_parts(20_867_000, 0)
+		// Minimum execution time: 20_147_000 picoseconds.
+		Weight::from_parts(26_977_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 }

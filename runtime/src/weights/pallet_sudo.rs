@@ -44,8 +44,8 @@ impl<T: frame_system::Config> pallet_sudo::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `132`
 		//  Estimated: `1517`
-		// Minimum execution time: 9_390_000 picoseconds.
-		Weight::from_parts(11_087_000, 0)
+		// Minimum execution time: 9_733_000 picoseconds.
+		Weight::from_parts(17_488_000, 0)
 			.saturating_add(Weight::from_parts(0, 1517))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -56,8 +56,8 @@ impl<T: frame_system::Config> pallet_sudo::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `132`
 		//  Estimated: `1517`
-		// Minimum execution time: 9_907_000 picoseconds.
-		Weight::from_parts(12_226_000, 0)
+		// Minimum execution time: 13_242_000 picoseconds.
+		Weight::from_parts(17_884_000, 0)
 			.saturating_add(Weight::from_parts(0, 1517))
 			.saturating_add(T::DbWeight::get().reads(1))
 	}
@@ -67,8 +67,8 @@ impl<T: frame_system::Config> pallet_sudo::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `132`
 		//  Estimated: `1517`
-		// Minimum execution time: 10_001_000 picoseconds.
-		Weight::from_parts(11_463_000, 0)
+		// Minimum execution time: 11_359_000 picoseconds.
+		Weight::from_parts(18_490_000, 0)
 			.saturating_add(Weight::from_parts(0, 1517))
 			.saturating_add(T::DbWeight::get().reads(1))
 	}
@@ -78,8 +78,8 @@ impl<T: frame_system::Config> pallet_sudo::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `132`
 		//  Estimated: `1517`
-		// Minimum execution time: 8_846_000 picoseconds.
-		Weight::from_parts(10_626_000, 0)
+		// Minimum execution time: 10_453_000 picoseconds.
+		Weight::from_parts(16_460_000, 0)
 			.saturating_add(Weight::from_parts(0, 1517))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -90,8 +90,8 @@ impl<T: frame_system::Config> pallet_sudo::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `132`
 		//  Estimated: `1517`
-		// Minimum execution time: 5_094_000 picoseconds.
-		Weight::from_parts(5_817_000, 0)
+		// Minimum execution time: 5_670_000 picoseconds.
+		Weight::from_parts(9_592_000, 0)
 			.saturating_add(Weight::from_parts(0, 1517))
 			.saturating_add(T::DbWeight::get().reads(1))
 	}

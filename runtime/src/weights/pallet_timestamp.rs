@@ -46,8 +46,8 @@ impl<T: frame_system::Config> pallet_timestamp::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `114`
 		//  Estimated: `1493`
-		// Minimum execution time: 6_540_000 picoseconds.
-		Weight::from_parts(7_708_000, 0)
+		// Minimum execution time: 7_784_000 picoseconds.
+		Weight::from_parts(12_949_000, 0)
 			.saturating_add(Weight::from_parts(0, 1493))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -56,8 +56,8 @@ impl<T: frame_system::Config> pallet_timestamp::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_088_000 picoseconds.
-		Weight::from_parts(1_475_000, 0)
+		// Minimum execution time: 1_274_000 picoseconds.
+		Weight::from_parts(3_307_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 }

@@ -44,8 +44,8 @@ impl<T: frame_system::Config> pallet_transaction_payment::WeightInfo for WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `101`
 		//  Estimated: `3593`
-		// Minimum execution time: 41_899_000 picoseconds.
-		Weight::from_parts(58_219_000, 0)
+		// Minimum execution time: 41_382_000 picoseconds.
+		Weight::from_parts(55_712_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))

@@ -48,8 +48,8 @@ impl<T: frame_system::Config> pallet_treasury::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6`
 		//  Estimated: `1743`
-		// Minimum execution time: 10_136_000 picoseconds.
-		Weight::from_parts(11_283_000, 0)
+		// Minimum execution time: 13_425_000 picoseconds.
+		Weight::from_parts(18_089_000, 0)
 			.saturating_add(Weight::from_parts(0, 1743))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -60,8 +60,8 @@ impl<T: frame_system::Config> pallet_treasury::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `90`
 		//  Estimated: `1743`
-		// Minimum execution time: 5_239_000 picoseconds.
-		Weight::from_parts(6_040_000, 0)
+		// Minimum execution time: 6_311_000 picoseconds.
+		Weight::from_parts(10_470_000, 0)
 			.saturating_add(Weight::from_parts(0, 1743))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -77,11 +77,11 @@ impl<T: frame_system::Config> pallet_treasury::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `239`
 		//  Estimated: `3593`
-		// Minimum execution time: 12_198_000 picoseconds.
-		Weight::from_parts(15_129_382, 0)
+		// Minimum execution time: 14_821_000 picoseconds.
+		Weight::from_parts(21_321_759, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
-			// Standard Error: 554
-			.saturating_add(Weight::from_parts(70_190, 0).saturating_mul(p.into()))
+			// Standard Error: 1_653
+			.saturating_add(Weight::from_parts(80_428, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -93,8 +93,8 @@ impl<T: frame_system::Config> pallet_treasury::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6`
 		//  Estimated: `1489`
-		// Minimum execution time: 8_729_000 picoseconds.
-		Weight::from_parts(9_814_000, 0)
+		// Minimum execution time: 12_075_000 picoseconds.
+		Weight::from_parts(16_346_000, 0)
 			.saturating_add(Weight::from_parts(0, 1489))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -107,8 +107,8 @@ impl<T: frame_system::Config> pallet_treasury::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `367`
 		//  Estimated: `6196`
-		// Minimum execution time: 47_062_000 picoseconds.
-		Weight::from_parts(50_419_000, 0)
+		// Minimum execution time: 52_463_000 picoseconds.
+		Weight::from_parts(66_657_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -119,8 +119,8 @@ impl<T: frame_system::Config> pallet_treasury::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `124`
 		//  Estimated: `3534`
-		// Minimum execution time: 11_330_000 picoseconds.
-		Weight::from_parts(12_618_000, 0)
+		// Minimum execution time: 14_679_000 picoseconds.
+		Weight::from_parts(19_829_000, 0)
 			.saturating_add(Weight::from_parts(0, 3534))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -131,8 +131,8 @@ impl<T: frame_system::Config> pallet_treasury::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `124`
 		//  Estimated: `3534`
-		// Minimum execution time: 10_206_000 picoseconds.
-		Weight::from_parts(11_366_000, 0)
+		// Minimum execution time: 12_220_000 picoseconds.
+		Weight::from_parts(18_173_000, 0)
 			.saturating_add(Weight::from_parts(0, 3534))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))

@@ -43,18 +43,18 @@ impl<T: frame_system::Config> pallet_utility::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_773_000 picoseconds.
-		Weight::from_parts(1_510_564, 0)
+		// Minimum execution time: 7_745_000 picoseconds.
+		Weight::from_parts(3_474_609, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 1_847
-			.saturating_add(Weight::from_parts(2_781_139, 0).saturating_mul(c.into()))
+			// Standard Error: 3_648
+			.saturating_add(Weight::from_parts(3_385_016, 0).saturating_mul(c.into()))
 	}
 	fn as_derivative() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_329_000 picoseconds.
-		Weight::from_parts(5_181_000, 0)
+		// Minimum execution time: 5_122_000 picoseconds.
+		Weight::from_parts(9_341_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// The range of component `c` is `[0, 1000]`.
@@ -62,18 +62,18 @@ impl<T: frame_system::Config> pallet_utility::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_962_000 picoseconds.
-		Weight::from_parts(3_621_898, 0)
+		// Minimum execution time: 7_798_000 picoseconds.
+		Weight::from_parts(8_581_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 3_293
-			.saturating_add(Weight::from_parts(3_120_725, 0).saturating_mul(c.into()))
+			// Standard Error: 1_721
+			.saturating_add(Weight::from_parts(3_637_460, 0).saturating_mul(c.into()))
 	}
 	fn dispatch_as() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 6_425_000 picoseconds.
-		Weight::from_parts(7_352_000, 0)
+		// Minimum execution time: 7_640_000 picoseconds.
+		Weight::from_parts(12_101_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	/// The range of component `c` is `[0, 1000]`.
@@ -81,26 +81,26 @@ impl<T: frame_system::Config> pallet_utility::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_773_000 picoseconds.
-		Weight::from_parts(4_494_550, 0)
+		// Minimum execution time: 7_735_000 picoseconds.
+		Weight::from_parts(6_874_341, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 1_669
-			.saturating_add(Weight::from_parts(2_723_631, 0).saturating_mul(c.into()))
+			// Standard Error: 2_661
+			.saturating_add(Weight::from_parts(3_291_090, 0).saturating_mul(c.into()))
 	}
 	fn dispatch_as_fallible() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 6_495_000 picoseconds.
-		Weight::from_parts(7_535_000, 0)
+		// Minimum execution time: 8_048_000 picoseconds.
+		Weight::from_parts(12_286_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn if_else() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 7_898_000 picoseconds.
-		Weight::from_parts(9_085_000, 0)
+		// Minimum execution time: 9_997_000 picoseconds.
+		Weight::from_parts(15_081_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 }

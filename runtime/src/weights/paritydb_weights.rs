@@ -16,9 +16,9 @@
 //   benchmark
 //   storage
 //   --chain
-//   /var/tmp/bs/spec.json
+//   /tmp/tmp.Y2zCWFXLYh/populated.json
 //   --base-path
-//   /var/tmp/bs/storage
+//   /tmp/tmp.Y2zCWFXLYh/storage
 //   --database
 //   paritydb
 //   --state-version
@@ -44,31 +44,31 @@ pub mod constants {
 			/// Calculated by multiplying the *Average* of all values with `1.0` and adding `0`.
 			///
 			/// Stats nanoseconds:
-			///   Min, Max: 1_231, 15_992_217
-			///   Average:  9_294
-			///   Median:   6_617
-			///   Std-Dev:  53206.34
+			///   Min, Max: 1_145, 3_124_658
+			///   Average:  6_402
+			///   Median:   5_614
+			///   Std-Dev:  11451.18
 			///
 			/// Percentiles nanoseconds:
-			///   99th: 117_563
-			///   95th: 12_430
-			///   75th: 7_784
-			read: 9_294 * constants::WEIGHT_REF_TIME_PER_NANOS,
+			///   99th: 18_202
+			///   95th: 10_362
+			///   75th: 6_287
+			read: 6_402 * constants::WEIGHT_REF_TIME_PER_NANOS,
 
 			/// Time to write one storage item.
 			/// Calculated by multiplying the *Average* of all values with `1.0` and adding `0`.
 			///
 			/// Stats nanoseconds:
-			///   Min, Max: 20_542, 82_059
-			///   Average:  31_772
-			///   Median:   29_256
-			///   Std-Dev:  11088.85
+			///   Min, Max: 15_552, 55_401
+			///   Average:  20_526
+			///   Median:   18_818
+			///   Std-Dev:  6911.44
 			///
 			/// Percentiles nanoseconds:
-			///   99th: 81_138
-			///   95th: 46_644
-			///   75th: 31_440
-			write: 31_772 * constants::WEIGHT_REF_TIME_PER_NANOS,
+			///   99th: 55_308
+			///   95th: 30_233
+			///   75th: 19_422
+			write: 20_526 * constants::WEIGHT_REF_TIME_PER_NANOS,
 		};
 	}
 
