@@ -210,19 +210,33 @@ export async function channelBinding(api, channel) {
 }
 
 /**
- * The voucher for `units` cumulative units on `channel`, and `pair`'s signature of it: sr25519
- * over the SCALE encoding of (domain tag, genesis hash, channel u64, channel nonce, provider,
- * units u64), with `binding` from `channelBinding`.
+ * The bytes a voucher's consumer signs, as the runtime verifies them: the SCALE encoding of
+ * (domain tag, genesis hash, channel u64, channel nonce, provider, units u64). Hashes and the
+ * provider are anything `u8aToU8a` takes (hex, bytes, codec types).
  */
-export function signVoucher(api, pair, channel, units, binding) {
-  const payload = u8aConcat(
+export function voucherPayload({ genesisHash, channel, nonce, provider, units }) {
+  return u8aConcat(
     stringToU8a(VOUCHER_DOMAIN),
-    api.genesisHash.toU8a(),
+    u8aToU8a(genesisHash),
     bnToU8a(channel, { bitLength: 64, isLe: true }),
-    binding.nonce.toU8a(),
-    binding.provider.toU8a(),
+    u8aToU8a(nonce),
+    u8aToU8a(provider),
     bnToU8a(units, { bitLength: 64, isLe: true }),
   );
+}
+
+/**
+ * The voucher for `units` cumulative units on `channel`, and `pair`'s sr25519 signature of it,
+ * with `binding` from `channelBinding`.
+ */
+export function signVoucher(api, pair, channel, units, binding) {
+  const payload = voucherPayload({
+    genesisHash: api.genesisHash.toU8a(),
+    channel,
+    nonce: binding.nonce.toU8a(),
+    provider: binding.provider.toU8a(),
+    units,
+  });
   return {
     voucher: { genesisHash: api.genesisHash.toHex(), channel, cumulativeUnits: units },
     signature: { Sr25519: pair.sign(payload) },
