@@ -16,6 +16,8 @@ command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+# `scripts/benchmark.sh storage` builds its populated chain spec with a Python script.
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 
 if ((${#need_apt[@]})); then
 	echo "setup: installing ${need_apt[*]}"
