@@ -56,6 +56,21 @@ fn storage(error: impl ToString) -> JournalError {
 	JournalError::Storage(error.to_string())
 }
 
+/// The entry `table` holds for `channel`.
+fn held(
+	table: &impl ReadableTable<u64, &'static [u8]>,
+	channel: u64,
+) -> Result<Option<Entry>, JournalError> {
+	match table.get(channel).map_err(storage)? {
+		Some(bytes) => decode(channel, bytes.value()).map(Some),
+		None => Ok(None),
+	}
+}
+
+fn decode(channel: u64, mut bytes: &[u8]) -> Result<Entry, JournalError> {
+	Entry::decode(&mut bytes).map_err(|_| JournalError::Corrupt(channel))
+}
+
 /// The journal, a redb database: every write is committed durably before it returns.
 pub struct Journal {
 	db: Database,
@@ -94,14 +109,7 @@ impl Journal {
 		let tx = self.db.begin_write().map_err(storage)?;
 		{
 			let mut table = tx.open_table(CHANNELS).map_err(storage)?;
-			let held = match table.get(channel).map_err(storage)? {
-				Some(bytes) => Some(
-					Entry::decode(&mut bytes.value())
-						.map_err(|_| JournalError::Corrupt(channel))?,
-				),
-				None => None,
-			};
-			if let Some(held) = held {
+			if let Some(held) = held(&table, channel)? {
 				if entry.voucher_units < held.voucher_units {
 					return Err(JournalError::Regressed {
 						held: held.voucher_units,
@@ -117,9 +125,7 @@ impl Journal {
 	/// The entry held for `channel`.
 	pub fn get(&self, channel: u64) -> Result<Option<Entry>, JournalError> {
 		let tx = self.db.begin_read().map_err(storage)?;
-		let table = tx.open_table(CHANNELS).map_err(storage)?;
-		let Some(bytes) = table.get(channel).map_err(storage)? else { return Ok(None) };
-		Entry::decode(&mut bytes.value()).map(Some).map_err(|_| JournalError::Corrupt(channel))
+		held(&tx.open_table(CHANNELS).map_err(storage)?, channel)
 	}
 
 	/// Every channel's entry, by channel id: what a restarted gateway settles.
@@ -130,9 +136,7 @@ impl Journal {
 		for item in table.iter().map_err(storage)? {
 			let (channel, bytes) = item.map_err(storage)?;
 			let channel = channel.value();
-			let entry =
-				Entry::decode(&mut bytes.value()).map_err(|_| JournalError::Corrupt(channel))?;
-			entries.push((channel, entry));
+			entries.push((channel, decode(channel, bytes.value())?));
 		}
 		Ok(entries)
 	}
@@ -144,14 +148,7 @@ impl Journal {
 		let tx = self.db.begin_write().map_err(storage)?;
 		let removed = {
 			let mut table = tx.open_table(CHANNELS).map_err(storage)?;
-			let held = match table.get(channel).map_err(storage)? {
-				Some(bytes) => Some(
-					Entry::decode(&mut bytes.value())
-						.map_err(|_| JournalError::Corrupt(channel))?,
-				),
-				None => None,
-			};
-			match held {
+			match held(&table, channel)? {
 				Some(entry)
 					if settled_units >= entry.voucher_units
 						&& entry.voucher_units >= entry.owed_units =>

@@ -93,7 +93,7 @@ pub mod types;
 pub mod weights;
 
 #[cfg(test)]
-mod attacks;
+mod attack_tests;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 #[cfg(test)]

@@ -14,7 +14,7 @@
 use crate::{
 	mock::*,
 	pallet::*,
-	tests::{commit, item_work, reveal, salt, sealed_review},
+	tests::{commit, deliver, item_work, reputation, reveal, salt, sealed_review},
 	types::*,
 };
 use codec::Encode;
@@ -96,16 +96,6 @@ fn task(data: DatasetId, items: u32, panel: u32, gold: Option<VoteCommitment>) -
 		gold
 	));
 	id
-}
-
-/// `who` claims and submits `result` for `item`.
-fn deliver(task: TaskId, item: ItemIndex, who: AccountId, result: ContentHash) {
-	assert_ok!(DataContribution::claim_slot(origin(who), task, item));
-	assert_ok!(DataContribution::submit_result(origin(who), task, item, result));
-}
-
-fn reputation(who: AccountId) -> u32 {
-	Reviewers::<Test>::get(who).unwrap().reputation
 }
 
 /// A ring reviewer waits to see an honest vote and copies it, or copies its commitment. Votes

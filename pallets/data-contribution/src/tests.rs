@@ -35,7 +35,7 @@ fn origin(who: AccountId) -> RuntimeOrigin {
 }
 
 /// The dataset's current revision, which an acceptance names.
-fn revision(dataset: DatasetId) -> u32 {
+pub(crate) fn revision(dataset: DatasetId) -> u32 {
 	Datasets::<Test>::get(dataset).map_or(0, |record| record.revision)
 }
 
@@ -125,11 +125,11 @@ fn held(reason: HoldReason, who: AccountId) -> Balance {
 	Balances::balance_on_hold(&RuntimeHoldReason::DataContribution(reason), &who)
 }
 
-fn shares(dataset: DatasetId, who: AccountId) -> u128 {
+pub(crate) fn shares(dataset: DatasetId, who: AccountId) -> u128 {
 	DataContribution::shares_of(dataset, &who)
 }
 
-fn reputation(who: AccountId) -> u32 {
+pub(crate) fn reputation(who: AccountId) -> u32 {
 	Reviewers::<Test>::get(who).unwrap().reputation
 }
 
@@ -176,6 +176,12 @@ pub(crate) fn salt(who: AccountId) -> Salt {
 }
 
 /// The work `item` of `task`.
+/// `who` claims `item` of `task` and submits `result` for it.
+pub(crate) fn deliver(task: TaskId, item: ItemIndex, who: AccountId, result: ContentHash) {
+	assert_ok!(DataContribution::claim_slot(RuntimeOrigin::signed(who), task, item));
+	assert_ok!(DataContribution::submit_result(RuntimeOrigin::signed(who), task, item, result));
+}
+
 pub(crate) fn item_work(task: TaskId, item: ItemIndex) -> Work {
 	Work::Item { task, item }
 }

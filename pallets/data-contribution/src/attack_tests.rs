@@ -13,7 +13,7 @@
 use crate::{
 	mock::*,
 	pallet::*,
-	tests::{commit, item_work, sealed_review},
+	tests::{commit, deliver, item_work, reputation, revision, sealed_review},
 	types::*,
 };
 use frame_support::{
@@ -155,15 +155,9 @@ fn zero_fee_tasks_earn_reviewers_no_reputation() {
 		admitted_reviewer(data, CHARLIE);
 		let task = NextTaskId::<Test>::get();
 		assert_ok!(DataContribution::open_task(origin(CURATOR), data, 1, 1_000, 0, 1, 100, None));
-		assert_ok!(DataContribution::claim_slot(origin(BOB), task, 0));
-		assert_ok!(DataContribution::submit_result(
-			origin(BOB),
-			task,
-			0,
-			ContentHash::repeat_byte(9)
-		));
+		deliver(task, 0, BOB, ContentHash::repeat_byte(9));
 		sealed_review(item_work(task, 0), &[(CHARLIE, true)]);
-		assert_eq!(Reviewers::<Test>::get(CHARLIE).unwrap().reputation, INITIAL_REPUTATION);
+		assert_eq!(reputation(CHARLIE), INITIAL_REPUTATION);
 		assert_ok!(DataContribution::pay_item(origin(CURATOR), task, 0));
 		assert_eq!(DataContribution::shares_of(data, &BOB), 100, "the work itself counts");
 	});
@@ -178,13 +172,7 @@ fn a_requester_cannot_review_its_own_task() {
 		admitted_reviewer(data, CURATOR);
 		let task = NextTaskId::<Test>::get();
 		assert_ok!(DataContribution::open_task(origin(CURATOR), data, 1, 1_000, 100, 1, 100, None));
-		assert_ok!(DataContribution::claim_slot(origin(BOB), task, 0));
-		assert_ok!(DataContribution::submit_result(
-			origin(BOB),
-			task,
-			0,
-			ContentHash::repeat_byte(9)
-		));
+		deliver(task, 0, BOB, ContentHash::repeat_byte(9));
 		run_to_block(2);
 		assert_noop!(commit(CURATOR, item_work(task, 0), true), E::SelfReview);
 		assert_eq!(DataContribution::shares_of(data, &BOB), 0);
@@ -200,13 +188,7 @@ fn closing_a_task_does_not_void_delivered_work() {
 		admitted_reviewer(data, CHARLIE);
 		let task = NextTaskId::<Test>::get();
 		assert_ok!(DataContribution::open_task(origin(CURATOR), data, 1, 1_000, 100, 1, 100, None));
-		assert_ok!(DataContribution::claim_slot(origin(BOB), task, 0));
-		assert_ok!(DataContribution::submit_result(
-			origin(BOB),
-			task,
-			0,
-			ContentHash::repeat_byte(9)
-		));
+		deliver(task, 0, BOB, ContentHash::repeat_byte(9));
 		assert_noop!(DataContribution::close_task(origin(CURATOR), task), E::ItemsUnderReview);
 		let bob = Balances::balance(&BOB);
 		sealed_review(item_work(task, 0), &[(CHARLIE, true)]);
@@ -245,7 +227,7 @@ fn an_undecided_contribution_expires_and_frees_its_voters() {
 		assert_ok!(DataContribution::expire_contribution(origin(DAVE), contribution));
 		assert_eq!(Balances::balance(&BOB), bob + CONTRIBUTION_DEPOSIT + STAKE_PER_ITEM);
 		assert_eq!(DataContribution::shares_of(data, &BOB), 0);
-		assert_eq!(Reviewers::<Test>::get(CHARLIE).unwrap().reputation, INITIAL_REPUTATION);
+		assert_eq!(reputation(CHARLIE), INITIAL_REPUTATION);
 		let before = Balances::balance(&CHARLIE);
 		assert_ok!(DataContribution::withdraw_reviewer(origin(CHARLIE)));
 		assert_eq!(Balances::balance(&CHARLIE), before + MIN_REVIEWER_BOND, "the bond came back");
@@ -265,7 +247,7 @@ fn leaving_below_the_reputation_floor_does_not_dodge_the_slash() {
 			let c = submit(BOB, data, 1);
 			sealed_review(Work::Contribution(c), &[(CHARLIE, true), (DAVE, false)]);
 		}
-		assert_eq!(Reviewers::<Test>::get(CHARLIE).unwrap().reputation, 40);
+		assert_eq!(reputation(CHARLIE), 40);
 		assert_ok!(DataContribution::unregister_reviewer(origin(CHARLIE)));
 		run_to_block(3 + REVIEWER_COOLDOWN);
 		let treasury = Balances::balance(&TREASURY);
@@ -382,7 +364,7 @@ fn accepting_a_curatorship_that_changed_after_the_offer_fails() {
 	funded_sybils().build_and_execute(|| {
 		let id = dataset(2);
 		assert_ok!(DataContribution::offer_curatorship(origin(CURATOR), id, Some(BOB)));
-		let offered = Datasets::<Test>::get(id).unwrap().revision;
+		let offered = revision(id);
 		assert_eq!(
 			events_since_last_call().last(),
 			Some(&Event::CuratorshipOffered { dataset: id, to: Some(BOB), revision: offered })
@@ -392,7 +374,7 @@ fn accepting_a_curatorship_that_changed_after_the_offer_fails() {
 			DataContribution::accept_curatorship(origin(BOB), id, offered),
 			E::OfferChanged
 		);
-		let now = Datasets::<Test>::get(id).unwrap().revision;
+		let now = revision(id);
 		assert_ok!(DataContribution::accept_curatorship(origin(BOB), id, now));
 		assert_eq!(Datasets::<Test>::get(id).unwrap().curator, BOB);
 		assert_eq!(held(HoldReason::DatasetDeposit, CURATOR), 0);
@@ -411,7 +393,7 @@ fn a_verdict_after_the_offer_changes_what_is_accepted() {
 	funded_sybils().build_and_execute(|| {
 		let id = dataset(2);
 		assert_ok!(DataContribution::offer_curatorship(origin(CURATOR), id, Some(BOB)));
-		let offered = Datasets::<Test>::get(id).unwrap().revision;
+		let offered = revision(id);
 		let contribution = submit(SYBILS[0], id, 1);
 		assert_ok!(DataContribution::decide_contribution(origin(CURATOR), contribution, true));
 		assert_noop!(
