@@ -182,20 +182,25 @@ pub fn channel_nonce(genesis_hash: Hash) -> Hash {
 	)
 }
 
-/// `call` signed by its signer as a wallet signs it: immortal, no tip, for the chain with
-/// `genesis_hash` at this runtime's version.
-pub fn sign(call: LoadCall, genesis_hash: Hash) -> UncheckedExtrinsic {
-	let extensions: TxExtension = (
+/// The extensions a signed extrinsic of this runtime carries.
+pub fn extensions(era: Era, nonce: u32, tip: Balance) -> TxExtension {
+	(
 		frame_system::CheckNonZeroSender::new(),
 		frame_system::CheckSpecVersion::new(),
 		frame_system::CheckTxVersion::new(),
 		frame_system::CheckGenesis::new(),
-		frame_system::CheckEra::from(Era::Immortal),
-		frame_system::CheckNonce::from(call.nonce),
+		frame_system::CheckEra::from(era),
+		frame_system::CheckNonce::from(nonce),
 		frame_system::CheckWeight::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::from(0),
+		pallet_transaction_payment::ChargeTransactionPayment::from(tip),
 		frame_system::WeightReclaim::new(),
-	);
+	)
+}
+
+/// `call` signed by its signer as a wallet signs it: immortal, no tip, for the chain with
+/// `genesis_hash` at this runtime's version.
+pub fn sign(call: LoadCall, genesis_hash: Hash) -> UncheckedExtrinsic {
+	let extensions = extensions(Era::Immortal, call.nonce, 0);
 	let implicit = (
 		(),
 		VERSION.spec_version,

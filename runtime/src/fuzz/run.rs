@@ -571,17 +571,7 @@ fn batch_items(call: &RuntimeCall, events: &[&RuntimeEvent], ok: bool, succeeded
 
 /// The runtime's transaction extensions, as a wallet builds them.
 fn extension(era: Era, nonce: u32, tip: Balance) -> TxExtension {
-	(
-		frame_system::CheckNonZeroSender::<Runtime>::new(),
-		frame_system::CheckSpecVersion::<Runtime>::new(),
-		frame_system::CheckTxVersion::<Runtime>::new(),
-		frame_system::CheckGenesis::<Runtime>::new(),
-		frame_system::CheckEra::<Runtime>::from(era),
-		frame_system::CheckNonce::<Runtime>::from(nonce),
-		frame_system::CheckWeight::<Runtime>::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(tip),
-		frame_system::WeightReclaim::<Runtime>::new(),
-	)
+	crate::load::extensions(era, nonce, tip)
 }
 
 fn extension_immortal(nonce: u32, tip: Balance) -> TxExtension {
