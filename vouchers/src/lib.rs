@@ -21,6 +21,8 @@
 //! assert!(tributary_vouchers::verify(&voucher, &channel, &signature, &consumer.account()));
 //! ```
 
+pub mod header;
+
 use sp_core::{ed25519, sr25519, Pair, H256};
 use sp_runtime::{traits::IdentifyAccount, AccountId32, MultiSignature, MultiSigner};
 pub use tributary_primitives::{ChannelId, Units, Voucher, LEGACY_VOUCHER_DOMAIN, VOUCHER_DOMAIN};

@@ -1,6 +1,6 @@
 //! The voucher test vector every signer of the project agrees on (`tests/vectors/voucher-v2.json`):
 //! this library checks it here, the JavaScript signer of the end-to-end tests in
-//! `e2e/test/voucher-vector.test.mjs`. Fixed inputs; the payload the runtime verifies; an ed25519
+//! `e2e/test/voucher-vector.test.mjs`, the gateway's JavaScript client in `clients/js`. Fixed inputs; the payload the runtime verifies; an ed25519
 //! signature (deterministic, so compared byte for byte) and an sr25519 signature (randomised, so
 //! verified) by `//Alice`.
 //!
@@ -56,11 +56,17 @@ fn computed() -> serde_json::Value {
 	let payload = voucher.signing_payload(&binding.provider, &binding.nonce);
 	let signer = |scheme| {
 		let key = VoucherSigner::from_suri(scheme, "//Alice").unwrap();
-		serde_json::json!({
+		let signature = key.sign(&voucher, &binding);
+		let mut entry = serde_json::json!({
 			"suri": "//Alice",
 			"account": hex(key.account().as_ref()),
-			"signature": hex(&signature_bytes(&key.sign(&voucher, &binding))),
-		})
+			"signature": hex(&signature_bytes(&signature)),
+		});
+		// The gateway's credential header; only deterministic signatures make a stable one.
+		if scheme == Scheme::Ed25519 {
+			entry["header"] = tributary_vouchers::header::encode(&voucher, &signature).into();
+		}
+		entry
 	};
 	serde_json::json!({
 		"domain": String::from_utf8(VOUCHER_DOMAIN.to_vec()).unwrap(),
@@ -92,6 +98,9 @@ fn the_shared_voucher_vector_holds() {
 		assert_eq!(stored[field], fresh[field], "{field}: the format changed");
 	}
 	assert_eq!(stored["ed25519"], fresh["ed25519"], "ed25519 signatures are deterministic");
+	let header = stored["ed25519"]["header"].as_str().expect("the ed25519 header");
+	let (in_header, _) = tributary_vouchers::header::decode(header).unwrap();
+	assert_eq!(hex(&in_header.encode()), stored["voucher"]);
 	assert_eq!(stored["sr25519"]["account"], fresh["sr25519"]["account"]);
 	// The stored sr25519 signature verifies as the runtime verifies it; a changed byte does not.
 	let (genesis_hash, channel, binding, units) = inputs();
