@@ -99,14 +99,33 @@ impl Config {
 			if !ids.insert(model.model_id) {
 				return Err(format!("on-chain model {} appears twice", model.model_id));
 			}
-			if !(model.upstream.starts_with("http://") || model.upstream.starts_with("https://")) {
-				return Err(format!("upstream of {:?} is not an http(s) URL", model.name));
+			// Model servers run beside the gateway; the gateway speaks plain HTTP to them.
+			if !model.upstream.starts_with("http://") {
+				return Err(format!(
+					"upstream of {:?} is not an http:// URL (TLS to model servers is not supported)",
+					model.name
+				));
 			}
 			if model.default_max_tokens == 0 {
 				return Err(format!("default_max_tokens of {:?} is zero", model.name));
 			}
 		}
 		Ok(config)
+	}
+
+	/// The provider's key, from `provider_suri` or the file `provider_key_file` holds.
+	pub fn provider_key(&self) -> Result<sp_core::sr25519::Pair, String> {
+		use sp_core::Pair;
+		let suri = match (&self.provider_suri, &self.provider_key_file) {
+			(Some(suri), _) => suri.clone(),
+			(None, Some(path)) => std::fs::read_to_string(path)
+				.map_err(|e| format!("provider_key_file {}: {e}", path.display()))?
+				.trim()
+				.to_string(),
+			(None, None) => return Err("no provider key".into()),
+		};
+		sp_core::sr25519::Pair::from_string(&suri, None)
+			.map_err(|e| format!("the provider key is not a valid secret URI: {e:?}"))
 	}
 
 	/// The model callers name `name`.
@@ -138,7 +157,7 @@ upstream = "http://127.0.0.1:8000/v1"
 [[models]]
 name = "tributary-embed"
 model_id = 3
-upstream = "https://embed.example/v1"
+upstream = "http://10.0.0.7:8000/v1"
 unit = "calls"
 "#;
 
@@ -162,7 +181,8 @@ unit = "calls"
 			),
 			(GOOD.replace("model_id = 3", "model_id = 0"), "on-chain model 0 appears twice"),
 			(GOOD.replace("tributary-embed", "tributary-chat"), "appears twice"),
-			(GOOD.replace("https://embed", "ftp://embed"), "not an http(s) URL"),
+			(GOOD.replace("http://10.0.0.7", "ftp://10.0.0.7"), "not an http:// URL"),
+			(GOOD.replace("http://10.0.0.7", "https://10.0.0.7"), "TLS"),
 			(GOOD.replace("listen =", "lsten ="), "unknown field"),
 		];
 		for (text, reason) in cases {

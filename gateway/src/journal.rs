@@ -106,20 +106,37 @@ impl Journal {
 	/// Records `entry` for `channel`, durably. A voucher for fewer units than the one held is
 	/// refused: a caller cannot take back what it signed.
 	pub fn record(&self, channel: u64, entry: &Entry) -> Result<(), JournalError> {
+		let mut results = self.apply(vec![Change::Record(channel, entry.clone())])?;
+		results.pop().unwrap_or(Ok(()))
+	}
+
+	/// The chain settled `channel` up to `settled_units` (read at a finalized block): an entry
+	/// whose voucher is fully settled and whose calls are all paid for leaves the journal.
+	/// Returns whether it did.
+	pub fn settled(&self, channel: u64, settled_units: u64) -> Result<bool, JournalError> {
+		let before = self.get(channel)?.is_some();
+		let mut results = self.apply(vec![Change::Settled { channel, settled_units }])?;
+		results.pop().unwrap_or(Ok(()))?;
+		Ok(before && self.get(channel)?.is_none())
+	}
+
+	/// Applies `changes` in order in one durable commit (one disk sync for all of them): the
+	/// gateway's writer groups the calls answered meanwhile. Returns each change's outcome; a
+	/// refused change leaves the others applied.
+	pub fn apply(
+		&self,
+		changes: Vec<Change>,
+	) -> Result<Vec<Result<(), JournalError>>, JournalError> {
 		let tx = self.db.begin_write().map_err(storage)?;
+		let mut results = Vec::with_capacity(changes.len());
 		{
 			let mut table = tx.open_table(CHANNELS).map_err(storage)?;
-			if let Some(held) = held(&table, channel)? {
-				if entry.voucher_units < held.voucher_units {
-					return Err(JournalError::Regressed {
-						held: held.voucher_units,
-						offered: entry.voucher_units,
-					});
-				}
+			for change in changes {
+				results.push(apply_one(&mut table, change));
 			}
-			table.insert(channel, entry.encode().as_slice()).map_err(storage)?;
 		}
-		tx.commit().map_err(storage)
+		tx.commit().map_err(storage)?;
+		Ok(results)
 	}
 
 	/// The entry held for `channel`.
@@ -140,33 +157,53 @@ impl Journal {
 		}
 		Ok(entries)
 	}
+}
 
-	/// The chain settled `channel` up to `settled_units` (read at a finalized block): an entry
-	/// whose voucher is fully settled and whose calls are all paid for leaves the journal.
-	/// Returns whether it did.
-	pub fn settled(&self, channel: u64, settled_units: u64) -> Result<bool, JournalError> {
-		let tx = self.db.begin_write().map_err(storage)?;
-		let removed = {
-			let mut table = tx.open_table(CHANNELS).map_err(storage)?;
-			match held(&table, channel)? {
-				Some(entry)
-					if settled_units >= entry.voucher_units
-						&& entry.voucher_units >= entry.owed_units =>
-				{
-					table.remove(channel).map_err(storage)?;
-					true
+/// A change to the journal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+	/// Hold `Entry` for the channel (its voucher may not go back).
+	Record(u64, Entry),
+	/// The chain settled the channel up to these units: the entry leaves once it holds nothing
+	/// unpaid.
+	Settled { channel: u64, settled_units: u64 },
+	/// The channel closed on chain: nothing it holds can be settled any more.
+	Forget(u64),
+}
+
+fn apply_one(
+	table: &mut redb::Table<'_, u64, &'static [u8]>,
+	change: Change,
+) -> Result<(), JournalError> {
+	match change {
+		Change::Record(channel, entry) => {
+			if let Some(held) = held(table, channel)? {
+				if entry.voucher_units < held.voucher_units {
+					return Err(JournalError::Regressed {
+						held: held.voucher_units,
+						offered: entry.voucher_units,
+					});
 				}
-				_ => false,
 			}
-		};
-		tx.commit().map_err(storage)?;
-		Ok(removed)
+			table.insert(channel, entry.encode().as_slice()).map_err(storage)?;
+		}
+		Change::Settled { channel, settled_units } => {
+			if let Some(entry) = held(table, channel)? {
+				if settled_units >= entry.voucher_units && entry.voucher_units >= entry.owed_units {
+					table.remove(channel).map_err(storage)?;
+				}
+			}
+		}
+		Change::Forget(channel) => {
+			table.remove(channel).map_err(storage)?;
+		}
 	}
+	Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-	#![allow(clippy::unwrap_used)]
+	#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 	use super::*;
 
 	fn entry(voucher_units: u64, owed_units: u64) -> Entry {
@@ -234,5 +271,25 @@ mod tests {
 		// Calls answered beyond the voucher still wait for the next voucher.
 		assert!(!journal.settled(1, 10).unwrap());
 		assert!(!journal.settled(7, 100).unwrap(), "nothing held");
+	}
+
+	#[test]
+	fn changes_apply_in_order_in_one_commit_and_a_refused_one_leaves_the_rest() {
+		let dir = tempfile::tempdir().unwrap();
+		let journal = Journal::open(&dir.path().join("j.redb"), b"chain", b"bob").unwrap();
+		let results = journal
+			.apply(vec![
+				Change::Record(0, entry(10, 10)),
+				Change::Record(0, entry(12, 15)),
+				Change::Record(0, entry(11, 16)),
+				Change::Record(1, entry(3, 3)),
+				Change::Settled { channel: 1, settled_units: 3 },
+				Change::Record(2, entry(4, 4)),
+				Change::Forget(2),
+			])
+			.unwrap();
+		assert!(matches!(results[2], Err(JournalError::Regressed { held: 12, offered: 11 })));
+		assert_eq!(results.iter().filter(|result| result.is_ok()).count(), 6);
+		assert_eq!(journal.entries().unwrap(), vec![(0, entry(12, 15))]);
 	}
 }

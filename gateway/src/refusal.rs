@@ -9,8 +9,12 @@ use http::StatusCode;
 pub enum Refusal {
 	/// The request names a model this provider does not serve.
 	UnknownModel(String),
+	/// The request body is not what the endpoint takes.
+	BadRequest(String),
 	/// The request carries no voucher.
 	MissingVoucher,
+	/// The voucher header does not decode.
+	MalformedVoucher(String),
 	/// The voucher names a channel that does not exist (or is closed).
 	UnknownChannel(u64),
 	/// The channel's provider is another account.
@@ -23,6 +27,9 @@ pub enum Refusal {
 	ChannelModelMismatch,
 	/// The voucher owes less than the calls already answered.
 	VoucherBehind { owed: u64, signed: u64 },
+	/// The voucher signs for more units than the answered calls owe: the caller would pay for
+	/// calls it did not get.
+	VoucherAhead { owed: u64, signed: u64 },
 	/// The channel cannot pay for this call at its largest (the unpaid units plus the call's
 	/// maximum exceed what the deposit covers).
 	DepositShort { covered: u64, needed: u64 },
@@ -30,6 +37,11 @@ pub enum Refusal {
 	ChannelClosing,
 	/// The upstream model server failed; nothing was charged.
 	Upstream(String),
+	/// The chain cannot be read now; nothing was charged.
+	ChainUnavailable(String),
+	/// The journal could not record the call: it was answered by the model but cannot be
+	/// proven, so the gateway stops short of answering.
+	Journal(String),
 }
 
 impl Refusal {
@@ -39,15 +51,20 @@ impl Refusal {
 		match self {
 			Self::UnknownModel(_) => StatusCode::NOT_FOUND,
 			Self::MissingVoucher
+			| Self::MalformedVoucher(_)
 			| Self::UnknownChannel(_)
 			| Self::WrongProvider
 			| Self::WrongChain
 			| Self::BadSignature => StatusCode::UNAUTHORIZED,
-			Self::ChannelModelMismatch => StatusCode::BAD_REQUEST,
+			Self::BadRequest(_) | Self::ChannelModelMismatch | Self::VoucherAhead { .. } => {
+				StatusCode::BAD_REQUEST
+			}
 			Self::VoucherBehind { .. } | Self::DepositShort { .. } | Self::ChannelClosing => {
 				StatusCode::PAYMENT_REQUIRED
 			}
 			Self::Upstream(_) => StatusCode::BAD_GATEWAY,
+			Self::ChainUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+			Self::Journal(_) => StatusCode::INTERNAL_SERVER_ERROR,
 		}
 	}
 
@@ -55,16 +72,21 @@ impl Refusal {
 	pub fn code(&self) -> &'static str {
 		match self {
 			Self::UnknownModel(_) => "model_not_found",
+			Self::BadRequest(_) => "invalid_request",
 			Self::MissingVoucher => "missing_voucher",
+			Self::MalformedVoucher(_) => "malformed_voucher",
 			Self::UnknownChannel(_) => "unknown_channel",
 			Self::WrongProvider => "wrong_provider",
 			Self::WrongChain => "wrong_chain",
 			Self::BadSignature => "bad_signature",
 			Self::ChannelModelMismatch => "channel_model_mismatch",
 			Self::VoucherBehind { .. } => "voucher_behind",
+			Self::VoucherAhead { .. } => "voucher_ahead",
 			Self::DepositShort { .. } => "deposit_short",
 			Self::ChannelClosing => "channel_closing",
 			Self::Upstream(_) => "upstream_failed",
+			Self::ChainUnavailable(_) => "chain_unavailable",
+			Self::Journal(_) => "journal_failed",
 		}
 	}
 
@@ -72,6 +94,10 @@ impl Refusal {
 	pub fn message(&self) -> String {
 		match self {
 			Self::UnknownModel(name) => format!("The model `{name}` is not served here."),
+			Self::BadRequest(why) => format!("Bad request: {why}."),
+			Self::MalformedVoucher(why) => {
+				format!("The X-Tributary-Voucher header is unusable: {why}.")
+			}
 			Self::MissingVoucher => "No voucher: sign one for the units owed so far on your \
 			                         channel and send it in the X-Tributary-Voucher header."
 				.into(),
@@ -85,19 +111,28 @@ impl Refusal {
 			Self::VoucherBehind { owed, signed } => format!(
 				"The voucher signs for {signed} units; {owed} are owed for the calls answered."
 			),
+			Self::VoucherAhead { owed, signed } => format!(
+				"The voucher signs for {signed} units; only {owed} are owed: sign for exactly {owed}."
+			),
 			Self::DepositShort { covered, needed } => format!(
 				"The channel's deposit covers {covered} more units; this call may take {needed}. \
 				 Top the channel up."
 			),
 			Self::ChannelClosing => "The channel is closing: open a new one.".into(),
 			Self::Upstream(why) => format!("The model server failed ({why}); nothing was charged."),
+			Self::ChainUnavailable(why) => {
+				format!("The chain cannot be read now ({why}); nothing was charged.")
+			}
+			Self::Journal(why) => format!("The gateway cannot record the call ({why})."),
 		}
 	}
 
 	/// OpenAI's error body.
 	pub fn body(&self) -> serde_json::Value {
 		let kind = match self.status() {
-			StatusCode::BAD_GATEWAY => "server_error",
+			StatusCode::BAD_GATEWAY
+			| StatusCode::SERVICE_UNAVAILABLE
+			| StatusCode::INTERNAL_SERVER_ERROR => "server_error",
 			StatusCode::UNAUTHORIZED => "authentication_error",
 			StatusCode::PAYMENT_REQUIRED => "insufficient_quota",
 			_ => "invalid_request_error",
@@ -122,16 +157,21 @@ mod tests {
 	fn each_refusal_has_its_status_and_openai_shape() {
 		let cases = [
 			(Refusal::UnknownModel("x".into()), 404, "model_not_found"),
+			(Refusal::BadRequest("x".into()), 400, "invalid_request"),
 			(Refusal::MissingVoucher, 401, "missing_voucher"),
+			(Refusal::MalformedVoucher("x".into()), 401, "malformed_voucher"),
 			(Refusal::UnknownChannel(4), 401, "unknown_channel"),
 			(Refusal::WrongProvider, 401, "wrong_provider"),
 			(Refusal::WrongChain, 401, "wrong_chain"),
 			(Refusal::BadSignature, 401, "bad_signature"),
 			(Refusal::ChannelModelMismatch, 400, "channel_model_mismatch"),
 			(Refusal::VoucherBehind { owed: 10, signed: 9 }, 402, "voucher_behind"),
+			(Refusal::VoucherAhead { owed: 10, signed: 11 }, 400, "voucher_ahead"),
 			(Refusal::DepositShort { covered: 5, needed: 9 }, 402, "deposit_short"),
 			(Refusal::ChannelClosing, 402, "channel_closing"),
 			(Refusal::Upstream("timeout".into()), 502, "upstream_failed"),
+			(Refusal::ChainUnavailable("down".into()), 503, "chain_unavailable"),
+			(Refusal::Journal("disk".into()), 500, "journal_failed"),
 		];
 		for (refusal, status, code) in cases {
 			assert_eq!(refusal.status().as_u16(), status, "{refusal:?}");

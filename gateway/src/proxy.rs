@@ -1,0 +1,441 @@
+//! The HTTP surface: OpenAI's model endpoints, metered, and the gateway's own.
+//!
+//! A model call goes: find the model, bound its cost (the prompt's bytes and the completion's
+//! token limit, which the gateway sets when the caller did not), admit it against the
+//! channel ([`Ledger::admit`]), forward it, read the upstream's `usage`, charge it and journal
+//! it, then answer with the units in the headers. Nothing is charged for a call that fails.
+
+use crate::{
+	config::{Config, Model, UnitOf},
+	ledger::{Charged, Ledger, Reservation},
+	metrics::Metrics,
+	refusal::Refusal,
+	sse::{EventKind, SseEvents},
+};
+use axum::{
+	body::Body,
+	extract::{Path, State},
+	http::{header, HeaderMap, HeaderValue, StatusCode},
+	response::{IntoResponse, Response},
+	routing::{get, post},
+	Json, Router,
+};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::{client::legacy::Client, rt::TokioExecutor};
+use serde_json::{json, Value};
+use std::{sync::Arc, time::Instant};
+
+/// The client the gateway reaches model servers with.
+pub type Upstream = Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>;
+
+/// Everything a handler needs.
+#[derive(Clone)]
+pub struct AppState {
+	/// The configuration.
+	pub config: Arc<Config>,
+	/// The channels.
+	pub ledger: Arc<Ledger>,
+	/// The upstream client.
+	pub upstream: Upstream,
+	/// The metrics.
+	pub metrics: Arc<Metrics>,
+}
+
+/// A new upstream client.
+pub fn upstream_client() -> Upstream {
+	Client::builder(TokioExecutor::new()).build_http()
+}
+
+/// The gateway's routes.
+pub fn router(state: AppState) -> Router {
+	Router::new()
+		.route("/v1/models", get(models))
+		.route("/v1/chat/completions", post(|s, h, b| call(s, h, b, Endpoint::Chat)))
+		.route("/v1/completions", post(|s, h, b| call(s, h, b, Endpoint::Completions)))
+		.route("/v1/embeddings", post(|s, h, b| call(s, h, b, Endpoint::Embeddings)))
+		.route("/v1/tributary/vouchers", post(pay))
+		.route("/v1/tributary/channels/{id}", get(channel_state))
+		.route("/health", get(health))
+		.route("/metrics", get(metrics))
+		.with_state(state)
+}
+
+impl IntoResponse for Refusal {
+	fn into_response(self) -> Response {
+		(self.status(), Json(self.body())).into_response()
+	}
+}
+
+/// The model endpoints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Endpoint {
+	/// `/v1/chat/completions`
+	Chat,
+	/// `/v1/completions`
+	Completions,
+	/// `/v1/embeddings`
+	Embeddings,
+}
+
+impl Endpoint {
+	fn path(self) -> &'static str {
+		match self {
+			Self::Chat => "/chat/completions",
+			Self::Completions => "/completions",
+			Self::Embeddings => "/embeddings",
+		}
+	}
+
+	/// The request field holding the input the caller pays for.
+	fn input(self) -> &'static str {
+		match self {
+			Self::Chat => "messages",
+			Self::Completions => "prompt",
+			Self::Embeddings => "input",
+		}
+	}
+}
+
+/// Bounds a call's cost in units and sets the limits that make the bound hold upstream: the
+/// completion's token limit (the caller's, or the model's default) and, for a stream, the
+/// final usage chunk. The prompt is bounded by its bytes (as JSON): a token is at least a byte.
+pub fn bound_call(endpoint: Endpoint, model: &Model, request: &mut Value) -> Result<u64, Refusal> {
+	let body = request
+		.as_object_mut()
+		.ok_or_else(|| Refusal::BadRequest("the body is not a JSON object".into()))?;
+	let input = body
+		.get(endpoint.input())
+		.ok_or_else(|| Refusal::BadRequest(format!("`{}` is missing", endpoint.input())))?;
+	let prompt_bound = u64::try_from(input.to_string().len()).unwrap_or(u64::MAX);
+	let completion_bound = match endpoint {
+		Endpoint::Embeddings => 0,
+		Endpoint::Chat | Endpoint::Completions => {
+			let limit_field = ["max_completion_tokens", "max_tokens"]
+				.into_iter()
+				.find(|field| body.get(*field).is_some_and(|value| !value.is_null()));
+			match limit_field {
+				Some(field) => body.get(field).and_then(Value::as_u64).ok_or_else(|| {
+					Refusal::BadRequest(format!("`{field}` is not a whole number"))
+				})?,
+				None => {
+					body.insert("max_tokens".into(), model.default_max_tokens.into());
+					model.default_max_tokens
+				}
+			}
+		}
+	};
+	if body.get("stream").and_then(Value::as_bool) == Some(true) {
+		let options = body.entry("stream_options").or_insert_with(|| json!({}));
+		if let Some(options) = options.as_object_mut() {
+			options.insert("include_usage".into(), true.into());
+		}
+	}
+	Ok(match model.unit {
+		UnitOf::Calls => 1,
+		UnitOf::Tokens => prompt_bound.saturating_add(completion_bound),
+	})
+}
+
+/// The units a finished call costs, from the upstream's `usage`: total tokens, or one call.
+pub fn usage_units(unit: UnitOf, usage: Option<&Value>) -> Option<u64> {
+	match unit {
+		UnitOf::Calls => Some(1),
+		UnitOf::Tokens => usage?.get("total_tokens")?.as_u64(),
+	}
+}
+
+fn voucher_header(headers: &HeaderMap) -> Option<&str> {
+	headers.get(tributary_vouchers::header::NAME).and_then(|value| value.to_str().ok())
+}
+
+fn number(value: u64) -> HeaderValue {
+	HeaderValue::from(value)
+}
+
+/// The response headers that tell the caller what it owes.
+fn charge_headers(headers: &mut HeaderMap, channel: u64, unit: UnitOf, charged: Option<Charged>) {
+	headers.insert("x-tributary-channel", number(channel));
+	let unit = match unit {
+		UnitOf::Tokens => "tokens",
+		UnitOf::Calls => "calls",
+	};
+	headers.insert("x-tributary-unit", HeaderValue::from_static(unit));
+	if let Some(charged) = charged {
+		headers.insert("x-tributary-units", number(charged.units));
+		headers.insert("x-tributary-owed", number(charged.owed));
+		headers.insert("x-tributary-remaining", number(charged.remaining));
+	}
+}
+
+async fn call(
+	State(state): State<AppState>,
+	headers: HeaderMap,
+	body: Bytes,
+	endpoint: Endpoint,
+) -> Response {
+	match serve_call(&state, &headers, &body, endpoint).await {
+		Ok(response) => response,
+		Err((model, refusal)) => {
+			state.metrics.call(&model, refusal.code());
+			refusal.into_response()
+		}
+	}
+}
+
+async fn serve_call(
+	state: &AppState,
+	headers: &HeaderMap,
+	body: &Bytes,
+	endpoint: Endpoint,
+) -> Result<Response, (String, Refusal)> {
+	let unknown = |refusal| (String::from("-"), refusal);
+	let mut request: Value = serde_json::from_slice(body)
+		.map_err(|e| unknown(Refusal::BadRequest(format!("the body is not JSON: {e}"))))?;
+	let name = request.get("model").and_then(Value::as_str).unwrap_or_default().to_string();
+	let model = state
+		.config
+		.model(&name)
+		.cloned()
+		.ok_or_else(|| unknown(Refusal::UnknownModel(name.clone())))?;
+	let refused = |refusal| (model.name.clone(), refusal);
+	let wants_usage =
+		request.pointer("/stream_options/include_usage").and_then(Value::as_bool).unwrap_or(false);
+	let max_units = bound_call(endpoint, &model, &mut request).map_err(refused)?;
+	let streaming = request.get("stream").and_then(Value::as_bool) == Some(true);
+	let reservation = state
+		.ledger
+		.admit(voucher_header(headers), Some(model.model_id), max_units)
+		.await
+		.map_err(refused)?;
+	let channel = reservation.channel;
+
+	let started = Instant::now();
+	let forwarded = forward(state, &model, endpoint, &request).await;
+	state.metrics.upstream(&model.name, started.elapsed().as_secs_f64());
+	let response = match forwarded {
+		Ok(response) => response,
+		Err(why) => return Err(refused(refuse(state, reservation, Refusal::Upstream(why)).await)),
+	};
+	let status = response.status();
+	if !status.is_success() {
+		let body = response.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+		if status.is_client_error() {
+			// The caller's mistake (a context too long, a bad parameter): passed through as the
+			// model server said it, not charged.
+			state.ledger.cancel(reservation).await.map_err(refused)?;
+			state.metrics.call(&model.name, "upstream_refused");
+			return Ok((status, [(header::CONTENT_TYPE, "application/json")], body).into_response());
+		}
+		let why = format!("status {status}");
+		return Err(refused(refuse(state, reservation, Refusal::Upstream(why)).await));
+	}
+	if streaming {
+		return Ok(stream(state.clone(), model, reservation, response, wants_usage));
+	}
+	let body = match response.into_body().collect().await {
+		Ok(body) => body.to_bytes(),
+		Err(e) => {
+			let why = format!("the body broke off: {e}");
+			return Err(refused(refuse(state, reservation, Refusal::Upstream(why)).await));
+		}
+	};
+	let answer: Option<Value> = serde_json::from_slice(&body).ok();
+	let Some(units) = usage_units(model.unit, answer.as_ref().and_then(|a| a.get("usage"))) else {
+		let why = "the answer has no usage to meter".to_string();
+		return Err(refused(refuse(state, reservation, Refusal::Upstream(why)).await));
+	};
+	let charged = state.ledger.complete(reservation, units).await.map_err(refused)?;
+	state.metrics.charged(&model.name, charged.units);
+	let mut response =
+		(StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+	charge_headers(response.headers_mut(), channel, model.unit, Some(charged));
+	Ok(response)
+}
+
+/// Cancels `reservation` (nothing is charged) and returns the refusal to answer with.
+async fn refuse(state: &AppState, reservation: Reservation, refusal: Refusal) -> Refusal {
+	match state.ledger.cancel(reservation).await {
+		Ok(()) => refusal,
+		Err(journal) => journal,
+	}
+}
+
+async fn forward(
+	state: &AppState,
+	model: &Model,
+	endpoint: Endpoint,
+	request: &Value,
+) -> Result<hyper::Response<hyper::body::Incoming>, String> {
+	let uri = format!("{}{}", model.upstream.trim_end_matches('/'), endpoint.path());
+	let upstream = hyper::Request::post(uri)
+		.header(header::CONTENT_TYPE, "application/json")
+		.body(Full::new(Bytes::from(request.to_string())))
+		.map_err(|e| e.to_string())?;
+	state.upstream.request(upstream).await.map_err(|e| format!("unreachable: {e}"))
+}
+
+/// Relays an upstream event stream, charging the call from its final usage chunk. The units
+/// reach the caller in a comment, `: tributary owed=<owed> units=<units>`, before
+/// `data: [DONE]`. A stream that breaks off before its usage, or whose caller leaves first,
+/// is not charged.
+fn stream(
+	state: AppState,
+	model: Model,
+	reservation: Reservation,
+	response: hyper::Response<hyper::body::Incoming>,
+	wants_usage: bool,
+) -> Response {
+	let channel = reservation.channel;
+	let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(32);
+	tokio::spawn(async move {
+		let mut body = response.into_body();
+		let mut events = SseEvents::default();
+		let mut units = None;
+		let mut reservation = Some(reservation);
+		let mut finished = false;
+		while !finished {
+			let chunk = match body.frame().await {
+				Some(Ok(frame)) => match frame.into_data() {
+					Ok(data) => data,
+					Err(_) => continue,
+				},
+				Some(Err(_)) | None => break,
+			};
+			for event in events.push(&chunk) {
+				let outgoing = match event.kind() {
+					EventKind::Done => {
+						finished = true;
+						break;
+					}
+					EventKind::Usage { usage, has_choices } => {
+						units = usage_units(model.unit, Some(&usage));
+						// The gateway asked for the usage chunk; a caller that did not gets
+						// none, as OpenAI would send it.
+						if !wants_usage && !has_choices {
+							continue;
+						}
+						event.bytes
+					}
+					EventKind::Other => event.bytes,
+				};
+				if sender.send(Ok(outgoing)).await.is_err() && units.is_none() {
+					// The caller left before the answer was complete: nothing is charged.
+					if let Some(reservation) = reservation.take() {
+						let _ = state.ledger.cancel(reservation).await;
+					}
+					state.metrics.call(&model.name, "caller_left");
+					return;
+				}
+			}
+		}
+		let Some(reservation) = reservation.take() else { return };
+		let Some(units) = units.or_else(|| usage_units(model.unit, None)) else {
+			let _ = state.ledger.cancel(reservation).await;
+			state.metrics.call(&model.name, "upstream_failed");
+			let _ = sender
+				.send(Ok(Bytes::from_static(b": tributary owed=unchanged units=0\n\n")))
+				.await;
+			return;
+		};
+		match state.ledger.complete(reservation, units).await {
+			Ok(charged) => {
+				state.metrics.charged(&model.name, charged.units);
+				let trailer = format!(
+					": tributary owed={} units={}\n\ndata: [DONE]\n\n",
+					charged.owed, charged.units
+				);
+				let _ = sender.send(Ok(Bytes::from(trailer))).await;
+			}
+			Err(refusal) => {
+				tracing::error!(channel, code = refusal.code(), "a streamed call was not recorded");
+			}
+		}
+	});
+	let body = Body::from_stream(futures::stream::unfold(receiver, |mut receiver| async move {
+		receiver.recv().await.map(|item| (item, receiver))
+	}));
+	let mut response = Response::new(body);
+	response
+		.headers_mut()
+		.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+	charge_headers(response.headers_mut(), channel, model.unit, None);
+	response
+}
+
+/// `POST /v1/tributary/vouchers`: a voucher without a call, paying for the last one.
+async fn pay(State(state): State<AppState>, headers: HeaderMap) -> Response {
+	let outcome = async {
+		let reservation = state.ledger.admit(voucher_header(&headers), None, 0).await?;
+		let channel = reservation.channel;
+		state.ledger.complete(reservation, 0).await?;
+		channel_json(&state, channel).await
+	};
+	match outcome.await {
+		Ok(body) => Json(body).into_response(),
+		Err(refusal) => refusal.into_response(),
+	}
+}
+
+/// `GET /v1/tributary/channels/{id}`: what the gateway holds for a channel.
+async fn channel_state(State(state): State<AppState>, Path(id): Path<u64>) -> Response {
+	match channel_json(&state, id).await {
+		Ok(body) => Json(body).into_response(),
+		Err(refusal) => refusal.into_response(),
+	}
+}
+
+async fn channel_json(state: &AppState, id: u64) -> Result<Value, Refusal> {
+	let account = state.ledger.account(id).await?.ok_or(Refusal::UnknownChannel(id))?;
+	Ok(json!({
+		"channel": id,
+		"owed": account.owed,
+		"voucherUnits": account.voucher_units(),
+		"settledUnits": account.info.settled_units,
+		"coveredUnits": account.covered_units(),
+		"closing": account.closing(state.ledger.finalized()),
+	}))
+}
+
+/// `GET /v1/models`: the models served, with this provider's terms on chain.
+async fn models(State(state): State<AppState>) -> Response {
+	let provider = state.ledger.chain().provider().to_string();
+	let mut data = Vec::new();
+	for model in &state.config.models {
+		let offer = state.ledger.chain().offer(model.model_id).await.ok().flatten();
+		data.push(json!({
+			"id": model.name,
+			"object": "model",
+			"created": 0,
+			"owned_by": provider,
+			"tributary": {
+				"model": model.model_id,
+				"unit": match model.unit { UnitOf::Tokens => "tokens", UnitOf::Calls => "calls" },
+				"offered": offer.is_some(),
+				"version": offer.as_ref().map(|offer| offer.version),
+				"pricePerUnit": offer.as_ref().map(|offer| offer.total_per_unit.to_string()),
+				"feePerUnit": offer.as_ref().map(|offer| offer.fee_per_unit.to_string()),
+			},
+		}));
+	}
+	Json(json!({ "object": "list", "data": data })).into_response()
+}
+
+async fn health(State(state): State<AppState>) -> Response {
+	match state.ledger.chain().finalized().await {
+		Ok(finalized) => {
+			state.ledger.set_finalized(finalized);
+			Json(json!({ "status": "ok", "finalized": finalized, "channels": state.ledger.len() }))
+				.into_response()
+		}
+		Err(error) => (
+			StatusCode::SERVICE_UNAVAILABLE,
+			Json(json!({ "status": "chain unavailable", "error": error.0 })),
+		)
+			.into_response(),
+	}
+}
+
+async fn metrics(State(state): State<AppState>) -> Response {
+	([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
+}

@@ -1,0 +1,132 @@
+//! Server-sent events, cut into whole events however the bytes arrive, so the gateway can find
+//! the usage chunk and the end of a stream in what it relays.
+
+use bytes::Bytes;
+use serde_json::Value;
+
+/// One whole event, with the blank line that ends it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+	/// Its bytes, as received.
+	pub bytes: Bytes,
+}
+
+/// What an event is to the gateway.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EventKind {
+	/// `data: [DONE]`: the end of the answer.
+	Done,
+	/// A chunk carrying the call's `usage`.
+	Usage {
+		/// The `usage` object.
+		usage: Value,
+		/// Whether the chunk also carries choices (then it is relayed in any case).
+		has_choices: bool,
+	},
+	/// Anything else, relayed as it is.
+	Other,
+}
+
+impl Event {
+	/// The event's `data:` lines, joined.
+	fn data(&self) -> String {
+		let text = String::from_utf8_lossy(&self.bytes);
+		let lines: Vec<&str> = text
+			.lines()
+			.filter_map(|line| line.strip_prefix("data:"))
+			.map(|data| data.strip_prefix(' ').unwrap_or(data))
+			.collect();
+		lines.join("\n")
+	}
+
+	/// What it is.
+	pub fn kind(&self) -> EventKind {
+		let data = self.data();
+		if data.trim() == "[DONE]" {
+			return EventKind::Done;
+		}
+		let Ok(chunk) = serde_json::from_str::<Value>(&data) else { return EventKind::Other };
+		match chunk.get("usage") {
+			Some(usage) if usage.is_object() => EventKind::Usage {
+				usage: usage.clone(),
+				has_choices: chunk
+					.get("choices")
+					.and_then(Value::as_array)
+					.is_some_and(|choices| !choices.is_empty()),
+			},
+			_ => EventKind::Other,
+		}
+	}
+}
+
+/// Bytes in, whole events out.
+#[derive(Default)]
+pub struct SseEvents {
+	pending: Vec<u8>,
+}
+
+/// Where the blank line ending the first event of `bytes` ends, if it is there.
+fn event_end(bytes: &[u8]) -> Option<usize> {
+	let lf = bytes.windows(2).position(|w| w == b"\n\n").map(|at| at.saturating_add(2));
+	let crlf = bytes.windows(4).position(|w| w == b"\r\n\r\n").map(|at| at.saturating_add(4));
+	match (lf, crlf) {
+		(Some(a), Some(b)) => Some(a.min(b)),
+		(a, b) => a.or(b),
+	}
+}
+
+impl SseEvents {
+	/// Adds `chunk` and returns the events it completed.
+	pub fn push(&mut self, chunk: &[u8]) -> Vec<Event> {
+		self.pending.extend_from_slice(chunk);
+		let mut events = Vec::new();
+		while let Some(end) = event_end(&self.pending) {
+			let rest = self.pending.split_off(end);
+			let whole = std::mem::replace(&mut self.pending, rest);
+			events.push(Event { bytes: Bytes::from(whole) });
+		}
+		events
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+	use super::*;
+
+	const STREAM: &str = "data: {\"choices\":[{\"delta\":{\"content\":\"tok\"}}]}\n\n\
+		: a comment\n\n\
+		data: {\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}\r\n\r\n\
+		data: [DONE]\n\n";
+
+	fn kinds(events: &[Event]) -> Vec<EventKind> {
+		events.iter().map(Event::kind).collect()
+	}
+
+	#[test]
+	fn a_stream_cut_anywhere_gives_the_same_events() {
+		let whole = SseEvents::default().push(STREAM.as_bytes());
+		assert_eq!(whole.len(), 4);
+		let usage =
+			serde_json::json!({"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5});
+		assert_eq!(
+			kinds(&whole),
+			vec![
+				EventKind::Other,
+				EventKind::Other,
+				EventKind::Usage { usage, has_choices: false },
+				EventKind::Done
+			]
+		);
+		let bytes = STREAM.as_bytes();
+		for cut in 0..bytes.len() {
+			for second in cut..bytes.len() {
+				let mut events = SseEvents::default();
+				let mut got = events.push(&bytes[..cut]);
+				got.extend(events.push(&bytes[cut..second]));
+				got.extend(events.push(&bytes[second..]));
+				assert_eq!(got, whole, "cut at {cut} and {second}");
+			}
+		}
+	}
+}
