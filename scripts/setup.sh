@@ -41,10 +41,13 @@ for component in clippy rustfmt; do
 	fi
 done
 
-# The e2e tests use @polkadot/api; install exactly what the lock file names.
-if [ -f "$ROOT/e2e/package.json" ]; then
-	if [ ! -d "$ROOT/e2e/node_modules" ] || [ "$ROOT/e2e/package-lock.json" -nt "$ROOT/e2e/node_modules/.package-lock.json" ]; then
-		echo "setup: installing the e2e npm packages"
-		(cd "$ROOT/e2e" && npm ci --no-audit --no-fund --loglevel=error)
+# The e2e tests use @polkadot/api and the openai client, the gateway's JavaScript client tests
+# @polkadot/keyring: install exactly what each lock file names.
+for package in e2e clients/js; do
+	if [ -f "$ROOT/$package/package.json" ]; then
+		if [ ! -d "$ROOT/$package/node_modules" ] || [ "$ROOT/$package/package-lock.json" -nt "$ROOT/$package/node_modules/.package-lock.json" ]; then
+			echo "setup: installing the npm packages of $package"
+			(cd "$ROOT/$package" && npm ci --no-audit --no-fund --loglevel=error)
+		fi
 	fi
-fi
+done

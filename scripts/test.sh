@@ -42,7 +42,10 @@ SKIP_WASM_BUILD=1 CARGO_TARGET_DIR="$CARGO_TARGET_DIR/try-runtime" \
 SKIP_WASM_BUILD=1 CARGO_TARGET_DIR="$CARGO_TARGET_DIR/try-runtime" \
 	cargo test --locked -p tributary-runtime --features try-runtime --lib upgrade_tests
 
-step "end-to-end tests (polkadot.js against a fresh dev node)"
+step "the gateway's JavaScript client (voucher vector, metering checks)"
+(cd "$ROOT/clients/js" && npm test)
+
+step "end-to-end tests (polkadot.js against a fresh dev node; the gateway with the openai client)"
 (cd "$ROOT/e2e" && NODE_BIN="$NODE_BIN" npm test)
 
 step "multi-validator fault test (four native validators)"
