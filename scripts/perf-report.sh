@@ -18,6 +18,8 @@ cd "$ROOT"
 OUT=docs/PERFORMANCE.md
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+# The gateway's section is scripts/gateway-bench.sh's: kept as it is.
+gateway_section="$(sed -n '/<!-- gateway-bench:start/,/<!-- gateway-bench:end -->/p' "$OUT" 2>/dev/null || true)"
 
 echo "==> fee, weight and scaling tables (runtime tests)"
 # The fee test fails when a goal not listed as missed is missed; the report still shows the
@@ -193,5 +195,6 @@ The slowest full block executes in ${slowest_ms} ms: $(awk -v ms="$slowest_ms" -
 Weights are conservative against this figure: they include the database's costs, which
 executing a block in memory does not pay until its changes are committed.
 EOF
+if [ -n "$gateway_section" ]; then printf '\n%s\n' "$gateway_section" >>"$OUT"; fi
 echo "wrote $OUT"
 exit "$fees_status"

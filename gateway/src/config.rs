@@ -49,7 +49,8 @@ pub struct Settlement {
 	pub amount: u64,
 	/// Once its oldest unsettled voucher is this old, in seconds.
 	pub max_age_secs: u64,
-	/// How many blocks before a channel's challenge period ends it is settled at the latest.
+	/// How many blocks before a channel expires it is settled at the latest (a channel whose
+	/// consumer asked to close is settled at once: its challenge period is the last chance).
 	#[serde(default = "margin_blocks")]
 	pub margin_blocks: u32,
 }

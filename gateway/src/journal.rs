@@ -16,6 +16,8 @@ const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 /// far owe.
 #[derive(Clone, Debug, Encode, Decode, PartialEq, Eq)]
 pub struct Entry {
+	/// The channel's nonce: a channel with the same id on a relaunched chain is another one.
+	pub channel_nonce: [u8; 32],
 	/// The cumulative units the newest voucher signs for.
 	pub voucher_units: u64,
 	/// Its signature (a SCALE-encoded `MultiSignature`).
@@ -207,7 +209,13 @@ mod tests {
 	use super::*;
 
 	fn entry(voucher_units: u64, owed_units: u64) -> Entry {
-		Entry { voucher_units, signature: vec![7; 65], owed_units, unsettled_since_ms: 1_000 }
+		Entry {
+			channel_nonce: [3; 32],
+			voucher_units,
+			signature: vec![7; 65],
+			owed_units,
+			unsettled_since_ms: 1_000,
+		}
 	}
 
 	#[test]

@@ -14,7 +14,6 @@ use crate::{
 	writer::JournalWriter,
 };
 use codec::{Decode, Encode};
-use sp_core::H256;
 use sp_runtime::MultiSignature;
 use std::{
 	collections::HashMap,
@@ -40,12 +39,14 @@ pub struct Account {
 	pub reserved: u64,
 	/// When the oldest voucher not settled yet arrived, in Unix milliseconds (0: none).
 	pub unsettled_since_ms: u64,
+	/// When `info` was read from the chain, in Unix milliseconds.
+	pub read_ms: u64,
 }
 
 impl Account {
 	fn new(info: ChannelInfo) -> Self {
 		let owed = info.settled_units;
-		Self { info, owed, voucher: None, reserved: 0, unsettled_since_ms: 0 }
+		Self { info, owed, voucher: None, reserved: 0, unsettled_since_ms: 0, read_ms: now_ms() }
 	}
 
 	/// Units the channel's remaining deposit pays for, beyond those already settled.
@@ -87,6 +88,7 @@ impl Account {
 	fn entry(&self) -> Option<Entry> {
 		let (voucher_units, signature) = self.voucher.as_ref()?;
 		Some(Entry {
+			channel_nonce: self.info.nonce.0,
 			voucher_units: *voucher_units,
 			signature: signature.encode(),
 			owed_units: self.owed,
@@ -95,15 +97,58 @@ impl Account {
 	}
 }
 
+type Accounts = Arc<Mutex<HashMap<u64, Account>>>;
+
+fn lock(accounts: &Accounts) -> MutexGuard<'_, HashMap<u64, Account>> {
+	// A handler that panicked while holding the lock left consistent data: every update under
+	// it is a few assignments.
+	accounts.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// An admitted call, holding its largest cost against the channel's deposit until it is
-/// completed (charged) or cancelled (not charged).
-#[derive(Debug)]
+/// completed (charged) or cancelled (not charged). Dropped unsettled — the caller hung up and
+/// the handler was cancelled — it releases its hold and charges nothing.
 #[must_use = "a reservation is completed or cancelled"]
 pub struct Reservation {
 	/// The channel paying.
 	pub channel: u64,
 	/// The call's largest cost in units.
 	pub max_units: u64,
+	accounts: Option<Accounts>,
+}
+
+impl core::fmt::Debug for Reservation {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		write!(f, "Reservation {{ channel: {}, max_units: {} }}", self.channel, self.max_units)
+	}
+}
+
+impl Reservation {
+	/// Takes the hold off the channel; the reservation is spent.
+	fn release(&mut self, accounts: &mut HashMap<u64, Account>) {
+		if self.accounts.take().is_some() {
+			if let Some(account) = accounts.get_mut(&self.channel) {
+				account.reserved = account.reserved.saturating_sub(self.max_units);
+			}
+		}
+	}
+}
+
+impl Drop for Reservation {
+	fn drop(&mut self) {
+		if let Some(accounts) = self.accounts.clone() {
+			self.release(&mut lock(&accounts));
+		}
+	}
+}
+
+/// A call (or a payment without one) asking to be admitted.
+struct Call {
+	id: u64,
+	signed: u64,
+	signature: MultiSignature,
+	max_units: u64,
+	model: Option<u32>,
 }
 
 /// The outcome of a completed call, for the response's headers.
@@ -121,7 +166,7 @@ pub struct Charged {
 pub struct Ledger {
 	chain: Arc<dyn Chain>,
 	writer: JournalWriter,
-	accounts: Mutex<HashMap<u64, Account>>,
+	accounts: Accounts,
 	finalized: AtomicU32,
 }
 
@@ -131,6 +176,9 @@ pub fn now_ms() -> u64 {
 		.duration_since(UNIX_EPOCH)
 		.map_or(0, |elapsed| u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX))
 }
+
+/// How old a channel's state may be when a call is admitted on it.
+const STALE_AFTER_MS: u64 = 10_000;
 
 fn unavailable(error: ChainError) -> Refusal {
 	Refusal::ChainUnavailable(error.0)
@@ -143,7 +191,7 @@ fn journal_failed(error: JournalError) -> Refusal {
 impl Ledger {
 	/// A ledger over `chain`, writing through `writer`.
 	pub fn new(chain: Arc<dyn Chain>, writer: JournalWriter) -> Self {
-		Self { chain, writer, accounts: Mutex::new(HashMap::new()), finalized: AtomicU32::new(0) }
+		Self { chain, writer, accounts: Accounts::default(), finalized: AtomicU32::new(0) }
 	}
 
 	/// The chain.
@@ -152,9 +200,7 @@ impl Ledger {
 	}
 
 	fn accounts(&self) -> MutexGuard<'_, HashMap<u64, Account>> {
-		// A handler that panicked while holding the lock left consistent data: every update
-		// under it is a few assignments.
-		self.accounts.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+		lock(&self.accounts)
 	}
 
 	/// The latest finalized block seen.
@@ -172,7 +218,11 @@ impl Ledger {
 	pub async fn recover(&self, entries: Vec<(u64, Entry)>) -> Result<usize, ChainError> {
 		let mut recovered = 0usize;
 		for (channel, entry) in entries {
-			let Some(info) = self.chain.channel(channel).await? else {
+			let info = self.chain.channel(channel).await?;
+			// A channel with the journal's id but another nonce is a new channel (the chain was
+			// relaunched): what the journal holds can never settle on it.
+			let Some(info) = info.filter(|info| info.nonce.as_bytes() == entry.channel_nonce)
+			else {
 				tracing::warn!(
 					channel,
 					units = entry.voucher_units,
@@ -192,15 +242,13 @@ impl Ledger {
 		Ok(recovered)
 	}
 
-	/// A copy of channel `id`'s account, read from the chain when it is not known yet.
+	/// A copy of channel `id`'s account, read from the chain when it is not known yet. Only a
+	/// channel whose voucher was accepted is kept: a lookup by anyone else leaves nothing behind.
 	pub async fn account(&self, id: u64) -> Result<Option<Account>, Refusal> {
 		if let Some(account) = self.accounts().get(&id) {
 			return Ok(Some(account.clone()));
 		}
-		let Some(info) = self.chain.channel(id).await.map_err(unavailable)? else {
-			return Ok(None);
-		};
-		Ok(Some(self.accounts().entry(id).or_insert_with(|| Account::new(info)).clone()))
+		Ok(self.chain.channel(id).await.map_err(unavailable)?.map(Account::new))
 	}
 
 	/// Reads channel `id` from the chain again (after a top-up or a settlement); a channel that
@@ -215,13 +263,14 @@ impl Ledger {
 			}
 			return Ok(None);
 		};
-		let account = accounts.entry(id).or_insert_with(|| Account::new(info.clone()));
+		let Some(account) = accounts.get_mut(&id) else { return Ok(Some(Account::new(info))) };
 		account.owed = account.owed.max(info.settled_units);
 		if info.settled_units >= account.voucher_units() {
 			account.unsettled_since_ms = 0;
 		}
 		let settled_units = info.settled_units;
 		account.info = info;
+		account.read_ms = now_ms();
 		let account = account.clone();
 		drop(accounts);
 		drop(self.writer.submit(Change::Settled { channel: id, settled_units }));
@@ -276,7 +325,15 @@ impl Ledger {
 			return Err(Refusal::WrongChain);
 		}
 		let id = voucher.channel;
-		let account = self.account(id).await?.ok_or(Refusal::UnknownChannel(id))?;
+		let account = match self.account(id).await? {
+			// A close request or a close on chain reaches the gateway within this time even on
+			// a channel with nothing to settle (the settlement loop reads only those).
+			Some(account) if now_ms().saturating_sub(account.read_ms) > STALE_AFTER_MS => {
+				self.refresh(id).await.map_err(unavailable)?
+			}
+			account => account,
+		}
+		.ok_or(Refusal::UnknownChannel(id))?;
 		let provider = self.chain.provider();
 		if account.info.provider != provider {
 			return Err(Refusal::WrongProvider);
@@ -288,28 +345,34 @@ impl Ledger {
 		if model.is_some_and(|model| model != account.info.model) {
 			return Err(Refusal::ChannelModelMismatch);
 		}
-		match self.reserve(id, voucher.cumulative_units, &signature, max_units) {
+		let call = Call { id, signed: voucher.cumulative_units, signature, max_units, model };
+		match self.reserve(&call, account.clone()) {
 			// The consumer may have topped up since the channel was read: read it again once.
 			Err(Refusal::DepositShort { .. }) => {
-				self.refresh(id).await.map_err(unavailable)?;
-				self.reserve(id, voucher.cumulative_units, &signature, max_units)
+				let account = self.refresh(id).await.map_err(unavailable)?;
+				self.reserve(&call, account.ok_or(Refusal::UnknownChannel(id))?)
 			}
 			outcome => outcome,
 		}
 	}
 
-	fn reserve(
-		&self,
-		id: u64,
-		signed: u64,
-		signature: &MultiSignature,
-		max_units: u64,
-	) -> Result<Reservation, Refusal> {
+	fn reserve(&self, call: &Call, checked: Account) -> Result<Reservation, Refusal> {
+		let Call { id, signed, max_units, .. } = *call;
+		let signature = &call.signature;
 		let finalized = self.finalized();
 		let mut accounts = self.accounts();
-		let account = accounts.get_mut(&id).ok_or(Refusal::UnknownChannel(id))?;
-		if account.closing(finalized) {
+		// Kept from here on: the voucher proved the caller is the channel's consumer.
+		let account = accounts.entry(id).or_insert(checked);
+		// A payment without a call is taken from a closing channel too: it pays for the last
+		// call, which the provider settles before the channel closes.
+		let pays_only = call.model.is_none() && max_units == 0;
+		if account.closing(finalized) && !pays_only {
 			return Err(Refusal::ChannelClosing);
+		}
+		// One call at a time: a caller that sent many at once with one voucher could leave all
+		// of them unpaid; with one, what no voucher covers is the last call alone.
+		if account.reserved > 0 && !pays_only {
+			return Err(Refusal::CallInFlight);
 		}
 		if signed < account.owed {
 			return Err(Refusal::VoucherBehind { owed: account.owed, signed });
@@ -329,32 +392,40 @@ impl Ledger {
 				account.unsettled_since_ms = now_ms();
 			}
 		}
-		Ok(Reservation { channel: id, max_units })
+		Ok(Reservation { channel: id, max_units, accounts: Some(self.accounts.clone()) })
 	}
 
 	/// Charges an answered call `units` (at most its reservation) and journals the channel
 	/// durably before returning: the response may go out once this returns.
-	pub async fn complete(&self, reservation: Reservation, units: u64) -> Result<Charged, Refusal> {
+	pub async fn complete(
+		&self,
+		mut reservation: Reservation,
+		units: u64,
+	) -> Result<Charged, Refusal> {
 		let units = units.min(reservation.max_units);
+		let channel = reservation.channel;
 		let (pending, charged) = {
 			let mut accounts = self.accounts();
-			let account = accounts
-				.get_mut(&reservation.channel)
-				.ok_or(Refusal::UnknownChannel(reservation.channel))?;
-			account.reserved = account.reserved.saturating_sub(reservation.max_units);
+			reservation.release(&mut accounts);
+			let account = accounts.get_mut(&channel).ok_or(Refusal::UnknownChannel(channel))?;
 			account.owed = account.owed.saturating_add(units);
 			let remaining = account
 				.covered_units()
 				.saturating_sub(account.unsettled_units().saturating_add(account.reserved));
 			let charged = Charged { units, owed: account.owed, remaining };
 			// Submitted under the lock, so the journal sees a channel's changes in order.
-			let pending = account
-				.entry()
-				.map(|entry| self.writer.submit(Change::Record(reservation.channel, entry)));
+			let pending =
+				account.entry().map(|entry| self.writer.submit(Change::Record(channel, entry)));
 			(pending, charged)
 		};
 		if let Some(pending) = pending {
-			pending.durable().await.map_err(journal_failed)?;
+			if let Err(error) = pending.durable().await {
+				// The call is not answered: it must not stay owed.
+				if let Some(account) = self.accounts().get_mut(&channel) {
+					account.owed = account.owed.saturating_sub(units);
+				}
+				return Err(journal_failed(error));
+			}
 		}
 		Ok(charged)
 	}
@@ -364,9 +435,4 @@ impl Ledger {
 	pub async fn cancel(&self, reservation: Reservation) -> Result<(), Refusal> {
 		self.complete(reservation, 0).await.map(|_| ())
 	}
-}
-
-/// The genesis hash as the journal stores it.
-pub fn genesis_key(genesis: &H256) -> Vec<u8> {
-	genesis.as_bytes().to_vec()
 }

@@ -15,6 +15,8 @@ pub mod proxy;
 pub mod refusal;
 pub mod settle;
 pub mod sse;
+pub mod stub;
+pub mod testing;
 pub mod writer;
 
 use std::{sync::Arc, time::Duration};
@@ -98,3 +100,6 @@ async fn shutdown() {
 	#[cfg(not(unix))]
 	interrupt.await.unwrap_or_default();
 }
+
+#[cfg(test)]
+mod ledger_tests;

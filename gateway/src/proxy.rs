@@ -97,44 +97,82 @@ impl Endpoint {
 	}
 }
 
-/// Bounds a call's cost in units and sets the limits that make the bound hold upstream: the
-/// completion's token limit (the caller's, or the model's default) and, for a stream, the
-/// final usage chunk. The prompt is bounded by its bytes (as JSON): a token is at least a byte.
-pub fn bound_call(endpoint: Endpoint, model: &Model, request: &mut Value) -> Result<u64, Refusal> {
-	let body = request
-		.as_object_mut()
-		.ok_or_else(|| Refusal::BadRequest("the body is not a JSON object".into()))?;
+/// Bounds a call's cost in units and sets the limits that make the bound hold upstream.
+///
+/// The prompt is bounded by the request's bytes (every field counted: messages, tools, prompts;
+/// a token is at least a byte). The completion is bounded by its token limit — the larger of
+/// `max_tokens` and `max_completion_tokens`, or the model's `default_max_tokens` — written back
+/// into the request, times every completion the request asks for (`n`, `best_of`, one per
+/// prompt of a batch). A stream is made to end with its usage chunk. Returns the bound and
+/// whether the call streams.
+pub fn bound_call(
+	endpoint: Endpoint,
+	model: &Model,
+	request: &mut Value,
+	request_bytes: usize,
+) -> Result<(u64, bool), Refusal> {
+	let bad = |why: &str| Refusal::BadRequest(why.into());
+	let body = request.as_object_mut().ok_or_else(|| bad("the body is not a JSON object"))?;
 	let input = body
 		.get(endpoint.input())
 		.ok_or_else(|| Refusal::BadRequest(format!("`{}` is missing", endpoint.input())))?;
-	let prompt_bound = u64::try_from(input.to_string().len()).unwrap_or(u64::MAX);
+	let prompts = match input {
+		Value::Array(items) if endpoint == Endpoint::Completions && !items.is_empty() => {
+			// A batch of prompts (strings, or token arrays) gets a completion each; one array
+			// of token ids is one prompt.
+			if items.iter().all(Value::is_number) {
+				1
+			} else {
+				items.len()
+			}
+		}
+		_ => 1,
+	};
+	let streaming = match body.get("stream") {
+		None | Some(Value::Null) => false,
+		Some(Value::Bool(streaming)) => *streaming,
+		Some(_) => return Err(bad("`stream` is not a boolean")),
+	};
+	if streaming && endpoint == Endpoint::Embeddings {
+		return Err(bad("embeddings do not stream"));
+	}
+	let whole = |field: &str| -> Result<Option<u64>, Refusal> {
+		match body.get(field) {
+			None | Some(Value::Null) => Ok(None),
+			Some(value) => value
+				.as_u64()
+				.map(Some)
+				.ok_or_else(|| Refusal::BadRequest(format!("`{field}` is not a whole number"))),
+		}
+	};
 	let completion_bound = match endpoint {
 		Endpoint::Embeddings => 0,
 		Endpoint::Chat | Endpoint::Completions => {
-			let limit_field = ["max_completion_tokens", "max_tokens"]
-				.into_iter()
-				.find(|field| body.get(*field).is_some_and(|value| !value.is_null()));
-			match limit_field {
-				Some(field) => body.get(field).and_then(Value::as_u64).ok_or_else(|| {
-					Refusal::BadRequest(format!("`{field}` is not a whole number"))
-				})?,
-				None => {
-					body.insert("max_tokens".into(), model.default_max_tokens.into());
-					model.default_max_tokens
-				}
+			let given = whole("max_tokens")?.max(whole("max_completion_tokens")?);
+			let limit = given.unwrap_or(model.default_max_tokens);
+			let copies = whole("n")?.unwrap_or(1).max(whole("best_of")?.unwrap_or(1));
+			body.insert("max_tokens".into(), limit.into());
+			if endpoint == Endpoint::Chat {
+				body.insert("max_completion_tokens".into(), limit.into());
+			} else {
+				body.remove("max_completion_tokens");
 			}
+			limit.saturating_mul(copies).saturating_mul(u64::try_from(prompts).unwrap_or(u64::MAX))
 		}
 	};
-	if body.get("stream").and_then(Value::as_bool) == Some(true) {
+	if streaming {
 		let options = body.entry("stream_options").or_insert_with(|| json!({}));
-		if let Some(options) = options.as_object_mut() {
-			options.insert("include_usage".into(), true.into());
-		}
+		let options =
+			options.as_object_mut().ok_or_else(|| bad("`stream_options` is not an object"))?;
+		options.insert("include_usage".into(), true.into());
 	}
-	Ok(match model.unit {
+	let bound = match model.unit {
 		UnitOf::Calls => 1,
-		UnitOf::Tokens => prompt_bound.saturating_add(completion_bound),
-	})
+		UnitOf::Tokens => {
+			u64::try_from(request_bytes).unwrap_or(u64::MAX).saturating_add(completion_bound)
+		}
+	};
+	Ok((bound, streaming))
 }
 
 /// The units a finished call costs, from the upstream's `usage`: total tokens, or one call.
@@ -201,8 +239,8 @@ async fn serve_call(
 	let refused = |refusal| (model.name.clone(), refusal);
 	let wants_usage =
 		request.pointer("/stream_options/include_usage").and_then(Value::as_bool).unwrap_or(false);
-	let max_units = bound_call(endpoint, &model, &mut request).map_err(refused)?;
-	let streaming = request.get("stream").and_then(Value::as_bool) == Some(true);
+	let (max_units, streaming) =
+		bound_call(endpoint, &model, &mut request, body.len()).map_err(refused)?;
 	let reservation = state
 		.ledger
 		.admit(voucher_header(headers), Some(model.model_id), max_units)
@@ -230,7 +268,13 @@ async fn serve_call(
 		let why = format!("status {status}");
 		return Err(refused(refuse(state, reservation, Refusal::Upstream(why)).await));
 	}
-	if streaming {
+	// A model server that answers a stream request with one JSON body is metered as one.
+	let event_stream = response
+		.headers()
+		.get(header::CONTENT_TYPE)
+		.and_then(|value| value.to_str().ok())
+		.is_some_and(|value| value.starts_with("text/event-stream"));
+	if streaming && event_stream {
 		return Ok(stream(state.clone(), model, reservation, response, wants_usage));
 	}
 	let body = match response.into_body().collect().await {
@@ -294,6 +338,9 @@ fn stream(
 		let mut units = None;
 		let mut reservation = Some(reservation);
 		let mut finished = false;
+		// A caller that leaves mid-answer still got part of it: the model server's usage is
+		// read to the end and charged.
+		let mut caller_left = false;
 		while !finished {
 			let chunk = match body.frame().await {
 				Some(Ok(frame)) => match frame.into_data() {
@@ -302,7 +349,11 @@ fn stream(
 				},
 				Some(Err(_)) | None => break,
 			};
-			for event in events.push(&chunk) {
+			let Some(complete) = events.push(&chunk) else {
+				tracing::warn!(channel, "an event of the model server's stream is too large");
+				break;
+			};
+			for event in complete {
 				let outgoing = match event.kind() {
 					EventKind::Done => {
 						finished = true;
@@ -319,13 +370,9 @@ fn stream(
 					}
 					EventKind::Other => event.bytes,
 				};
-				if sender.send(Ok(outgoing)).await.is_err() && units.is_none() {
-					// The caller left before the answer was complete: nothing is charged.
-					if let Some(reservation) = reservation.take() {
-						let _ = state.ledger.cancel(reservation).await;
-					}
+				if !caller_left && sender.send(Ok(outgoing)).await.is_err() {
+					caller_left = true;
 					state.metrics.call(&model.name, "caller_left");
-					return;
 				}
 			}
 		}
@@ -438,4 +485,97 @@ async fn health(State(state): State<AppState>) -> Response {
 
 async fn metrics(State(state): State<AppState>) -> Response {
 	([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+	#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+	use super::*;
+
+	fn model(unit: UnitOf) -> Model {
+		Model {
+			name: "m".into(),
+			model_id: 0,
+			upstream: "http://127.0.0.1:1/v1".into(),
+			unit,
+			default_max_tokens: 100,
+		}
+	}
+
+	fn bound(endpoint: Endpoint, request: Value) -> Result<(u64, bool, Value), Refusal> {
+		let mut request = request;
+		let bytes = request.to_string().len();
+		let (bound, streaming) = bound_call(endpoint, &model(UnitOf::Tokens), &mut request, bytes)?;
+		Ok((bound.saturating_sub(bytes as u64), streaming, request))
+	}
+
+	#[test]
+	fn every_completion_a_request_asks_for_is_in_its_bound() {
+		let messages = json!([{"role": "user", "content": "hi"}]);
+		let chat = |extra: Value| {
+			let mut request = json!({"model": "m", "messages": messages});
+			for (key, value) in extra.as_object().unwrap() {
+				request[key] = value.clone();
+			}
+			bound(Endpoint::Chat, request).unwrap()
+		};
+		// The model's default limit is set when none is given.
+		let (completion, streaming, sent) = chat(json!({}));
+		assert_eq!((completion, streaming), (100, false));
+		assert_eq!(
+			(sent["max_tokens"].as_u64(), sent["max_completion_tokens"].as_u64()),
+			(Some(100), Some(100))
+		);
+		// The larger limit counts, and both fields carry it upstream.
+		let (completion, _, sent) = chat(json!({"max_completion_tokens": 1, "max_tokens": 8000}));
+		assert_eq!(completion, 8000);
+		assert_eq!(sent["max_completion_tokens"].as_u64(), Some(8000));
+		assert_eq!(chat(json!({"max_tokens": 10, "n": 3})).0, 30);
+		let batch =
+			json!({"model": "m", "prompt": ["a", "b", "c", "d"], "max_tokens": 5, "best_of": 2});
+		let (completion, _, sent) = bound(Endpoint::Completions, batch).unwrap();
+		assert_eq!(completion, 5 * 2 * 4);
+		assert!(sent.get("max_completion_tokens").is_none(), "completions servers read max_tokens");
+		let tokens = json!({"model": "m", "prompt": [1, 2, 3], "max_tokens": 5});
+		assert_eq!(bound(Endpoint::Completions, tokens).unwrap().0, 5, "one prompt of token ids");
+		let embeddings = json!({"model": "m", "input": ["a", "b"]});
+		assert_eq!(bound(Endpoint::Embeddings, embeddings).unwrap().0, 0);
+		// A stream is made to end with its usage.
+		let (_, streaming, sent) = chat(json!({"stream": true}));
+		assert!(streaming);
+		assert_eq!(sent["stream_options"]["include_usage"], json!(true));
+		// Whatever the request holds counts toward the prompt: tools, documents, anything.
+		let tools = json!({"model": "m", "messages": messages, "max_tokens": 1, "tools": ["x".repeat(5000)]});
+		let bytes = tools.to_string().len() as u64;
+		let mut sent = tools.clone();
+		let (total, _) =
+			bound_call(Endpoint::Chat, &model(UnitOf::Tokens), &mut sent, bytes as usize).unwrap();
+		assert_eq!(total, bytes + 1);
+		// A call-metered model's calls cost one unit.
+		let mut request = json!({"model": "m", "messages": messages, "n": 5});
+		assert_eq!(
+			bound_call(Endpoint::Chat, &model(UnitOf::Calls), &mut request, 10).unwrap().0,
+			1
+		);
+	}
+
+	#[test]
+	fn malformed_limits_and_streams_are_refused() {
+		let refused = |endpoint, request: Value| {
+			let refusal = bound(endpoint, request).unwrap_err();
+			assert_eq!(refusal.code(), "invalid_request");
+			refusal.message()
+		};
+		let messages = json!([{"role": "user", "content": "hi"}]);
+		assert!(refused(Endpoint::Chat, json!({"messages": messages, "stream": "true"}))
+			.contains("boolean"));
+		assert!(refused(Endpoint::Chat, json!({"messages": messages, "max_tokens": -1}))
+			.contains("whole"));
+		assert!(refused(Endpoint::Chat, json!({"messages": messages, "n": 1.5})).contains("whole"));
+		assert!(refused(Endpoint::Chat, json!({"model": "m"})).contains("messages"));
+		assert!(
+			refused(Endpoint::Embeddings, json!({"input": "x", "stream": true})).contains("stream")
+		);
+		assert!(refused(Endpoint::Chat, json!([1])).contains("object"));
+	}
 }

@@ -35,6 +35,8 @@ pub enum Refusal {
 	DepositShort { covered: u64, needed: u64 },
 	/// The channel is closing: no new calls.
 	ChannelClosing,
+	/// A call on the channel is still being answered: one at a time.
+	CallInFlight,
 	/// The upstream model server failed; nothing was charged.
 	Upstream(String),
 	/// The chain cannot be read now; nothing was charged.
@@ -63,6 +65,7 @@ impl Refusal {
 				StatusCode::PAYMENT_REQUIRED
 			}
 			Self::Upstream(_) => StatusCode::BAD_GATEWAY,
+			Self::CallInFlight => StatusCode::TOO_MANY_REQUESTS,
 			Self::ChainUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
 			Self::Journal(_) => StatusCode::INTERNAL_SERVER_ERROR,
 		}
@@ -84,6 +87,7 @@ impl Refusal {
 			Self::VoucherAhead { .. } => "voucher_ahead",
 			Self::DepositShort { .. } => "deposit_short",
 			Self::ChannelClosing => "channel_closing",
+			Self::CallInFlight => "call_in_flight",
 			Self::Upstream(_) => "upstream_failed",
 			Self::ChainUnavailable(_) => "chain_unavailable",
 			Self::Journal(_) => "journal_failed",
@@ -119,6 +123,9 @@ impl Refusal {
 				 Top the channel up."
 			),
 			Self::ChannelClosing => "The channel is closing: open a new one.".into(),
+			Self::CallInFlight => "A call on this channel is still being answered: one call at a \
+			                       time per channel (open more channels to call in parallel)."
+				.into(),
 			Self::Upstream(why) => format!("The model server failed ({why}); nothing was charged."),
 			Self::ChainUnavailable(why) => {
 				format!("The chain cannot be read now ({why}); nothing was charged.")
@@ -135,6 +142,7 @@ impl Refusal {
 			| StatusCode::INTERNAL_SERVER_ERROR => "server_error",
 			StatusCode::UNAUTHORIZED => "authentication_error",
 			StatusCode::PAYMENT_REQUIRED => "insufficient_quota",
+			StatusCode::TOO_MANY_REQUESTS => "rate_limit_error",
 			_ => "invalid_request_error",
 		};
 		serde_json::json!({
@@ -169,6 +177,7 @@ mod tests {
 			(Refusal::VoucherAhead { owed: 10, signed: 11 }, 400, "voucher_ahead"),
 			(Refusal::DepositShort { covered: 5, needed: 9 }, 402, "deposit_short"),
 			(Refusal::ChannelClosing, 402, "channel_closing"),
+			(Refusal::CallInFlight, 429, "call_in_flight"),
 			(Refusal::Upstream("timeout".into()), 502, "upstream_failed"),
 			(Refusal::ChainUnavailable("down".into()), 503, "chain_unavailable"),
 			(Refusal::Journal("disk".into()), 500, "journal_failed"),

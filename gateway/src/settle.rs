@@ -49,6 +49,9 @@ pub fn due(account: &Account, settlement: &Settlement, now_ms: u64, finalized: u
 /// The first retry waits this long; each failure doubles it up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_secs(1);
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
+/// How long a batch may take to be finalized before it is given up (and, at the next round,
+/// resubmitted: a voucher that did settle meanwhile settles nothing the second time).
+const SETTLE_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The settlement loop.
 pub struct Settler {
@@ -58,6 +61,8 @@ pub struct Settler {
 	busy: AtomicBool,
 	/// Channels waiting after a failure: when to try again, and the wait after the next one.
 	backoff: Mutex<HashMap<u64, (Instant, Duration)>>,
+	/// The channels the unsettled-value metric has a label for.
+	labelled: Mutex<std::collections::HashSet<u64>>,
 }
 
 impl Settler {
@@ -69,6 +74,7 @@ impl Settler {
 			metrics,
 			busy: AtomicBool::new(false),
 			backoff: Mutex::new(HashMap::new()),
+			labelled: Mutex::new(Default::default()),
 		}
 	}
 
@@ -90,32 +96,39 @@ impl Settler {
 		let chain = self.ledger.chain().clone();
 		self.ledger.set_finalized(chain.finalized().await?);
 		for (id, _) in self.ledger.unsettled() {
-			self.ledger.refresh(id).await?;
+			// One channel that cannot be read must not keep the others from settling.
+			if let Err(error) = self.ledger.refresh(id).await {
+				tracing::warn!(%error, channel = id, "cannot read a channel");
+			}
 		}
 		let now = crate::ledger::now_ms();
 		let finalized = self.ledger.finalized();
 		let mut due_now = Vec::new();
-		for (id, account) in self.ledger.unsettled() {
-			self.metrics
-				.unsettled
-				.with_label_values(&[&id.to_string()])
-				.set(account.unsettled_value() as f64);
+		let unsettled = self.ledger.unsettled();
+		self.label_unsettled(&unsettled);
+		for (id, account) in unsettled {
 			if self.waiting(id) {
 				continue;
 			}
 			if let Some(reason) = due(&account, &self.settlement, now, finalized) {
-				due_now.push((id, reason));
+				// The channel's last chance: a close request's end, or its expiry's.
+				let last_chance = account.info.closes_at.unwrap_or_else(|| {
+					account.info.expires_at.saturating_add(chain.challenge_period())
+				});
+				due_now.push((id, reason, last_chance));
 			}
 		}
 		if due_now.is_empty() || self.busy.swap(true, Ordering::AcqRel) {
 			return Ok(());
 		}
-		// Deadlines first: a full batch must not push a closing channel past its last chance.
-		due_now.sort_by_key(|(id, reason)| (*reason != Due::Deadline, *id));
+		// Deadlines first, the nearest first: a full batch must not push a closing channel
+		// past its last chance.
+		due_now
+			.sort_by_key(|(id, reason, last_chance)| (*reason != Due::Deadline, *last_chance, *id));
 		let batch: Vec<_> = due_now
 			.iter()
 			.take(chain.max_settle_batch())
-			.filter_map(|(id, _)| self.ledger.signed_voucher(*id))
+			.filter_map(|(id, _, _)| self.ledger.signed_voucher(*id))
 			.collect();
 		let settler = self.clone();
 		tokio::spawn(async move {
@@ -123,6 +136,22 @@ impl Settler {
 			settler.busy.store(false, Ordering::Release);
 		});
 		Ok(())
+	}
+
+	/// Sets the unsettled value of each channel in `unsettled`, and drops the label of every
+	/// channel that has nothing unsettled any more (so the metric does not grow with every
+	/// channel ever served).
+	fn label_unsettled(&self, unsettled: &[(u64, Account)]) {
+		let mut labelled = self.labelled.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+		let now: std::collections::HashSet<u64> = unsettled.iter().map(|(id, _)| *id).collect();
+		for gone in labelled.difference(&now) {
+			let _ = self.metrics.unsettled.remove_label_values(&[&gone.to_string()]);
+		}
+		for (id, account) in unsettled {
+			let value = account.unsettled_value() as f64;
+			self.metrics.unsettled.with_label_values(&[&id.to_string()]).set(value);
+		}
+		*labelled = now;
 	}
 
 	fn waiting(&self, id: u64) -> bool {
@@ -142,7 +171,12 @@ impl Settler {
 		let ids: Vec<u64> = batch.iter().map(|(id, _, _)| *id).collect();
 		tracing::info!(channels = ?ids, "settling");
 		let started = Instant::now();
-		match self.ledger.chain().settle_batch(batch).await {
+		let submitted =
+			tokio::time::timeout(SETTLE_TIMEOUT, self.ledger.chain().settle_batch(batch));
+		let outcome = submitted.await.unwrap_or_else(|_| {
+			Err(crate::chain::ChainError("not finalized within the time allowed".into()))
+		});
+		match outcome {
 			Ok(report) => {
 				self.metrics.settlement_seconds.observe(started.elapsed().as_secs_f64());
 				for (id, units) in &report.settled {

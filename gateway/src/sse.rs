@@ -59,10 +59,17 @@ impl Event {
 	}
 }
 
+/// The largest event the gateway buffers: far above any chunk of a token stream, far below
+/// what would let a model server (or a caller's request for a stream it never ends) grow the
+/// gateway's memory.
+pub const MAX_EVENT_BYTES: usize = 1 << 20;
+
 /// Bytes in, whole events out.
 #[derive(Default)]
 pub struct SseEvents {
 	pending: Vec<u8>,
+	/// How far `pending` was searched for an event's end already.
+	scanned: usize,
 }
 
 /// Where the blank line ending the first event of `bytes` ends, if it is there.
@@ -76,16 +83,29 @@ fn event_end(bytes: &[u8]) -> Option<usize> {
 }
 
 impl SseEvents {
-	/// Adds `chunk` and returns the events it completed.
-	pub fn push(&mut self, chunk: &[u8]) -> Vec<Event> {
+	/// Adds `chunk` and returns the events it completed; `None` once an event grows past
+	/// [`MAX_EVENT_BYTES`].
+	pub fn push(&mut self, chunk: &[u8]) -> Option<Vec<Event>> {
 		self.pending.extend_from_slice(chunk);
 		let mut events = Vec::new();
-		while let Some(end) = event_end(&self.pending) {
+		// The end of an event is at most four bytes long: search only from just before the
+		// bytes not searched yet, so a long event costs linear time, not quadratic.
+		while let Some(end) = self
+			.pending
+			.get(self.scanned.saturating_sub(3)..)
+			.and_then(event_end)
+			.map(|end| end.saturating_add(self.scanned.saturating_sub(3)))
+		{
 			let rest = self.pending.split_off(end);
 			let whole = std::mem::replace(&mut self.pending, rest);
 			events.push(Event { bytes: Bytes::from(whole) });
+			self.scanned = 0;
 		}
-		events
+		self.scanned = self.pending.len();
+		if self.pending.len() > MAX_EVENT_BYTES {
+			return None;
+		}
+		Some(events)
 	}
 }
 
@@ -105,7 +125,7 @@ mod tests {
 
 	#[test]
 	fn a_stream_cut_anywhere_gives_the_same_events() {
-		let whole = SseEvents::default().push(STREAM.as_bytes());
+		let whole = SseEvents::default().push(STREAM.as_bytes()).unwrap();
 		assert_eq!(whole.len(), 4);
 		let usage =
 			serde_json::json!({"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5});
@@ -122,11 +142,32 @@ mod tests {
 		for cut in 0..bytes.len() {
 			for second in cut..bytes.len() {
 				let mut events = SseEvents::default();
-				let mut got = events.push(&bytes[..cut]);
-				got.extend(events.push(&bytes[cut..second]));
-				got.extend(events.push(&bytes[second..]));
+				let mut got = events.push(&bytes[..cut]).unwrap();
+				got.extend(events.push(&bytes[cut..second]).unwrap());
+				got.extend(events.push(&bytes[second..]).unwrap());
 				assert_eq!(got, whole, "cut at {cut} and {second}");
 			}
 		}
+		// Byte by byte, too (the search resumes where it stopped).
+		let mut events = SseEvents::default();
+		let got: Vec<Event> = bytes.iter().flat_map(|b| events.push(&[*b]).unwrap()).collect();
+		assert_eq!(got, whole);
+	}
+
+	#[test]
+	fn an_endless_event_is_refused_not_buffered() {
+		let mut events = SseEvents::default();
+		let line = vec![b'x'; 64 * 1024];
+		let mut refused = false;
+		for _ in 0..32 {
+			match events.push(&line) {
+				Some(got) => assert!(got.is_empty()),
+				None => {
+					refused = true;
+					break;
+				}
+			}
+		}
+		assert!(refused);
 	}
 }

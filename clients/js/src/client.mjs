@@ -25,12 +25,14 @@ export class TributaryClient {
   #binding;
   #signer;
   #owed;
+  #maxResync;
   #voucher = null;
 
   /**
    * The gateway's last refusal, `{ status, code, message, owed }` (`owed` a bigint, parsed from
    * a `voucher_behind` message, else null), or null after a call it answered. The response is
-   * still returned as is, so the openai client throws its usual `APIError` for it.
+   * still returned as is, so the openai client throws its usual `APIError` for it. `owed` is the
+   * gateway's claim, for information: it is never adopted (`resync` is the way to, checked).
    * @type {{ status: number, code: string|null, message: string, owed: bigint|null } | null}
    */
   lastRefusal = null;
@@ -45,8 +47,10 @@ export class TributaryClient {
    * @param {{ sign(payload: Uint8Array): Uint8Array, type: 'sr25519'|'ed25519' }} options.signer
    *   the channel's consumer, e.g. a polkadot.js keyring pair
    * @param {number|bigint} [options.owed=0] units already owed on the channel
+   * @param {number|bigint} [options.maxResync=0] how many units above its own count `resync()`
+   *   adopts from the gateway without `trust`
    */
-  constructor({ gateway, genesisHash, channel, provider, nonce, signer, owed = 0 }) {
+  constructor({ gateway, genesisHash, channel, provider, nonce, signer, owed = 0, maxResync = 0 }) {
     if (typeof gateway !== 'string' || !gateway) throw new TypeError('gateway must be the base URL of the gateway');
     if (typeof signer?.sign !== 'function' || !SCHEMES.includes(signer.type)) {
       throw new TypeError("signer must have sign(payload) and type 'sr25519' or 'ed25519'");
@@ -61,6 +65,7 @@ export class TributaryClient {
     };
     this.#signer = signer;
     this.owed = owed;
+    this.#maxResync = toU64(maxResync, 'maxResync');
     // The openai client calls `fetch` detached from any object.
     this.fetch = this.fetch.bind(this);
   }
@@ -95,10 +100,21 @@ export class TributaryClient {
    * A successful metered answer's body is passed through unchanged while its charge is read:
    * from the `x-tributary-owed`/`x-tributary-units` headers (and, when the unit is tokens, the
    * JSON body's `usage.total_tokens`), or from a stream's closing `: tributary owed=… units=…`
-   * comment. `owed` is adopted once the body has been read; a charge that does not add up, or
-   * more units than tokens used, is refused: `owed` stays, and reading the body throws. (Thrown
-   * from `fetch` itself, the openai client would take it for a network failure and retry.)
-   * Refusals (4xx/5xx) leave `owed` unchanged and set `lastRefusal`.
+   * comment. `owed` is adopted once the body has been read. The charge is refused, `owed`
+   * staying and reading the body throwing, when it does not add up, comes in no known unit, or
+   * is more than:
+   * - one unit, for a model metered in calls;
+   * - the bound the gateway admits the call under, for a model metered in tokens: the bytes of a
+   *   string JSON body (what the openai client sends) plus its completion limit, `max_tokens` or
+   *   `max_completion_tokens` times `n`, `best_of` and the number of prompts (none for
+   *   embeddings). Without either limit the gateway applies the model's default, unknown here,
+   *   and the bound is not checked: set `max_tokens` to have it checked;
+   * - the tokens the answer reports using: the JSON body's `usage.total_tokens`, or the usage
+   *   chunk of a stream whose request asked for it (`stream_options.include_usage`; such a
+   *   stream charged without one is refused too).
+   *
+   * (Thrown from `fetch` itself, the openai client would take a refusal for a network failure
+   * and retry.) Refusals (4xx/5xx) leave `owed` unchanged and set `lastRefusal`.
    *
    * @param {RequestInfo|URL} input
    * @param {RequestInit} [init]
@@ -107,13 +123,14 @@ export class TributaryClient {
   async fetch(input, init = {}) {
     const headers = new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined));
     headers.set(VOUCHER_HEADER, this.header());
+    const limits = callLimits(input, init);
     const response = await globalThis.fetch(input, { ...init, headers });
     if (!response.ok) {
       this.lastRefusal = await refusalOf(response);
       return response;
     }
     this.lastRefusal = null;
-    return this.#metered(response);
+    return this.#metered(response, limits);
   }
 
   /**
@@ -145,32 +162,64 @@ export class TributaryClient {
   }
 
   /**
-   * Adopts the gateway's `owed`, for a caller that lost its count (a restart, a stream cut
-   * before its charge). It takes the gateway's word: compare with your own records if you keep
-   * any.
+   * Adopts the gateway's `owed`, for a caller whose count fell behind (a stream cut before its
+   * charge). A lower `owed` is always adopted; one more than `maxResync` units above this
+   * client's count throws, adopting nothing, since a gateway could otherwise bill calls never
+   * made by claiming them here. The error carries the gateway's `state`.
+   *
+   * `{ trust: true }` adopts whatever the gateway claims, for a caller with no count of its own
+   * (a restart without saving `owed`, calls made by other means on the same channel). Every unit
+   * so adopted is signed for and can be settled from the deposit: compare with your own records
+   * first if you keep any.
+   * @param {{ trust?: boolean }} [options]
    * @returns {Promise<object>} the state, as `state()` returns it
    */
-  async resync() {
+  async resync({ trust = false } = {}) {
     const state = await this.state();
+    const counted = this.#owed;
+    if (trust !== true && state.owed > counted + this.#maxResync) {
+      const error = new Error(
+        `gateway claims ${state.owed} units owed, ${state.owed - counted} more than the ${counted} this client counted ` +
+          `(maxResync ${this.#maxResync}); resync({ trust: true }) adopts it anyway`,
+      );
+      throw Object.assign(error, { state });
+    }
     this.#owed = state.owed;
     return state;
   }
 
-  #metered(response) {
+  #metered(response, limits) {
     const type = mediaType(response);
     const stream = type === 'text/event-stream';
     // Unmetered answers (the model list) carry no charge.
     if (!stream && !response.headers.has('x-tributary-owed')) return response;
-    const byTokens = response.headers.get('x-tributary-unit') === 'tokens';
+    const unit = response.headers.get('x-tributary-unit');
+    const byTokens = unit === 'tokens';
     const json = type.includes('application/json') || type.endsWith('+json');
     if (!response.body) {
-      this.#adopt(headerCharge(response.headers), null);
+      this.#adopt(headerCharge(response.headers), unit, limits.bound, null);
       return response;
     }
     const collect = stream || (json && byTokens);
+    const readsUsage = stream && byTokens && limits.wantsUsage;
     const decoder = new TextDecoder();
     let text = ''; // a stream's unfinished line, or the JSON body so far
     let charge = null;
+    let data = null; // the data lines of the stream's event being read
+    let usage = null; // the last usage chunk's total tokens, once one is read
+    const dispatch = () => {
+      if (data === null) return;
+      if (readsUsage) usage = streamUsage(data) ?? usage;
+      data = null;
+    };
+    const readLine = (raw) => {
+      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      if (line === '') return dispatch();
+      charge = sseCharge(line) ?? charge;
+      if (!line.startsWith('data:')) return;
+      const value = line.startsWith('data: ') ? line.slice(6) : line.slice(5);
+      data = data === null ? value : `${data}\n${value}`;
+    };
     const meter = new TransformStream({
       transform: (chunk, controller) => {
         controller.enqueue(chunk);
@@ -179,16 +228,23 @@ export class TributaryClient {
         if (!stream) return;
         const lines = text.split('\n');
         text = lines.pop();
-        for (const line of lines) charge = sseCharge(line) ?? charge;
+        lines.forEach(readLine);
       },
       flush: () => {
         if (collect) text += decoder.decode();
         if (stream) {
+          readLine(text);
+          dispatch();
           // A stream cut before its charge leaves `owed` as it was; `resync` recovers it.
-          charge = sseCharge(text) ?? charge;
-          if (charge) this.#adopt(charge, null);
+          if (!charge) return;
+          // The gateway meters a stream from the usage chunk it relays when asked, so a charge
+          // without one has nothing behind it.
+          if (readsUsage && usage?.tokens == null) {
+            throw new Error(`gateway charges ${charge.units} units for a stream without the usage it was asked for`);
+          }
+          this.#adopt(charge, unit, limits.bound, readsUsage ? usage.tokens : null);
         } else {
-          this.#adopt(headerCharge(response.headers), json && byTokens ? totalTokens(text) : null);
+          this.#adopt(headerCharge(response.headers), unit, limits.bound, json && byTokens ? totalTokens(text) : null);
         }
       },
     });
@@ -196,15 +252,98 @@ export class TributaryClient {
     return new Response(response.body.pipeThrough(meter), { status, statusText, headers });
   }
 
-  #adopt({ owed, units }, tokens) {
-    if (tokens !== null && units > tokens) {
-      throw new Error(`gateway overcharges: ${units} units for a call that used ${tokens} tokens`);
+  #adopt({ owed, units }, unit, bound, tokens) {
+    if (unit === 'calls') {
+      if (units !== 1n) throw new Error(`gateway overcharges: ${units} units for one call of a model metered in calls`);
+    } else if (unit === 'tokens') {
+      if (bound !== null && units > bound) {
+        throw new Error(`gateway overcharges: ${units} units for a call its request bounds at ${bound} tokens`);
+      }
+      if (tokens !== null && units > tokens) {
+        throw new Error(`gateway overcharges: ${units} units for a call that used ${tokens} tokens`);
+      }
+    } else {
+      // Without its unit a charge cannot be checked against the call at all.
+      throw new Error(`gateway charges ${units} units in an unknown unit (${unit ?? 'none given'})`);
     }
     if (owed - this.#owed !== units) {
       throw new Error(`gateway's charge does not add up: ${units} units would take owed from ${this.#owed} to ${owed}`);
     }
     this.#owed = owed;
   }
+}
+
+const NO_LIMITS = { bound: null, wantsUsage: false };
+
+// What the gateway bounds a call's cost at before admitting it, worked out from the request as
+// the gateway does. The bound is null wherever the request leaves it to the gateway's defaults,
+// or is not what the gateway would admit (then no charge should come anyway).
+function callLimits(input, init) {
+  if (typeof init.body !== 'string') return NO_LIMITS;
+  const method = init.method ?? (input instanceof Request ? input.method : 'GET');
+  const endpoint = endpointOf(input);
+  if (String(method).toUpperCase() !== 'POST' || !endpoint) return NO_LIMITS;
+  let request;
+  try {
+    request = JSON.parse(init.body);
+  } catch {
+    return NO_LIMITS;
+  }
+  if (request === null || typeof request !== 'object' || Array.isArray(request)) return NO_LIMITS;
+  const wantsUsage = request.stream === true && request.stream_options?.include_usage === true;
+  const completion = endpoint === 'embeddings' ? 0n : completionLimit(request);
+  const bytes = BigInt(new TextEncoder().encode(init.body).length);
+  return { bound: completion === null ? null : bytes + completion, wantsUsage };
+}
+
+function endpointOf(input) {
+  let path;
+  try {
+    path = new URL(input instanceof Request ? input.url : String(input)).pathname.replace(/\/+$/, '');
+  } catch {
+    return null;
+  }
+  if (path.endsWith('/chat/completions')) return 'chat';
+  if (path.endsWith('/completions')) return 'completions';
+  if (path.endsWith('/embeddings')) return 'embeddings';
+  return null;
+}
+
+function completionLimit(request) {
+  const limits = [request.max_tokens, request.max_completion_tokens].filter((v) => v !== undefined && v !== null);
+  if (limits.length === 0 || !limits.every(isCount)) return null;
+  let limit = BigInt(Math.max(...limits));
+  for (const factor of [request.n, request.best_of]) {
+    if (factor === undefined || factor === null) continue;
+    if (!isCount(factor)) return null;
+    // At least one, so a zero the gateway might read as its default cannot shrink the bound.
+    limit *= BigInt(Math.max(factor, 1));
+  }
+  const { prompt } = request;
+  const prompts =
+    Array.isArray(prompt) && prompt.length > 0 && prompt.every((p) => typeof p === 'string' || Array.isArray(p))
+      ? prompt.length
+      : 1;
+  return limit * BigInt(prompts);
+}
+
+// A Number beyond the safe range has already lost its exact value: no bound is better than a
+// wrong one.
+function isCount(value) {
+  return Number.isSafeInteger(value) && value >= 0;
+}
+
+// As the gateway reads a stream's usage: the last event whose `usage` is an object.
+function streamUsage(data) {
+  let usage;
+  try {
+    usage = JSON.parse(data)?.usage;
+  } catch {
+    return null;
+  }
+  if (usage === null || typeof usage !== 'object') return null;
+  const total = usage.total_tokens;
+  return { tokens: Number.isSafeInteger(total) && total >= 0 ? BigInt(total) : null };
 }
 
 function mediaType(response) {

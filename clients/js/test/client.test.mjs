@@ -135,7 +135,7 @@ test("a stream's charge is read from its closing comment, split across chunks", 
   const split = data.indexOf('é') + 1; // inside the two bytes of é
   const chunks = [data.subarray(0, split), data.subarray(split), ': tribu', 'tary owed=2', '0 units=17\r', '\n\ndata: [DONE]\n\n'];
   respond = async (res) => {
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'x-tributary-unit': 'tokens' });
     for (const chunk of chunks) {
       res.write(chunk);
       await sleep(15);
@@ -152,12 +152,124 @@ test("a stream's charge is read from its closing comment, split across chunks", 
 test('a stream charging what does not add up fails its reader', async () => {
   const { client } = newClient(3);
   respond = (res) => {
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'x-tributary-unit': 'tokens' });
     res.end('data: {}\n\n: tributary owed=30 units=17\n\ndata: [DONE]\n\n');
   };
   const response = await client.fetch(`${gateway}/v1/chat/completions`, chat);
   await assert.rejects(response.text(), /does not add up/);
   assert.equal(client.owed, 3n);
+});
+
+/** A POST of `request` as the openai client sends it: the body a JSON string. */
+function post(request) {
+  const body = JSON.stringify(request);
+  return { init: { ...chat, body }, bytes: Buffer.byteLength(body) };
+}
+
+/** A stream of `events` (data payloads) closed by the charge `units` taking the count to `owed`. */
+function stream({ owed, units, unit = 'tokens', events = ['{"choices":[{"delta":{"content":"hi"}}]}'] }) {
+  return (res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'x-tributary-unit': unit });
+    for (const event of events) res.write(`data: ${event}\n\n`);
+    res.end(`: tributary owed=${owed} units=${units}\n\ndata: [DONE]\n\n`);
+  };
+}
+
+test("a charge above the bound of the call's own request is refused", async () => {
+  const { client } = newClient(5);
+  // UTF-8 bytes, as the gateway counts them: é is two.
+  const { init, bytes } = post({ model: 'm', messages: [{ role: 'user', content: 'héllo' }], max_tokens: 7 });
+  const bound = BigInt(bytes + 7);
+  respond = completion({ owed: 5n + bound + 1n, units: bound + 1n, tokens: 10_000 });
+  const response = await client.fetch(`${gateway}/v1/chat/completions`, init);
+  await assert.rejects(response.json(), new RegExp(`gateway overcharges: ${bound + 1n} units for a call its request bounds at ${bound} tokens`));
+  assert.equal(client.owed, 5n);
+
+  respond = completion({ owed: 5n + bound, units: bound, tokens: 10_000 });
+  await (await client.fetch(`${gateway}/v1/chat/completions`, init)).json();
+  assert.equal(client.owed, 5n + bound, 'the bound itself is fair');
+});
+
+test('the bound takes the larger limit times n, best_of and the prompts; embeddings complete nothing', async () => {
+  const { client } = newClient();
+  const completions = post({ model: 'm', prompt: ['a', 'b', 'c'], max_tokens: 2, max_completion_tokens: 4, n: 2, best_of: 3 });
+  const bound = BigInt(completions.bytes + 4 * 2 * 3 * 3);
+  respond = completion({ owed: bound + 1n, units: bound + 1n, tokens: 10_000 });
+  await assert.rejects((await client.fetch(`${gateway}/v1/completions`, completions.init)).text(), /overcharges/);
+  respond = completion({ owed: bound, units: bound, tokens: 10_000 });
+  await (await client.fetch(`${gateway}/v1/completions`, completions.init)).text();
+  assert.equal(client.owed, bound);
+
+  const tokenArrays = post({ model: 'm', prompt: [[1, 2], [3]], max_tokens: 5 });
+  const arraysBound = BigInt(tokenArrays.bytes + 5 * 2);
+  respond = completion({ owed: bound + arraysBound + 1n, units: arraysBound + 1n, tokens: 10_000 });
+  await assert.rejects((await client.fetch(`${gateway}/v1/completions`, tokenArrays.init)).text(), /overcharges/);
+  assert.equal(client.owed, bound);
+
+  const embeddings = post({ model: 'm', input: 'some text', max_tokens: 100 });
+  respond = completion({ owed: bound + BigInt(embeddings.bytes) + 1n, units: embeddings.bytes + 1, tokens: 10_000 });
+  await assert.rejects((await client.fetch(`${gateway}/v1/embeddings`, embeddings.init)).text(), /overcharges/);
+  assert.equal(client.owed, bound);
+});
+
+test('without a completion limit only the tokens used bound the charge', async () => {
+  const { client } = newClient();
+  const { init, bytes } = post({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });
+  // The model's default limit, unknown to the client, lets a call cost more than its bytes.
+  respond = completion({ owed: bytes + 50, units: bytes + 50 });
+  await (await client.fetch(`${gateway}/v1/chat/completions`, init)).json();
+  assert.equal(client.owed, BigInt(bytes + 50));
+});
+
+test("a stream's charge above its request's bound fails its reader", async () => {
+  const { client } = newClient(3);
+  const { init, bytes } = post({ model: 'm', messages: [{ role: 'user', content: 'hi' }], max_tokens: 4, stream: true });
+  respond = stream({ owed: 3 + bytes + 5, units: bytes + 5 });
+  const response = await client.fetch(`${gateway}/v1/chat/completions`, init);
+  await assert.rejects(response.text(), /overcharges/);
+  assert.equal(client.owed, 3n);
+});
+
+test('a stream that asked for usage is charged no more than its usage chunk says', async () => {
+  const { client } = newClient(3);
+  const request = { model: 'm', messages: [{ role: 'user', content: 'hi' }], max_tokens: 40, stream: true, stream_options: { include_usage: true } };
+  const { init } = post(request);
+  const usage = '{"choices":[],"usage":{"prompt_tokens":4,"completion_tokens":5,"total_tokens":9}}';
+  respond = stream({ owed: 13, units: 10, events: ['{"choices":[{"delta":{"content":"hi"}}]}', usage] });
+  await assert.rejects((await client.fetch(`${gateway}/v1/chat/completions`, init)).text(), /10 units for a call that used 9 tokens/);
+  assert.equal(client.owed, 3n);
+
+  respond = stream({ owed: 12, units: 9 });
+  await assert.rejects((await client.fetch(`${gateway}/v1/chat/completions`, init)).text(), /without the usage it was asked for/);
+  assert.equal(client.owed, 3n);
+
+  // An event's data may come in several lines.
+  const split = usage.replace('"usage":', '\ndata: "usage":');
+  respond = stream({ owed: 12, units: 9, events: [split] });
+  await (await client.fetch(`${gateway}/v1/chat/completions`, init)).text();
+  assert.equal(client.owed, 12n);
+});
+
+test('a model metered in calls is charged one unit a call', async () => {
+  const { client } = newClient(7);
+  respond = completion({ owed: 9, units: 2, unit: 'calls' });
+  await assert.rejects((await client.fetch(`${gateway}/v1/embeddings`, chat)).json(), /2 units for one call of a model metered in calls/);
+  assert.equal(client.owed, 7n);
+
+  respond = stream({ owed: 9, units: 2, unit: 'calls' });
+  await assert.rejects((await client.fetch(`${gateway}/v1/chat/completions`, chat)).text(), /metered in calls/);
+  assert.equal(client.owed, 7n);
+
+  respond = stream({ owed: 8, units: 1, unit: 'calls' });
+  await (await client.fetch(`${gateway}/v1/chat/completions`, chat)).text();
+  assert.equal(client.owed, 8n);
+});
+
+test('a charge in no known unit is refused', async () => {
+  const { client } = newClient(7);
+  respond = stream({ owed: 8, units: 1, unit: 'bytes' });
+  await assert.rejects((await client.fetch(`${gateway}/v1/chat/completions`, chat)).text(), /unknown unit \(bytes\)/);
+  assert.equal(client.owed, 7n);
 });
 
 test('refusals leave owed unchanged and are exposed', async () => {
@@ -205,7 +317,7 @@ test('settleUp sends the voucher for what is owed, without a body', async () => 
   await assert.rejects(client.settleUp(), /gateway refused \(401 bad_signature\): no/);
 });
 
-test('state reads units as numbers or strings; resync adopts owed', async () => {
+test('state reads units as numbers or strings', async () => {
   const { client } = newClient();
   respond = (res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -216,6 +328,33 @@ test('state reads units as numbers or strings; resync adopts owed', async () => 
   assert.equal(received.at(-1).method, 'GET');
   assert.equal(received.at(-1).url, '/v1/tributary/channels/3');
   assert.equal(client.owed, 0n);
-  assert.deepEqual(await client.resync(), expected);
+});
+
+test('resync refuses a raise beyond maxResync unless trusted, and adopts a lower count', async () => {
+  const answer = (owed) => (res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ channel: 3, owed, voucherUnits: null, settledUnits: null, coveredUnits: null, closing: false }));
+  };
+  const { client } = newClient(40);
+  respond = answer(42);
+  await assert.rejects(client.resync(), (error) => {
+    assert.match(error.message, /gateway claims 42 units owed, 2 more than the 40 this client counted/);
+    assert.equal(error.state.owed, 42n);
+    return true;
+  });
+  assert.equal(client.owed, 40n);
+  assert.equal((await client.resync({ trust: true })).owed, 42n);
   assert.equal(client.owed, 42n);
+
+  respond = answer(30);
+  await client.resync();
+  assert.equal(client.owed, 30n, 'a lower count costs the caller nothing');
+
+  const lenient = new TributaryClient({ gateway, ...binding, signer: newClient().signer, owed: 30, maxResync: 5 });
+  respond = answer(35);
+  await lenient.resync();
+  assert.equal(lenient.owed, 35n);
+  respond = answer(41);
+  await assert.rejects(lenient.resync(), /maxResync 5/);
+  assert.equal(lenient.owed, 35n);
 });

@@ -2,17 +2,15 @@
 //!
 //! ```text
 //! tributary-voucher --suri //Alice --genesis 0x… --channel 0 --provider 5F… --nonce 0x… \
-//!     --units 1000 [--scheme ed25519]
+//!     --units 1000 [--scheme ed25519] [--header]
 //! ```
 //!
 //! The channel's provider and nonce are in its `ChannelOpened` event and its record (the
 //! `tributary_channel` RPC returns both).
 //!
-//! ```text
-//! ```
-//!
 //! Prints the consumer account, the signed payload, and the signature as the SCALE encoding of
-//! a `MultiSignature` (what `settle` takes) and as raw bytes.
+//! a `MultiSignature` (what `settle` takes) and as raw bytes; with `--header`, only the
+//! gateway's credential header, `X-Tributary-Voucher: 0x…` (for `curl -H`).
 
 use clap::Parser;
 use codec::Encode;
@@ -46,6 +44,9 @@ struct Args {
 	/// The key's signature scheme: sr25519 or ed25519.
 	#[arg(long, default_value = "sr25519")]
 	scheme: Scheme,
+	/// Print only the gateway's `X-Tributary-Voucher` header line.
+	#[arg(long)]
+	header: bool,
 }
 
 fn parse_account(address: &str) -> Result<AccountId32, String> {
@@ -57,6 +58,10 @@ fn run(args: Args) -> Result<String, String> {
 	let voucher = voucher(args.genesis, args.channel, args.units);
 	let binding = ChannelBinding { provider: args.provider, nonce: args.nonce };
 	let signature = signer.sign(&voucher, &binding);
+	if args.header {
+		let value = tributary_vouchers::header::encode(&voucher, &signature);
+		return Ok(format!("X-Tributary-Voucher: {value}\n"));
+	}
 	let raw: &[u8] = match &signature {
 		sp_runtime::MultiSignature::Sr25519(s) => s.as_ref(),
 		sp_runtime::MultiSignature::Ed25519(s) => s.as_ref(),
