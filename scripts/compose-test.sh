@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The docker compose testnet (docker/docker-compose.yml), run for real: packages the node the
-# tests use into an image (docker/Dockerfile, target `prebuilt`), starts the four validators and
+# tests use (with the gateway and its stub model server beside it) into an image
+# (docker/Dockerfile, target `prebuilt`), starts the four validators and
 # the RPC node on free host ports, and checks (e2e/compose/) that every node stays up, the network
 # finalizes, finality continues with a validator stopped, the restarted validator catches up to
-# the same finalized hash, and a transfer sent through the RPC node is seen by every node. Then
-# `down -v` removes the containers, network and volumes.
+# the same finalized hash, and a transfer sent through the RPC node is seen by every node; then
+# starts the `gateway` profile (a provider's gateway settling through the RPC node, and the stub
+# model server) and checks it is healthy and refuses a call without a voucher. Then `down -v`
+# removes the containers, network and volumes.
 #
 # Installs what is missing first: the Docker engine and Compose (Debian's docker.io and
 # docker-compose) and, when the Debian base image cannot be pulled, debootstrap, which builds it
@@ -56,12 +59,12 @@ cleanup() {
 		if [ "$status" -ne 0 ]; then
 			mkdir -p "$WORK/logs"
 			"${COMPOSE_CMD[@]}" ps >"$WORK/logs/ps.txt" 2>&1
-			for service in $("${COMPOSE_CMD[@]}" config --services 2>/dev/null); do
+			for service in $("${COMPOSE_CMD[@]}" --profile gateway config --services 2>/dev/null); do
 				timeout 60 "${COMPOSE_CMD[@]}" logs --no-color --timestamps "$service" >"$WORK/logs/$service.log" 2>&1
 			done
 		fi
 		log "down -v"
-		timeout 180 "${COMPOSE_CMD[@]}" down -v --remove-orphans >>"$WORK/down.log" 2>&1 ||
+		timeout 180 "${COMPOSE_CMD[@]}" --profile gateway down -v --remove-orphans >>"$WORK/down.log" 2>&1 ||
 			echo "compose-test: \`down -v\` failed, see $WORK/down.log" >&2
 	fi
 	if [ -n "$DOCKERD_PID" ] || "${DOCKER[@]}" info >/dev/null 2>&1; then
@@ -180,7 +183,10 @@ log "docker/.env: every peer id matches its node key"
 
 # ---- the image: the node binary the tests use, in a context holding nothing else -------------
 mkdir "$WORK/image"
-ln "$NODE_BIN" "$WORK/image/tributary-node" 2>/dev/null || cp "$NODE_BIN" "$WORK/image/tributary-node"
+for binary in tributary-node tributary-gateway tributary-gateway-stub; do
+	ln "$(dirname "$NODE_BIN")/$binary" "$WORK/image/$binary" 2>/dev/null ||
+		cp "$(dirname "$NODE_BIN")/$binary" "$WORK/image/$binary"
+done
 log "building $IMAGE from $NODE_BIN (log: $WORK/build.log)"
 if ! timeout 900 "${DOCKER[@]}" build -f "$DOCKERFILE" --target prebuilt -t "$IMAGE" "$WORK/image" >"$WORK/build.log" 2>&1; then
 	tail -30 "$WORK/build.log" >&2
@@ -189,7 +195,7 @@ fi
 rm -rf "$WORK/image"
 
 # ---- up, on free host ports ------------------------------------------------------------------
-read -r rpc_port prom_alice prom_bob prom_charlie prom_dave prom_rpc < <(node -e '
+read -r rpc_port prom_alice prom_bob prom_charlie prom_dave prom_rpc gateway_port < <(node -e '
 	const net = require("node:net");
 	const free = () => new Promise((resolve) => {
 		const server = net.createServer().listen(0, "127.0.0.1", () => {
@@ -199,7 +205,7 @@ read -r rpc_port prom_alice prom_bob prom_charlie prom_dave prom_rpc < <(node -e
 	});
 	(async () => {
 		const ports = new Set();
-		while (ports.size < 6) ports.add(await free());
+		while (ports.size < 7) ports.add(await free());
 		console.log([...ports].join(" "));
 	})();
 ')
@@ -211,6 +217,7 @@ COMPOSE_CMD=("${SUDO[@]}" env
 	"TRIBUTARY_PROMETHEUS_CHARLIE=$prom_charlie"
 	"TRIBUTARY_PROMETHEUS_DAVE=$prom_dave"
 	"TRIBUTARY_PROMETHEUS_RPC=$prom_rpc"
+	"TRIBUTARY_GATEWAY_PORT=$gateway_port"
 	"${COMPOSE_BIN[@]}" -p "$PROJECT" -f "$COMPOSE_FILE_PATH")
 log "up: project $PROJECT, RPC node on ws://127.0.0.1:$rpc_port ($("${COMPOSE_BIN[@]}" version --short 2>/dev/null || true))"
 UP=1
@@ -223,4 +230,33 @@ TESTNET_COMPOSE="$(json_array "${COMPOSE_CMD[@]}")" \
 	TESTNET_DOCKER="$(json_array "${DOCKER[@]}")" \
 	TESTNET_RPC_PORT="$rpc_port" \
 	timeout 1800 node --test --test-concurrency=1 --test-reporter=spec compose/
+cd "$ROOT"
+
+# ---- the gateway profile: a provider's gateway and the stub model server on the testnet --------
+log "gateway profile: up (gateway on http://127.0.0.1:$gateway_port)"
+timeout 300 "${COMPOSE_CMD[@]}" --profile gateway up -d --no-build model-stub gateway
+gateway_up=""
+for _ in $(seq 120); do
+	if curl -fsS --max-time 5 "http://127.0.0.1:$gateway_port/health" >"$WORK/gateway-health.json" 2>/dev/null; then
+		gateway_up=1
+		break
+	fi
+	sleep 1
+done
+if [ -z "$gateway_up" ]; then
+	echo "the gateway did not answer /health within 120 s" >&2
+	exit 1
+fi
+# It reads the chain through the RPC node, knows its models, and refuses a call without a voucher
+# before the model server is asked.
+grep -q '"status":"ok"' "$WORK/gateway-health.json"
+curl -fsS "http://127.0.0.1:$gateway_port/v1/models" | grep -q '"id":"stub-chat"'
+refusal="$(curl -sS -o /dev/null -w '%{http_code}' -H 'content-type: application/json' \
+	-d '{"model":"stub-chat","messages":[{"role":"user","content":"hi"}]}' \
+	"http://127.0.0.1:$gateway_port/v1/chat/completions")"
+if [ "$refusal" != 401 ]; then
+	echo "a call without a voucher answered $refusal, not 401" >&2
+	exit 1
+fi
+log "gateway profile: healthy on the testnet, models listed, a call without a voucher refused (401)"
 log "the docker compose testnet passed"

@@ -268,6 +268,58 @@ describe('the gateway', () => {
     assert.equal(BigInt((await client.state()).owed), 12n);
   });
 
+  test('attacks on the provider: calls sent at once on one voucher, a caller leaving a stream', async () => {
+    const { eve } = who;
+    const { binding, client } = await channelClient(eve, models.chat, 10n * UNIT);
+    // Ten calls at once on one channel with one voucher: one is answered; the others are
+    // refused without reaching the model — 429 call_in_flight while it is answered, 402
+    // voucher_behind once it is (the voucher no longer covers what is owed). At most one call is
+    // ever unpaid.
+    const header = client.header();
+    const before = await stub.calls();
+    const call = { model: 'stub-chat', messages: [{ role: 'user', content: 'at once' }], max_tokens: 8 };
+    const answers = await Promise.all(Array.from({ length: 10 }, () => post('/v1/chat/completions', call, header)));
+    assert.equal(answers.filter((answer) => answer.status === 200).length, 1);
+    for (const answer of answers.filter((answer) => answer.status !== 200)) {
+      assert.ok(
+        (answer.status === 429 && answer.body.error.code === 'call_in_flight')
+          || (answer.status === 402 && answer.body.error.code === 'voucher_behind'),
+        JSON.stringify(answer.body),
+      );
+    }
+    assert.equal(await stub.calls(), before + 1);
+    const owed = BigInt(answers.find((answer) => answer.status === 200).headers.get('x-tributary-owed'));
+    assert.equal(owed, 10n);
+
+    // A caller that reads a stream and hangs up before its end is charged all the same: the
+    // model server answered the whole call.
+    client.owed = owed;
+    const controller = new AbortController();
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-tributary-voucher': client.header() },
+      body: JSON.stringify({ ...call, stream: true }),
+      signal: controller.signal,
+    });
+    assert.equal(response.status, 200);
+    const reader = response.body.getReader();
+    await reader.read();
+    controller.abort();
+    await eventually(async () => BigInt((await client.state()).owed) === owed + 10n, 'the stream’s charge');
+
+    // The command-line signer's header works as a curl user would send it.
+    const { execFileSync } = await import('node:child_process');
+    const cli = execFileSync(`${process.env.CARGO_TARGET_DIR || '/var/tmp/tributary-target'}/debug/tributary-voucher`, [
+      '--suri', '//Eve', '--genesis', binding.genesisHash, '--channel', String(binding.channel),
+      '--provider', who.charlie.address, '--nonce', binding.nonce, '--units', String(owed + 10n), '--header',
+    ], { encoding: 'utf8' });
+    const [name, value] = cli.trim().split(': ');
+    assert.equal(name, 'X-Tributary-Voucher');
+    const viaCli = await post('/v1/chat/completions', call, value);
+    assert.equal(viaCli.status, 200, JSON.stringify(viaCli.body));
+    assert.equal(BigInt(viaCli.headers.get('x-tributary-owed')), owed + 20n);
+  });
+
   test('a gateway killed mid-run loses no voucher and charges nothing twice', async () => {
     const { bob } = who;
     const { binding, client } = await channelClient(bob, models.chat, 10n * UNIT);

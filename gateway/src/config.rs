@@ -173,6 +173,15 @@ unit = "calls"
 	}
 
 	#[test]
+	fn the_documented_example_configuration_parses() {
+		let example = include_str!("../../docker/gateway.toml.example");
+		let config = Config::parse(example).unwrap();
+		assert_eq!(config.node_url, "ws://rpc:9944");
+		assert_eq!(config.model("stub-chat").unwrap().upstream, "http://model-stub:8000/v1");
+		assert!(config.provider_key().is_ok());
+	}
+
+	#[test]
 	fn bad_configurations_are_refused_with_the_reason() {
 		let cases = [
 			(GOOD.replace("provider_suri = \"//Bob\"\n", ""), "exactly one of"),

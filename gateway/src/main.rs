@@ -20,6 +20,9 @@ async fn main() -> ExitCode {
 			tracing_subscriber::EnvFilter::try_from_default_env()
 				.unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
 		)
+		// Colours for a terminal, plain text for a log file or a container's log.
+		.with_writer(std::io::stderr)
+		.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
 		.init();
 	let args = Args::parse();
 	let config = std::fs::read_to_string(&args.config)
