@@ -22,19 +22,14 @@
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper_util::{client::legacy::Client, rt::TokioExecutor};
-use sp_core::{Pair, H256};
+use sp_core::H256;
 use std::{
 	sync::Arc,
 	time::{Duration, Instant},
 };
 use tributary_gateway::{
-	config::{Config, Model, Settlement, UnitOf},
-	journal::Journal,
-	ledger::Ledger,
-	metrics::Metrics,
-	proxy::{router, upstream_client, AppState},
-	testing::FakeChain,
-	writer::JournalWriter,
+	config::{Model, UnitOf},
+	testing::{serve, serve_gateway, FakeChain},
 };
 use tributary_vouchers::{header, ChannelBinding, Scheme, VoucherSigner};
 
@@ -44,13 +39,6 @@ const BODY: &str =
 	r#"{"model":"bench","messages":[{"role":"user","content":"hello world"}],"max_tokens":8}"#;
 
 type HttpClient = Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>;
-
-async fn serve(router: axum::Router) -> String {
-	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-	let address = listener.local_addr().unwrap();
-	tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-	format!("http://{address}")
-}
 
 /// One caller: `calls` calls in a row, each with the voucher for what the ones before cost
 /// (`vouchers[i]`, or none when calling the stub directly). Returns each call's latency.
@@ -105,11 +93,10 @@ async fn main() {
 		.nth(1)
 		.map_or(4_000, |n| n.parse().expect("--calls N"));
 	let dir = tempfile::tempdir().unwrap();
-	let stub = serve(tributary_gateway::stub::router()).await;
+	let stub = serve(tributary_gateway::stub::router()).await.unwrap();
 
 	let genesis = H256::repeat_byte(0x42);
-	let provider = sp_core::sr25519::Pair::from_string("//Bob", None).unwrap();
-	let provider_account = sp_runtime::AccountId32::from(provider.public().0);
+	let provider_account = VoucherSigner::from_suri(Scheme::Sr25519, "//Bob").unwrap().account();
 	let chain = Arc::new(FakeChain::new(genesis, provider_account.clone()));
 	let consumers: Vec<VoucherSigner> = (0..100)
 		.map(|i| VoucherSigner::from_suri(Scheme::Sr25519, &format!("//Consumer{i}")).unwrap())
@@ -117,35 +104,17 @@ async fn main() {
 	for (id, consumer) in consumers.iter().enumerate() {
 		chain.open(id as u64, consumer.account(), 0, u128::MAX / 4, 1, 0);
 	}
-	let config = Config {
-		node_url: "ws://unused".into(),
-		listen: "127.0.0.1:0".into(),
-		provider_suri: Some("//Bob".into()),
-		provider_key_file: None,
-		journal: dir.path().join("journal.redb"),
-		settlement: Settlement { amount: u64::MAX, max_age_secs: u64::MAX, margin_blocks: 0 },
-		models: vec![Model {
-			name: "bench".into(),
-			model_id: 0,
-			upstream: format!("{stub}/v1"),
-			unit: UnitOf::Tokens,
-			default_max_tokens: 16,
-		}],
+	let model = Model {
+		name: "bench".into(),
+		model_id: 0,
+		upstream: format!("{stub}/v1"),
+		unit: UnitOf::Tokens,
+		default_max_tokens: 16,
+		timeout_secs: 60,
 	};
-	let journal = Arc::new(
-		Journal::open(&config.journal, genesis.as_bytes(), provider_account.as_ref()).unwrap(),
-	);
-	let metrics = Arc::new(Metrics::new().unwrap());
-	let commits = metrics.journal_commit_seconds.clone();
-	let writer = JournalWriter::start(journal, move |seconds| commits.observe(seconds));
-	let ledger = Arc::new(Ledger::new(chain.clone(), writer));
-	let state = AppState {
-		config: Arc::new(config),
-		ledger,
-		upstream: upstream_client(),
-		metrics: metrics.clone(),
-	};
-	let gateway = serve(router(state)).await;
+	let served =
+		serve_gateway(chain.clone(), vec![model], &dir.path().join("journal.redb")).await.unwrap();
+	let (gateway, metrics) = (served.url, served.metrics);
 	let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
 
 	// Each channel's vouchers, signed in advance: call k pays for the k calls before it.

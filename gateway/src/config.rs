@@ -30,6 +30,14 @@ pub struct Model {
 	/// The `max_tokens` a request without one is held to: it bounds a call's cost up front.
 	#[serde(default = "default_max_tokens")]
 	pub default_max_tokens: u64,
+	/// Seconds the model server may take to answer (or, streaming, between two chunks) before
+	/// the call fails as an upstream failure (nothing charged).
+	#[serde(default = "timeout_secs")]
+	pub timeout_secs: u64,
+}
+
+fn timeout_secs() -> u64 {
+	300
 }
 
 fn tokens() -> UnitOf {
@@ -75,8 +83,15 @@ pub struct Config {
 	pub journal: PathBuf,
 	/// When to settle.
 	pub settlement: Settlement,
+	/// Calls answered at once, beyond which a call is refused with 503 (`server_busy`).
+	#[serde(default = "max_concurrent_calls")]
+	pub max_concurrent_calls: usize,
 	/// The models served.
 	pub models: Vec<Model>,
+}
+
+fn max_concurrent_calls() -> usize {
+	1_024
 }
 
 impl Config {
@@ -87,6 +102,9 @@ impl Config {
 		match (&config.provider_suri, &config.provider_key_file) {
 			(Some(_), None) | (None, Some(_)) => {}
 			_ => return Err("give exactly one of provider_suri and provider_key_file".into()),
+		}
+		if config.max_concurrent_calls == 0 {
+			return Err("max_concurrent_calls is zero: the gateway would answer nothing".into());
 		}
 		if config.models.is_empty() {
 			return Err("no [[models]]: the gateway would serve nothing".into());
@@ -109,6 +127,9 @@ impl Config {
 			}
 			if model.default_max_tokens == 0 {
 				return Err(format!("default_max_tokens of {:?} is zero", model.name));
+			}
+			if model.timeout_secs == 0 {
+				return Err(format!("timeout_secs of {:?} is zero", model.name));
 			}
 		}
 		Ok(config)

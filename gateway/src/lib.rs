@@ -71,12 +71,7 @@ pub async fn run(config: config::Config) -> Result<(), String> {
 		recovered,
 		"serving"
 	);
-	let state = proxy::AppState {
-		config: Arc::new(config),
-		ledger,
-		upstream: proxy::upstream_client(),
-		metrics,
-	};
+	let state = proxy::AppState::new(config, ledger, metrics);
 	axum::serve(listener, proxy::router(state))
 		.with_graceful_shutdown(shutdown())
 		.await

@@ -6,6 +6,7 @@
 //! it, then answer with the units in the headers. Nothing is charged for a call that fails.
 
 use crate::{
+	chain::Offer,
 	config::{Config, Model, UnitOf},
 	ledger::{Charged, Ledger, Reservation},
 	metrics::Metrics,
@@ -24,7 +25,11 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper_util::{client::legacy::Client, rt::TokioExecutor};
 use serde_json::{json, Value};
-use std::{sync::Arc, time::Instant};
+use std::{
+	collections::HashMap,
+	sync::Arc,
+	time::{Duration, Instant},
+};
 
 /// The client the gateway reaches model servers with.
 pub type Upstream = Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>;
@@ -40,6 +45,46 @@ pub struct AppState {
 	pub upstream: Upstream,
 	/// The metrics.
 	pub metrics: Arc<Metrics>,
+	/// One permit per call being answered: beyond `max_concurrent_calls` a call is refused at
+	/// once (503) rather than queued without bound.
+	calls: Arc<tokio::sync::Semaphore>,
+	/// Each model's on-chain terms, read at most every [`OFFER_TTL`].
+	offers: Arc<std::sync::Mutex<OfferCache>>,
+}
+
+/// Each model's terms, and when they were read.
+type OfferCache = HashMap<u32, (Instant, Option<Offer>)>;
+
+/// How long `GET /v1/models` reuses a model's terms read from the chain.
+const OFFER_TTL: Duration = Duration::from_secs(10);
+
+impl AppState {
+	/// The state of a gateway with `config` over `ledger`.
+	pub fn new(config: Config, ledger: Arc<Ledger>, metrics: Arc<Metrics>) -> Self {
+		let permits = config.max_concurrent_calls;
+		Self {
+			config: Arc::new(config),
+			ledger,
+			upstream: upstream_client(),
+			metrics,
+			calls: Arc::new(tokio::sync::Semaphore::new(permits)),
+			offers: Arc::default(),
+		}
+	}
+
+	async fn offer(&self, model: u32) -> Option<Offer> {
+		let cached = self.offers.lock().ok().and_then(|offers| offers.get(&model).cloned());
+		if let Some((read, offer)) = cached {
+			if read.elapsed() < OFFER_TTL {
+				return offer;
+			}
+		}
+		let offer = self.ledger.chain().offer(model).await.ok()?;
+		if let Ok(mut offers) = self.offers.lock() {
+			offers.insert(model, (Instant::now(), offer.clone()));
+		}
+		offer
+	}
 }
 
 /// A new upstream client.
@@ -228,6 +273,7 @@ async fn serve_call(
 	endpoint: Endpoint,
 ) -> Result<Response, (String, Refusal)> {
 	let unknown = |refusal| (String::from("-"), refusal);
+	let permit = state.calls.clone().try_acquire_owned().map_err(|_| unknown(Refusal::Busy))?;
 	let mut request: Value = serde_json::from_slice(body)
 		.map_err(|e| unknown(Refusal::BadRequest(format!("the body is not JSON: {e}"))))?;
 	let name = request.get("model").and_then(Value::as_str).unwrap_or_default().to_string();
@@ -249,7 +295,10 @@ async fn serve_call(
 	let channel = reservation.channel;
 
 	let started = Instant::now();
-	let forwarded = forward(state, &model, endpoint, &request).await;
+	let limit = Duration::from_secs(model.timeout_secs);
+	let forwarded = tokio::time::timeout(limit, forward(state, &model, endpoint, &request))
+		.await
+		.unwrap_or_else(|_| Err(format!("no answer within {} s", model.timeout_secs)));
 	state.metrics.upstream(&model.name, started.elapsed().as_secs_f64());
 	let response = match forwarded {
 		Ok(response) => response,
@@ -275,12 +324,17 @@ async fn serve_call(
 		.and_then(|value| value.to_str().ok())
 		.is_some_and(|value| value.starts_with("text/event-stream"));
 	if streaming && event_stream {
-		return Ok(stream(state.clone(), model, reservation, response, wants_usage));
+		return Ok(stream(state.clone(), model, reservation, response, wants_usage, permit));
 	}
-	let body = match response.into_body().collect().await {
-		Ok(body) => body.to_bytes(),
-		Err(e) => {
+	let collected = tokio::time::timeout(limit, response.into_body().collect()).await;
+	let body = match collected {
+		Ok(Ok(body)) => body.to_bytes(),
+		Ok(Err(e)) => {
 			let why = format!("the body broke off: {e}");
+			return Err(refused(refuse(state, reservation, Refusal::Upstream(why)).await));
+		}
+		Err(_) => {
+			let why = format!("no answer within {} s", model.timeout_secs);
 			return Err(refused(refuse(state, reservation, Refusal::Upstream(why)).await));
 		}
 	};
@@ -329,10 +383,14 @@ fn stream(
 	reservation: Reservation,
 	response: hyper::Response<hyper::body::Incoming>,
 	wants_usage: bool,
+	permit: tokio::sync::OwnedSemaphorePermit,
 ) -> Response {
 	let channel = reservation.channel;
 	let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(32);
 	tokio::spawn(async move {
+		// The call holds its permit until its stream ends.
+		let _permit = permit;
+		let idle = Duration::from_secs(model.timeout_secs);
 		let mut body = response.into_body();
 		let mut events = SseEvents::default();
 		let mut units = None;
@@ -342,12 +400,13 @@ fn stream(
 		// read to the end and charged.
 		let mut caller_left = false;
 		while !finished {
-			let chunk = match body.frame().await {
-				Some(Ok(frame)) => match frame.into_data() {
+			let chunk = match tokio::time::timeout(idle, body.frame()).await {
+				Ok(Some(Ok(frame))) => match frame.into_data() {
 					Ok(data) => data,
 					Err(_) => continue,
 				},
-				Some(Err(_)) | None => break,
+				// Broken off, ended, or silent for too long.
+				Ok(Some(Err(_)) | None) | Err(_) => break,
 			};
 			let Some(complete) = events.push(&chunk) else {
 				tracing::warn!(channel, "an event of the model server's stream is too large");
@@ -449,7 +508,7 @@ async fn models(State(state): State<AppState>) -> Response {
 	let provider = state.ledger.chain().provider().to_string();
 	let mut data = Vec::new();
 	for model in &state.config.models {
-		let offer = state.ledger.chain().offer(model.model_id).await.ok().flatten();
+		let offer = state.offer(model.model_id).await;
 		data.push(json!({
 			"id": model.name,
 			"object": "model",
@@ -499,6 +558,7 @@ mod tests {
 			upstream: "http://127.0.0.1:1/v1".into(),
 			unit,
 			default_max_tokens: 100,
+			timeout_secs: 60,
 		}
 	}
 

@@ -41,6 +41,8 @@ pub enum Refusal {
 	Upstream(String),
 	/// The chain cannot be read now; nothing was charged.
 	ChainUnavailable(String),
+	/// The gateway is answering as many calls as it is configured for.
+	Busy,
 	/// The journal could not record the call: it was answered by the model but cannot be
 	/// proven, so the gateway stops short of answering.
 	Journal(String),
@@ -66,7 +68,7 @@ impl Refusal {
 			}
 			Self::Upstream(_) => StatusCode::BAD_GATEWAY,
 			Self::CallInFlight => StatusCode::TOO_MANY_REQUESTS,
-			Self::ChainUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+			Self::ChainUnavailable(_) | Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
 			Self::Journal(_) => StatusCode::INTERNAL_SERVER_ERROR,
 		}
 	}
@@ -90,6 +92,7 @@ impl Refusal {
 			Self::CallInFlight => "call_in_flight",
 			Self::Upstream(_) => "upstream_failed",
 			Self::ChainUnavailable(_) => "chain_unavailable",
+			Self::Busy => "server_busy",
 			Self::Journal(_) => "journal_failed",
 		}
 	}
@@ -131,6 +134,7 @@ impl Refusal {
 				format!("The chain cannot be read now ({why}); nothing was charged.")
 			}
 			Self::Journal(why) => format!("The gateway cannot record the call ({why})."),
+			Self::Busy => "The gateway is answering as many calls as it can; try again.".into(),
 		}
 	}
 
@@ -180,6 +184,7 @@ mod tests {
 			(Refusal::CallInFlight, 429, "call_in_flight"),
 			(Refusal::Upstream("timeout".into()), 502, "upstream_failed"),
 			(Refusal::ChainUnavailable("down".into()), 503, "chain_unavailable"),
+			(Refusal::Busy, 503, "server_busy"),
 			(Refusal::Journal("disk".into()), 500, "journal_failed"),
 		];
 		for (refusal, status, code) in cases {

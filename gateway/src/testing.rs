@@ -173,3 +173,59 @@ impl Chain for FakeChain {
 		})
 	}
 }
+
+/// A gateway serving `models` in front of `chain`, its journal in `journal`, listening on a free
+/// port of 127.0.0.1: its base URL, its ledger (to settle with) and its metrics.
+pub async fn serve_gateway(
+	chain: std::sync::Arc<FakeChain>,
+	models: Vec<crate::config::Model>,
+	journal: &std::path::Path,
+) -> Result<Served, String> {
+	use crate::{config, journal::Journal, ledger::Ledger, metrics::Metrics, proxy, writer};
+	use std::sync::Arc;
+	let config = config::Config {
+		node_url: "ws://in-memory".into(),
+		listen: "127.0.0.1:0".into(),
+		provider_suri: None,
+		provider_key_file: None,
+		journal: journal.to_path_buf(),
+		settlement: config::Settlement {
+			amount: u64::MAX,
+			max_age_secs: u64::MAX,
+			margin_blocks: 0,
+		},
+		max_concurrent_calls: 1_024,
+		models,
+	};
+	let journal = Journal::open(journal, chain.genesis().as_bytes(), chain.provider().as_ref())
+		.map_err(|e| e.to_string())?;
+	let metrics = Arc::new(Metrics::new().map_err(|e| e.to_string())?);
+	let commits = metrics.journal_commit_seconds.clone();
+	let writer = writer::JournalWriter::start(Arc::new(journal), move |s| commits.observe(s));
+	let ledger = Arc::new(Ledger::new(chain, writer));
+	let state = proxy::AppState::new(config, ledger.clone(), metrics.clone());
+	let url = serve(proxy::router(state)).await?;
+	Ok(Served { url, ledger, metrics })
+}
+
+/// A gateway started by [`serve_gateway`].
+pub struct Served {
+	/// Its base URL, `http://127.0.0.1:<port>`.
+	pub url: String,
+	/// Its channels.
+	pub ledger: std::sync::Arc<crate::ledger::Ledger>,
+	/// Its metrics.
+	pub metrics: std::sync::Arc<crate::metrics::Metrics>,
+}
+
+/// Serves `router` on a free port of 127.0.0.1; its base URL.
+pub async fn serve(router: axum::Router) -> Result<String, String> {
+	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
+	let address = listener.local_addr().map_err(|e| e.to_string())?;
+	tokio::spawn(async move {
+		if let Err(error) = axum::serve(listener, router).await {
+			tracing::error!(%error, "the test server stopped");
+		}
+	});
+	Ok(format!("http://{address}"))
+}

@@ -21,6 +21,8 @@
 //! assert!(tributary_vouchers::verify(&voucher, &channel, &signature, &consumer.account()));
 //! ```
 
+#[cfg(feature = "http-client")]
+pub mod client;
 pub mod header;
 
 use sp_core::{ed25519, sr25519, Pair, H256};
