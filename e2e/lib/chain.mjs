@@ -3,6 +3,7 @@
 // accounts, the calls' arguments more than one test builds (version specs, vouchers, sealed votes
 // and gold answers), and a review panel's commit and reveal.
 import assert from 'node:assert/strict';
+import { VOUCHER_DOMAIN, dispatchErrorName, voucherPayload } from '@tributary/gateway-client';
 import { Keyring } from '@polkadot/keyring';
 import { bnToU8a, stringToU8a, u8aConcat, u8aToHex, u8aToU8a } from '@polkadot/util';
 import { blake2AsU8a, cryptoWaitReady, decodeAddress, randomAsHex } from '@polkadot/util-crypto';
@@ -111,15 +112,7 @@ export function submit(api, tx, signer, { until = 'finalized', timeoutMs = 120_0
 }
 
 /** Turns a DispatchError into `pallet.Error` for module errors, `Kind.Detail` otherwise. */
-export function describeError(api, dispatchError) {
-  if (dispatchError.isModule) {
-    const { section, name } = api.registry.findMetaError(dispatchError.asModule);
-    return `${section}.${name}`;
-  }
-  if (dispatchError.isToken) return `Token.${dispatchError.asToken.type}`;
-  if (dispatchError.isArithmetic) return `Arithmetic.${dispatchError.asArithmetic.type}`;
-  return dispatchError.type;
-}
+export const describeError = dispatchErrorName;
 
 /** The fee the extrinsic paid, from its `TransactionPayment.TransactionFeePaid` event. */
 export function feePaid(events) {
@@ -198,7 +191,7 @@ export function versionSpec({
 }
 
 /** The domain tag a voucher's signed payload starts with. */
-export const VOUCHER_DOMAIN = 'tributary/voucher/v2';
+export { VOUCHER_DOMAIN };
 
 /**
  * What a voucher on `channel` binds besides itself, read from the channel's record: its provider
@@ -210,20 +203,10 @@ export async function channelBinding(api, channel) {
 }
 
 /**
- * The bytes a voucher's consumer signs, as the runtime verifies them: the SCALE encoding of
- * (domain tag, genesis hash, channel u64, channel nonce, provider, units u64). Hashes and the
- * provider are anything `u8aToU8a` takes (hex, bytes, codec types).
+ * The bytes a voucher's consumer signs, as the runtime verifies them: the gateway client's own
+ * (`clients/js`), so the tests sign exactly as callers do.
  */
-export function voucherPayload({ genesisHash, channel, nonce, provider, units }) {
-  return u8aConcat(
-    stringToU8a(VOUCHER_DOMAIN),
-    u8aToU8a(genesisHash),
-    bnToU8a(channel, { bitLength: 64, isLe: true }),
-    u8aToU8a(nonce),
-    u8aToU8a(provider),
-    bnToU8a(units, { bitLength: 64, isLe: true }),
-  );
-}
+export { voucherPayload };
 
 /**
  * The voucher for `units` cumulative units on `channel`, and `pair`'s sr25519 signature of it,

@@ -321,6 +321,15 @@ describe('the gateway', () => {
   });
 
   test('a gateway killed mid-run loses no voucher and charges nothing twice', async () => {
+    // The same gateway again: its journal, its address.
+    const restart = (killed) => startGateway({
+      rpcPort: node.rpcPort,
+      provider: '//Charlie',
+      models: [{ name: 'stub-chat', modelId: models.chat, upstream: stub.url }],
+      settlement: { amount: 10n ** 18n, maxAgeSecs: 86_400 },
+      journalDir: killed.journalDir,
+      port: new URL(killed.url).port,
+    });
     const { bob } = who;
     const { binding, client } = await channelClient(bob, models.chat, 10n * UNIT);
     let ai = openai(client);
@@ -333,14 +342,7 @@ describe('the gateway', () => {
     const inFlight = call(50).then(() => 'answered', () => 'lost');
     await gateway.stop('SIGKILL');
     const outcome = await inFlight;
-    gateway = await startGateway({
-      rpcPort: node.rpcPort,
-      provider: '//Charlie',
-      models: [{ name: 'stub-chat', modelId: models.chat, upstream: stub.url }],
-      settlement: { amount: 10n ** 18n, maxAgeSecs: 86_400 },
-      journalDir: gateway.journalDir,
-      port: new URL(gateway.url).port,
-    });
+    gateway = await restart(gateway);
     // The restarted gateway knows what the channel owes from its journal.
     const state = await client.state();
     const expected = outcome === 'answered' ? 204n : 200n;
@@ -352,14 +354,7 @@ describe('the gateway', () => {
     await client.settleUp();
     // A second crash, then the close: the journal's voucher settles once, for every unit.
     await gateway.stop('SIGKILL');
-    gateway = await startGateway({
-      rpcPort: node.rpcPort,
-      provider: '//Charlie',
-      models: [{ name: 'stub-chat', modelId: models.chat, upstream: stub.url }],
-      settlement: { amount: 10n ** 18n, maxAgeSecs: 86_400 },
-      journalDir: gateway.journalDir,
-      port: new URL(gateway.url).port,
-    });
+    gateway = await restart(gateway);
     const before = settledEvents.length;
     await ok(api.tx.invocationMetering.requestClose(binding.channel), bob);
     await eventually(async () => (await channelRecord(binding.channel)).settledUnits.toBigInt() === client.owed, 'the settlement');

@@ -101,7 +101,14 @@ function submit(api, tx, pair) {
   });
 }
 
-function dispatchErrorName(api, dispatchError) {
+/**
+ * A failed extrinsic's error by name: `pallet.Error` for a module error (decoded with the
+ * metadata), `Token.Kind` / `Arithmetic.Kind`, else the error's kind.
+ * @param {import('@polkadot/api').ApiPromise} api
+ * @param {any} dispatchError
+ * @returns {string}
+ */
+export function dispatchErrorName(api, dispatchError) {
   if (dispatchError.isModule) {
     const { section, name } = api.registry.findMetaError(dispatchError.asModule);
     return `${section}.${name}`;
