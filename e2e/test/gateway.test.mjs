@@ -214,6 +214,15 @@ describe('the gateway', () => {
     const huge = await post('/v1/chat/completions', { ...call, max_tokens: 9_000 }, client.header());
     assert.equal(huge.status, 402);
     assert.equal(huge.body.error.code, 'deposit_short');
+    // More than one call may cost here (max_call_units, 32,768 by default), and content whose
+    // tokens its bytes do not bound.
+    const tooLarge = await post('/v1/chat/completions', { ...call, max_tokens: 40_000 }, client.header());
+    assert.equal(tooLarge.status, 400);
+    assert.equal(tooLarge.body.error.code, 'call_too_large');
+    const image = [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'http://x/y.png' } }] }];
+    const withImage = await post('/v1/chat/completions', { ...call, messages: image }, client.header());
+    assert.equal(withImage.status, 400);
+    assert.match(withImage.body.error.message, /image_url/);
     // An unknown model is a 404.
     const unknown = await post('/v1/chat/completions', { ...call, model: 'gpt-4' }, client.header());
     assert.equal(unknown.status, 404);

@@ -95,6 +95,7 @@ impl subxt::tx::Signer<PolkadotConfig> for ProviderSigner {
 pub struct NodeChain {
 	url: String,
 	client: Mutex<Option<OnlineClient<PolkadotConfig>>>,
+	reconnecting: tokio::sync::Mutex<()>,
 	signer: ProviderSigner,
 	genesis: H256,
 	challenge_period: u32,
@@ -120,6 +121,7 @@ impl NodeChain {
 		Ok(Self {
 			url: url.to_string(),
 			client: Mutex::new(Some(client)),
+			reconnecting: tokio::sync::Mutex::new(()),
 			signer: ProviderSigner(provider),
 			genesis,
 			challenge_period,
@@ -128,6 +130,13 @@ impl NodeChain {
 	}
 
 	async fn client(&self) -> Result<OnlineClient<PolkadotConfig>, ChainError> {
+		let held = self.client.lock().map_err(chain_error)?.clone();
+		if let Some(client) = held {
+			return Ok(client);
+		}
+		// One reconnection at a time: the requests waiting meanwhile take the new connection
+		// instead of each opening (and fetching the metadata for) their own.
+		let _reconnecting = self.reconnecting.lock().await;
 		let held = self.client.lock().map_err(chain_error)?.clone();
 		if let Some(client) = held {
 			return Ok(client);

@@ -83,11 +83,20 @@ pub struct Config {
 	pub journal: PathBuf,
 	/// When to settle.
 	pub settlement: Settlement,
+	/// The most units one call may cost at its largest (its bound), beyond which it is refused
+	/// (`call_too_large`). The last call of a channel is paid only by the caller's next voucher:
+	/// this caps what a caller that never sends one can take, per channel.
+	#[serde(default = "max_call_units")]
+	pub max_call_units: u64,
 	/// Calls answered at once, beyond which a call is refused with 503 (`server_busy`).
 	#[serde(default = "max_concurrent_calls")]
 	pub max_concurrent_calls: usize,
 	/// The models served.
 	pub models: Vec<Model>,
+}
+
+fn max_call_units() -> u64 {
+	32_768
 }
 
 fn max_concurrent_calls() -> usize {

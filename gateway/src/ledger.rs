@@ -168,7 +168,16 @@ pub struct Ledger {
 	writer: JournalWriter,
 	accounts: Accounts,
 	finalized: AtomicU32,
+	/// When the chain last answered, in Unix milliseconds: what `/health` reports, without a
+	/// read of its own.
+	chain_seen_ms: std::sync::atomic::AtomicU64,
+	/// Channel ids the chain did not know, and when it was asked: a caller naming ids that do
+	/// not exist costs one read per id per [`STALE_AFTER_MS`], not one per request.
+	missing: Mutex<HashMap<u64, u64>>,
 }
+
+/// The most ids [`Ledger::missing`] remembers before it starts again.
+const MAX_MISSING: usize = 10_000;
 
 /// Now, in Unix milliseconds.
 pub fn now_ms() -> u64 {
@@ -191,7 +200,14 @@ fn journal_failed(error: JournalError) -> Refusal {
 impl Ledger {
 	/// A ledger over `chain`, writing through `writer`.
 	pub fn new(chain: Arc<dyn Chain>, writer: JournalWriter) -> Self {
-		Self { chain, writer, accounts: Accounts::default(), finalized: AtomicU32::new(0) }
+		Self {
+			chain,
+			writer,
+			accounts: Accounts::default(),
+			finalized: AtomicU32::new(0),
+			chain_seen_ms: Default::default(),
+			missing: Mutex::default(),
+		}
 	}
 
 	/// The chain.
@@ -208,9 +224,15 @@ impl Ledger {
 		self.finalized.load(Ordering::Relaxed)
 	}
 
-	/// Records the latest finalized block.
+	/// Records the latest finalized block (the chain answered just now).
 	pub fn set_finalized(&self, number: u32) {
 		self.finalized.fetch_max(number, Ordering::Relaxed);
+		self.chain_seen_ms.store(now_ms(), Ordering::Relaxed);
+	}
+
+	/// When the chain last answered the settlement loop, in Unix milliseconds (0: never).
+	pub fn chain_seen_ms(&self) -> u64 {
+		self.chain_seen_ms.load(Ordering::Relaxed)
 	}
 
 	/// Takes back what the journal held at start: each entry's channel is read from the chain;
@@ -248,7 +270,23 @@ impl Ledger {
 		if let Some(account) = self.accounts().get(&id) {
 			return Ok(Some(account.clone()));
 		}
-		Ok(self.chain.channel(id).await.map_err(unavailable)?.map(Account::new))
+		let now = now_ms();
+		let recently_missing = {
+			let missing = self.missing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+			missing.get(&id).is_some_and(|asked| now.saturating_sub(*asked) < STALE_AFTER_MS)
+		};
+		if recently_missing {
+			return Ok(None);
+		}
+		let info = self.chain.channel(id).await.map_err(unavailable)?;
+		if info.is_none() {
+			let mut missing = self.missing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+			if missing.len() >= MAX_MISSING {
+				missing.clear();
+			}
+			missing.insert(id, now);
+		}
+		Ok(info.map(Account::new))
 	}
 
 	/// Reads channel `id` from the chain again (after a top-up or a settlement); a channel that
@@ -256,6 +294,10 @@ impl Ledger {
 	pub async fn refresh(&self, id: u64) -> Result<Option<Account>, ChainError> {
 		let info = self.chain.channel(id).await?;
 		let mut accounts = self.accounts();
+		// Another nonce under the same id is another channel (the chain was relaunched): the
+		// one the gateway knew is gone.
+		let known_nonce = accounts.get(&id).map(|account| account.info.nonce);
+		let info = info.filter(|info| known_nonce.is_none_or(|nonce| nonce == info.nonce));
 		let Some(info) = info else {
 			if accounts.remove(&id).is_some() {
 				// Forgetting is not urgent; the next start forgets it too if this one is lost.

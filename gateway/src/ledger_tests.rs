@@ -324,3 +324,37 @@ fn the_deadline_comes_before_the_challenge_period_ends() {
 	assert_eq!(due(&account, &settlement(), now.saturating_add(3_600_000), 0), Some(Due::Age));
 	assert!(w.chain.challenge_period() > 0);
 }
+
+#[tokio::test]
+async fn a_channel_id_the_chain_does_not_know_is_not_asked_again_at_once() {
+	let w = world();
+	let alice = signer("//Alice");
+	let missing = {
+		let voucher = tributary_vouchers::voucher(GENESIS, 5, 0);
+		let binding = ChannelBinding { provider: provider(), nonce: H256::from_low_u64_be(6) };
+		header::encode(&voucher, &alice.sign(&voucher, &binding))
+	};
+	assert_eq!(
+		w.ledger.admit(Some(&missing), Some(7), 1).await.unwrap_err(),
+		Refusal::UnknownChannel(5)
+	);
+	// Opened on chain meanwhile: a request within the next ten seconds is answered from the
+	// gateway's memory of the miss, so naming ids that do not exist costs one read per id.
+	w.chain.open(5, alice.account(), 7, 100, 1, 0);
+	assert_eq!(
+		w.ledger.admit(Some(&missing), Some(7), 1).await.unwrap_err(),
+		Refusal::UnknownChannel(5)
+	);
+	assert!(w.ledger.account(5).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_channel_relaunched_under_the_same_id_is_another_channel() {
+	let w = world();
+	w.call(0, 10).await;
+	w.chain.state().channels.get_mut(&0).unwrap().nonce = H256::repeat_byte(0xee);
+	assert!(w.ledger.refresh(0).await.unwrap().is_none(), "the channel the gateway knew is gone");
+	// The new channel starts from nothing owed, and signs with its own nonce.
+	let reservation = w.admit(0, 1).await.expect("a fresh channel");
+	w.ledger.cancel(reservation).await.unwrap();
+}

@@ -6,6 +6,7 @@
 //! journals the newest voucher durably before answering ([`journal`], [`writer`]), and settles
 //! vouchers on chain with `settle_batch` ([`settle`], [`chain`]).
 
+pub mod bound;
 pub mod chain;
 pub mod config;
 pub mod journal;
@@ -15,6 +16,7 @@ pub mod proxy;
 pub mod refusal;
 pub mod settle;
 pub mod sse;
+pub mod stream;
 pub mod stub;
 pub mod testing;
 pub mod writer;

@@ -33,6 +33,8 @@ pub enum Refusal {
 	/// The channel cannot pay for this call at its largest (the unpaid units plus the call's
 	/// maximum exceed what the deposit covers).
 	DepositShort { covered: u64, needed: u64 },
+	/// The call may cost more than the gateway answers one call for.
+	CallTooLarge { bound: u64, max: u64 },
 	/// The channel is closing: no new calls.
 	ChannelClosing,
 	/// A call on the channel is still being answered: one at a time.
@@ -60,9 +62,10 @@ impl Refusal {
 			| Self::WrongProvider
 			| Self::WrongChain
 			| Self::BadSignature => StatusCode::UNAUTHORIZED,
-			Self::BadRequest(_) | Self::ChannelModelMismatch | Self::VoucherAhead { .. } => {
-				StatusCode::BAD_REQUEST
-			}
+			Self::BadRequest(_)
+			| Self::ChannelModelMismatch
+			| Self::VoucherAhead { .. }
+			| Self::CallTooLarge { .. } => StatusCode::BAD_REQUEST,
 			Self::VoucherBehind { .. } | Self::DepositShort { .. } | Self::ChannelClosing => {
 				StatusCode::PAYMENT_REQUIRED
 			}
@@ -89,6 +92,7 @@ impl Refusal {
 			Self::VoucherAhead { .. } => "voucher_ahead",
 			Self::DepositShort { .. } => "deposit_short",
 			Self::ChannelClosing => "channel_closing",
+			Self::CallTooLarge { .. } => "call_too_large",
 			Self::CallInFlight => "call_in_flight",
 			Self::Upstream(_) => "upstream_failed",
 			Self::ChainUnavailable(_) => "chain_unavailable",
@@ -126,6 +130,10 @@ impl Refusal {
 				 Top the channel up."
 			),
 			Self::ChannelClosing => "The channel is closing: open a new one.".into(),
+			Self::CallTooLarge { bound, max } => format!(
+				"This call may cost {bound} units (its input's bytes and its token limit); one call \
+				 may cost at most {max} here. Lower max_tokens or split the input."
+			),
 			Self::CallInFlight => "A call on this channel is still being answered: one call at a \
 			                       time per channel (open more channels to call in parallel)."
 				.into(),
@@ -181,6 +189,7 @@ mod tests {
 			(Refusal::VoucherAhead { owed: 10, signed: 11 }, 400, "voucher_ahead"),
 			(Refusal::DepositShort { covered: 5, needed: 9 }, 402, "deposit_short"),
 			(Refusal::ChannelClosing, 402, "channel_closing"),
+			(Refusal::CallTooLarge { bound: 9, max: 8 }, 400, "call_too_large"),
 			(Refusal::CallInFlight, 429, "call_in_flight"),
 			(Refusal::Upstream("timeout".into()), 502, "upstream_failed"),
 			(Refusal::ChainUnavailable("down".into()), 503, "chain_unavailable"),

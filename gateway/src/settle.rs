@@ -53,6 +53,15 @@ const MAX_BACKOFF: Duration = Duration::from_secs(60);
 /// resubmitted: a voucher that did settle meanwhile settles nothing the second time).
 const SETTLE_TIMEOUT: Duration = Duration::from_secs(120);
 
+/// Marks the settler idle when dropped.
+struct Idle<'a>(&'a AtomicBool);
+
+impl Drop for Idle<'_> {
+	fn drop(&mut self) {
+		self.0.store(false, Ordering::Release);
+	}
+}
+
 /// The settlement loop.
 pub struct Settler {
 	ledger: Arc<Ledger>,
@@ -132,8 +141,10 @@ impl Settler {
 			.collect();
 		let settler = self.clone();
 		tokio::spawn(async move {
+			// Cleared however the batch ends, a panic included: one failed batch must not stop
+			// every later one.
+			let _idle = Idle(&settler.busy);
 			settler.settle(batch).await;
-			settler.busy.store(false, Ordering::Release);
 		});
 		Ok(())
 	}

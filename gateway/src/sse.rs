@@ -30,7 +30,7 @@ pub enum EventKind {
 impl Event {
 	/// The event's `data:` lines, joined.
 	fn data(&self) -> String {
-		let text = String::from_utf8_lossy(&self.bytes);
+		let text = String::from_utf8_lossy(&self.bytes).replace("\r\n", "\n").replace('\r', "\n");
 		let lines: Vec<&str> = text
 			.lines()
 			.filter_map(|line| line.strip_prefix("data:"))
@@ -72,14 +72,15 @@ pub struct SseEvents {
 	scanned: usize,
 }
 
-/// Where the blank line ending the first event of `bytes` ends, if it is there.
+/// Where the blank line ending the first event of `bytes` ends, if it is there: SSE ends lines
+/// with LF, CRLF or CR.
 fn event_end(bytes: &[u8]) -> Option<usize> {
-	let lf = bytes.windows(2).position(|w| w == b"\n\n").map(|at| at.saturating_add(2));
-	let crlf = bytes.windows(4).position(|w| w == b"\r\n\r\n").map(|at| at.saturating_add(4));
-	match (lf, crlf) {
-		(Some(a), Some(b)) => Some(a.min(b)),
-		(a, b) => a.or(b),
-	}
+	let ends: [&[u8]; 4] = [b"\n\n", b"\r\n\r\n", b"\r\r", b"\n\r\n"];
+	ends.iter()
+		.filter_map(|end| {
+			bytes.windows(end.len()).position(|w| w == *end).map(|at| at.saturating_add(end.len()))
+		})
+		.min()
 }
 
 impl SseEvents {
@@ -152,6 +153,18 @@ mod tests {
 		let mut events = SseEvents::default();
 		let got: Vec<Event> = bytes.iter().flat_map(|b| events.push(&[*b]).unwrap()).collect();
 		assert_eq!(got, whole);
+	}
+
+	#[test]
+	fn every_line_ending_of_sse_ends_an_event() {
+		let usage = "{\"choices\":[],\"usage\":{\"total_tokens\":7}}";
+		for newline in ["\n", "\r\n", "\r"] {
+			let stream = format!("data: {usage}{newline}{newline}data: [DONE]{newline}{newline}");
+			let events = SseEvents::default().push(stream.as_bytes()).unwrap();
+			assert_eq!(events.len(), 2, "{newline:?}");
+			assert!(matches!(events[0].kind(), EventKind::Usage { .. }), "{newline:?}");
+			assert_eq!(events[1].kind(), EventKind::Done, "{newline:?}");
+		}
 	}
 
 	#[test]

@@ -194,6 +194,7 @@ pub async fn serve_gateway(
 			max_age_secs: u64::MAX,
 			margin_blocks: 0,
 		},
+		max_call_units: 1 << 20,
 		max_concurrent_calls: 1_024,
 		models,
 	};

@@ -149,4 +149,28 @@ async fn the_caller_refuses_a_charge_the_answer_does_not_justify() {
 	let error = alice.post("/v1/chat/completions", &chat("chat", "x", 8)).await.unwrap_err();
 	assert!(matches!(error, ClientError::Overcharged(_)), "{error:?}");
 	assert_eq!(alice.owed(), 0, "nothing owed for it");
+
+	// One that also claims the answer used 5,000 tokens: more than the request's own bound.
+	let lying = Router::new().route(
+		"/v1/chat/completions",
+		post(|| async {
+			let mut headers = HeaderMap::new();
+			for (name, value) in [
+				("x-tributary-units", "5000"),
+				("x-tributary-owed", "5000"),
+				("x-tributary-unit", "tokens"),
+			] {
+				headers.insert(name, value.parse().unwrap());
+			}
+			(headers, Json(json!({"usage": {"total_tokens": 5000}})))
+		}),
+	);
+	let url = serve(lying).await.unwrap();
+	let mut alice = client(&chain, &url, 0, "//Alice");
+	let error = alice.post("/v1/chat/completions", &chat("chat", "x", 8)).await.unwrap_err();
+	assert!(
+		matches!(&error, ClientError::Overcharged(why) if why.contains("at most")),
+		"{error:?}"
+	);
+	assert_eq!(alice.owed(), 0);
 }

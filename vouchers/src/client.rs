@@ -68,6 +68,27 @@ pub struct GatewayClient {
 	http: Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
 }
 
+/// The most units a request may cost, as the gateway bounds it: its bytes plus its completion
+/// limit times every completion it asks for. `None` when the request sets no limit (the
+/// gateway's default then applies, which the caller cannot know): set `max_tokens` for the
+/// check.
+fn bound(path: &str, body: &Value, bytes: usize) -> Option<u64> {
+	let bytes = u64::try_from(bytes).unwrap_or(u64::MAX);
+	if path.ends_with("/embeddings") {
+		return Some(bytes);
+	}
+	let field = |name: &str| body.get(name).and_then(Value::as_u64);
+	let limit = field("max_tokens").max(field("max_completion_tokens"))?;
+	let copies = field("n").unwrap_or(1).max(field("best_of").unwrap_or(1)).max(1);
+	let prompts = match body.get("prompt") {
+		Some(Value::Array(items)) if !items.is_empty() && !items.iter().all(Value::is_number) => {
+			u64::try_from(items.len()).unwrap_or(u64::MAX)
+		}
+		_ => 1,
+	};
+	Some(bytes.saturating_add(limit.saturating_mul(copies).saturating_mul(prompts)))
+}
+
 /// A header of the answer, as a number.
 fn number(headers: &hyper::HeaderMap, name: &str) -> Option<u64> {
 	headers.get(name)?.to_str().ok()?.parse().ok()
@@ -169,6 +190,15 @@ impl GatewayClient {
 			Some("tokens") => answer.pointer("/usage/total_tokens").and_then(Value::as_u64),
 			_ => None,
 		};
+		let bound = match unit {
+			Some("tokens") => bound(path, body, body.to_string().len()),
+			_ => None,
+		};
+		if bound.is_some_and(|bound| units > bound) {
+			return Err(ClientError::Overcharged(format!(
+				"{units} units charged; the request may cost at most {bound:?}"
+			)));
+		}
 		match allowed {
 			Some(allowed) if units <= allowed => {}
 			_ => {
