@@ -2,10 +2,10 @@
 //! and the checks that admit a call.
 //!
 //! The rule that bounds the provider's risk: a call is admitted only with a voucher for every
-//! unit the answered calls owe, and only if the channel's deposit still covers the units not
-//! settled yet, the calls in flight at their largest and this call at its largest. So the
-//! provider is never owed more than the deposit can pay, and what no voucher covers yet is the
-//! last answered call alone.
+//! unit the answered calls owe, one call at a time per channel, and only if the channel's
+//! deposit still covers the units not settled yet and this call at its largest. So the provider
+//! is never owed more than the deposit can pay, and what no voucher covers yet is the last
+//! answered call alone (at most `max_call_units`).
 
 use crate::{
 	chain::{Chain, ChainError, ChannelInfo, SignedVoucher},

@@ -2,9 +2,10 @@
 //!
 //! A compute provider runs it in front of OpenAI-compatible model servers. Callers pay through a
 //! payment channel: each request carries a voucher signed by the channel's consumer for the
-//! units owed so far; the gateway checks it ([`ledger`]), forwards the call ([`proxy`]),
-//! journals the newest voucher durably before answering ([`journal`], [`writer`]), and settles
-//! vouchers on chain with `settle_batch` ([`settle`], [`chain`]).
+//! units owed so far; the gateway bounds the call's cost ([`bound`]), checks the voucher and the
+//! deposit ([`ledger`]), forwards the call ([`proxy`], [`stream`]), journals the newest voucher
+//! durably before answering ([`journal`], [`writer`]), and settles vouchers on chain with
+//! `settle_batch` ([`settle`], [`chain`]).
 
 pub mod bound;
 pub mod chain;
