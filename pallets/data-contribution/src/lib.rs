@@ -92,8 +92,6 @@ mod traits;
 pub mod types;
 pub mod weights;
 
-#[cfg(test)]
-mod attack_tests;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 #[cfg(test)]
@@ -101,7 +99,9 @@ mod migration_tests;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
-mod review_attack_tests;
+mod review_ring_tests;
+#[cfg(test)]
+mod share_trust_tests;
 #[cfg(test)]
 mod tests;
 

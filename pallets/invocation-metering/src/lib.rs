@@ -45,10 +45,10 @@ pub mod traits;
 pub mod types;
 pub mod weights;
 
-#[cfg(test)]
-mod attack_tests;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+#[cfg(test)]
+mod channel_abuse_tests;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]

@@ -46,14 +46,14 @@ mod traits;
 pub mod types;
 pub mod weights;
 
-#[cfg(test)]
-mod attack_tests;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 #[cfg(test)]
 mod dispute_tests;
 #[cfg(test)]
 mod mock;
+#[cfg(test)]
+mod royalty_evasion_tests;
 #[cfg(test)]
 mod tests;
 

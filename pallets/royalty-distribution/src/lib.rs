@@ -61,10 +61,10 @@ pub mod traits;
 pub mod types;
 pub mod weights;
 
-#[cfg(test)]
-mod attack_tests;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+#[cfg(test)]
+mod capture_tests;
 #[cfg(test)]
 mod migration_tests;
 #[cfg(test)]
