@@ -13,7 +13,7 @@
 use crate::{
 	mock::*,
 	pallet::*,
-	tests::{commit, deliver, item_work, reputation, revision, sealed_review},
+	tests::{commit, deliver, item_work, reputation, revision, sealed_review, submit},
 	types::*,
 };
 use frame_support::{
@@ -66,17 +66,6 @@ fn admit(dataset: DatasetId, who: AccountId, role: Role) {
 fn admitted_reviewer(dataset: DatasetId, who: AccountId) {
 	assert_ok!(DataContribution::register_reviewer(origin(who), MIN_REVIEWER_BOND));
 	admit(dataset, who, Role::Reviewer);
-}
-
-fn submit(who: AccountId, dataset: DatasetId, items: u32) -> ContributionId {
-	let id = NextContributionId::<Test>::get();
-	assert_ok!(DataContribution::submit_contribution(
-		origin(who),
-		dataset,
-		ContentHash::repeat_byte(7),
-		items
-	));
-	id
 }
 
 fn funded_sybils() -> ExtBuilder {

@@ -102,7 +102,7 @@ fn open_task(requester: AccountId, dataset: DatasetId) -> TaskId {
 	id
 }
 
-fn submit(contributor: AccountId, dataset: DatasetId, items: u32) -> ContributionId {
+pub(crate) fn submit(contributor: AccountId, dataset: DatasetId, items: u32) -> ContributionId {
 	let id = NextContributionId::<Test>::get();
 	assert_ok!(DataContribution::submit_contribution(
 		origin(contributor),
