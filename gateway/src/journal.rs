@@ -112,16 +112,6 @@ impl Journal {
 		results.pop().unwrap_or(Ok(()))
 	}
 
-	/// The chain settled `channel` up to `settled_units` (read at a finalized block): an entry
-	/// whose voucher is fully settled and whose calls are all paid for leaves the journal.
-	/// Returns whether it did.
-	pub fn settled(&self, channel: u64, settled_units: u64) -> Result<bool, JournalError> {
-		let before = self.get(channel)?.is_some();
-		let mut results = self.apply(vec![Change::Settled { channel, settled_units }])?;
-		results.pop().unwrap_or(Ok(()))?;
-		Ok(before && self.get(channel)?.is_none())
-	}
-
 	/// Applies `changes` in order in one durable commit (one disk sync for all of them): the
 	/// gateway's writer groups the calls answered meanwhile. Returns each change's outcome; a
 	/// refused change leaves the others applied.
@@ -273,12 +263,19 @@ mod tests {
 		let journal = Journal::open(&dir.path().join("j.redb"), b"chain", b"bob").unwrap();
 		journal.record(0, &entry(10, 10)).unwrap();
 		journal.record(1, &entry(10, 14)).unwrap();
-		assert!(!journal.settled(0, 9).unwrap(), "one unit short");
-		assert!(journal.settled(0, 10).unwrap());
+		let settled = |channel, settled_units| {
+			let outcome = journal.apply(vec![Change::Settled { channel, settled_units }]).unwrap();
+			assert!(outcome.iter().all(Result::is_ok));
+		};
+		settled(0, 9);
+		assert_eq!(journal.get(0).unwrap(), Some(entry(10, 10)), "one unit short");
+		settled(0, 10);
 		assert_eq!(journal.get(0).unwrap(), None);
 		// Calls answered beyond the voucher still wait for the next voucher.
-		assert!(!journal.settled(1, 10).unwrap());
-		assert!(!journal.settled(7, 100).unwrap(), "nothing held");
+		settled(1, 10);
+		assert_eq!(journal.get(1).unwrap(), Some(entry(10, 14)));
+		settled(7, 100);
+		assert_eq!(journal.entries().unwrap(), vec![(1, entry(10, 14))], "nothing else held");
 	}
 
 	#[test]

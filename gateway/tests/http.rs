@@ -125,24 +125,30 @@ async fn calls_are_metered_refused_and_settled_exactly() {
 		.contains(r#"tributary_gateway_calls_total{model="chat",outcome="ok"} 22"#));
 }
 
-#[tokio::test]
-async fn the_caller_refuses_a_charge_the_answer_does_not_justify() {
-	// A gateway that charges 50 units for an answer of 10 tokens.
-	let greedy = Router::new().route(
+/// A gateway that charges `units` for every call (owed from nothing) and says the answer used
+/// `tokens`: its base URL.
+async fn charging(units: u64, tokens: u64) -> String {
+	let gateway = Router::new().route(
 		"/v1/chat/completions",
-		post(|| async {
+		post(move || async move {
 			let mut headers = HeaderMap::new();
 			for (name, value) in [
-				("x-tributary-units", "50"),
-				("x-tributary-owed", "50"),
-				("x-tributary-unit", "tokens"),
+				("x-tributary-units", units.to_string()),
+				("x-tributary-owed", units.to_string()),
+				("x-tributary-unit", "tokens".to_string()),
 			] {
 				headers.insert(name, value.parse().unwrap());
 			}
-			(headers, Json(json!({"usage": {"total_tokens": 10}})))
+			(headers, Json(json!({"usage": {"total_tokens": tokens}})))
 		}),
 	);
-	let url = serve(greedy).await.unwrap();
+	serve(gateway).await.unwrap()
+}
+
+#[tokio::test]
+async fn the_caller_refuses_a_charge_the_answer_does_not_justify() {
+	// A gateway that charges 50 units for an answer of 10 tokens.
+	let url = charging(50, 10).await;
 	let chain = FakeChain::new(GENESIS, signer("//Bob").account());
 	chain.open(0, signer("//Alice").account(), 0, 1_000, 1, 0);
 	let mut alice = client(&chain, &url, 0, "//Alice");
@@ -151,21 +157,7 @@ async fn the_caller_refuses_a_charge_the_answer_does_not_justify() {
 	assert_eq!(alice.owed(), 0, "nothing owed for it");
 
 	// One that also claims the answer used 5,000 tokens: more than the request's own bound.
-	let lying = Router::new().route(
-		"/v1/chat/completions",
-		post(|| async {
-			let mut headers = HeaderMap::new();
-			for (name, value) in [
-				("x-tributary-units", "5000"),
-				("x-tributary-owed", "5000"),
-				("x-tributary-unit", "tokens"),
-			] {
-				headers.insert(name, value.parse().unwrap());
-			}
-			(headers, Json(json!({"usage": {"total_tokens": 5000}})))
-		}),
-	);
-	let url = serve(lying).await.unwrap();
+	let url = charging(5_000, 5_000).await;
 	let mut alice = client(&chain, &url, 0, "//Alice");
 	let error = alice.post("/v1/chat/completions", &chat("chat", "x", 8)).await.unwrap_err();
 	assert!(
