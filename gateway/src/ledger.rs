@@ -49,10 +49,14 @@ impl Account {
 		Self { info, owed, voucher: None, reserved: 0, unsettled_since_ms: 0, read_ms: now_ms() }
 	}
 
+	/// What one unit costs on the channel: the price and the provider's fee fixed at opening.
+	fn per_unit(&self) -> u128 {
+		self.info.price_per_unit.saturating_add(self.info.fee_per_unit)
+	}
+
 	/// Units the channel's remaining deposit pays for, beyond those already settled.
 	pub fn covered_units(&self) -> u64 {
-		let per_unit = self.info.price_per_unit.saturating_add(self.info.fee_per_unit);
-		match self.info.deposit.checked_div(per_unit) {
+		match self.info.deposit.checked_div(self.per_unit()) {
 			Some(units) => u64::try_from(units).unwrap_or(u64::MAX),
 			// A free channel pays for every unit.
 			None => u64::MAX,
@@ -76,8 +80,7 @@ impl Account {
 
 	/// What the units of the newest voucher the chain has not settled are worth, in planck.
 	pub fn unsettled_value(&self) -> u128 {
-		let per_unit = self.info.price_per_unit.saturating_add(self.info.fee_per_unit);
-		u128::from(self.voucher_unsettled_units()).saturating_mul(per_unit)
+		u128::from(self.voucher_unsettled_units()).saturating_mul(self.per_unit())
 	}
 
 	/// Whether no new call may start: a close was requested, or the channel expired.
@@ -258,6 +261,11 @@ impl Ledger {
 			account.owed = account.owed.max(entry.owed_units);
 			account.voucher = signature.map(|signature| (entry.voucher_units, signature));
 			account.unsettled_since_ms = entry.unsettled_since_ms;
+			// Settled before the restart: the journal may let the entry go now.
+			let settled_units = account.info.settled_units;
+			if settled_units >= entry.voucher_units {
+				drop(self.writer.submit(Change::Settled { channel, settled_units }));
+			}
 			self.accounts().insert(channel, account);
 			recovered = recovered.saturating_add(1);
 		}
@@ -306,6 +314,9 @@ impl Ledger {
 			return Ok(None);
 		};
 		let Some(account) = accounts.get_mut(&id) else { return Ok(Some(Account::new(info))) };
+		// Only a settlement lets the journal drop anything: re-reading an unchanged channel (every
+		// round of the settlement loop, every admission after a while) writes nothing.
+		let settled_more = info.settled_units > account.info.settled_units;
 		account.owed = account.owed.max(info.settled_units);
 		if info.settled_units >= account.voucher_units() {
 			account.unsettled_since_ms = 0;
@@ -315,7 +326,9 @@ impl Ledger {
 		account.read_ms = now_ms();
 		let account = account.clone();
 		drop(accounts);
-		drop(self.writer.submit(Change::Settled { channel: id, settled_units }));
+		if settled_more {
+			drop(self.writer.submit(Change::Settled { channel: id, settled_units }));
+		}
 		Ok(Some(account))
 	}
 
