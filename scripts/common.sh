@@ -24,7 +24,9 @@ BENCH_NODE="$CARGO_TARGET_DIR/benchmarks/release/tributary-node"
 build_benchmark_node() {
 	# frame-benchmarking-cli's storage-access test runtime serves only the parachain mode of
 	# `benchmark storage`; its wasm build cannot resolve itself from this workspace: skip it.
-	(cd "$ROOT" && SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1 \
+	# pallet-revive's benchmark fixtures need a RISC-V toolchain and `resolc`; the runtime does
+	# not benchmark the contracts pallet (it uses the release's weights): skip them too.
+	(cd "$ROOT" && SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1 SKIP_PALLET_REVIVE_FIXTURES=1 \
 		CARGO_TARGET_DIR="$CARGO_TARGET_DIR/benchmarks" \
 		cargo build --locked --release -p tributary-node --features runtime-benchmarks)
 }

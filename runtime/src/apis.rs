@@ -1,11 +1,12 @@
 //! The runtime APIs the node and clients call.
 
-use alloc::vec::Vec;
+use alloc::{vec, vec::Vec};
 use frame_support::{
 	genesis_builder_helper::{build_state, get_preset},
 	weights::Weight,
 };
 use pallet_grandpa::AuthorityId as GrandpaId;
+// `impl_runtime_apis_plus_revive_traits!` expands to `impl_runtime_apis!` and names it.
 use sp_api::impl_runtime_apis;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_core::{crypto::KeyTypeId, OpaqueMetadata};
@@ -18,12 +19,19 @@ use sp_version::RuntimeVersion;
 use tributary_primitives::{ChannelId, DatasetId, ModelId, Shares, Units, VersionNumber};
 
 use crate::{
-	genesis_config_presets, AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt,
-	Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment,
-	VERSION,
+	genesis_config_presets, AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa,
+	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
+	TransactionPayment, VERSION,
 };
 
-impl_runtime_apis! {
+// Every runtime API below, and the contracts pallet's (`ReviveApi`: Ethereum blocks, receipts,
+// balances, gas estimates and dry runs for the `eth-rpc` proxy).
+pallet_revive::impl_runtime_apis_plus_revive_traits! {
+	Runtime,
+	Revive,
+	Executive,
+	crate::EthExtraImpl,
+
 	impl sp_api::Core<Block> for Runtime {
 		fn version() -> RuntimeVersion {
 			VERSION

@@ -143,7 +143,10 @@ impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
 	type OperationalFeeMultiplier = ConstU8<5>;
-	type WeightToFee = IdentityFee<Balance>;
+	/// One planck per picosecond of execution, as `IdentityFee` would charge (proof size costs
+	/// nothing measurable: a block's proof is unbounded here); the only form the contracts
+	/// pallet can convert into Ethereum gas.
+	type WeightToFee = pallet_revive::evm::fees::BlockRatioFee<1, 1, Runtime, Balance>;
 	type LengthToFee = IdentityFee<Balance>;
 	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
 	type WeightInfo = crate::weights::pallet_transaction_payment::WeightInfo<Runtime>;

@@ -212,7 +212,9 @@ fn run_load(load: Load, measured: u32) {
 	Executive::initialize_block(&header);
 	let timestamp =
 		RuntimeCall::Timestamp(pallet_timestamp::Call::set { now: load::LOAD_TIMESTAMP });
-	assert_eq!(Executive::apply_extrinsic(UncheckedExtrinsic::new_bare(timestamp)), Ok(Ok(())));
+	let inherent: UncheckedExtrinsic =
+		sp_runtime::generic::UncheckedExtrinsic::new_bare(timestamp).into();
+	assert_eq!(Executive::apply_extrinsic(inherent), Ok(Ok(())));
 	let setup = load::setup(load).len() as u32;
 	for index in 0..setup + measured {
 		let extrinsic = load::sign(

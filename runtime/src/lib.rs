@@ -22,6 +22,7 @@ use alloc::vec::Vec;
 mod benchmarks;
 pub mod apis;
 pub mod configs;
+pub mod contracts;
 pub mod genesis_config_presets;
 #[cfg(all(feature = "std", any(test, feature = "runtime-benchmarks")))]
 pub mod load;
@@ -81,7 +82,7 @@ impl_opaque_keys! {
 
 /// The runtime's `spec_version`, raised with every change of behaviour (and the literals below
 /// with it: a compile-time check holds them to this).
-const SPEC_VERSION: u32 = 103;
+const SPEC_VERSION: u32 = 104;
 
 /// Declares the runtime's identity. `runtime_version` reads `spec_version` from a literal (it
 /// writes the version into a wasm section at compile time), so the literal is passed in.
@@ -96,20 +97,20 @@ macro_rules! runtime_version {
 			spec_version: $spec_version,
 			impl_version: 1,
 			apis: apis::RUNTIME_API_VERSIONS,
-			transaction_version: 3,
+			transaction_version: 4,
 			system_version: 1,
 		};
 	};
 }
 
 #[cfg(not(feature = "upgrade-test"))]
-runtime_version!(103);
+runtime_version!(104);
 #[cfg(not(feature = "upgrade-test"))]
 const _: () = assert!(VERSION.spec_version == SPEC_VERSION, "runtime_version!(SPEC_VERSION)");
 
 // The same runtime as its own next version: the wasm the forkless-upgrade test installs.
 #[cfg(feature = "upgrade-test")]
-runtime_version!(104);
+runtime_version!(105);
 #[cfg(feature = "upgrade-test")]
 const _: () = assert!(
 	matches!(SPEC_VERSION.checked_add(1), Some(next) if next == VERSION.spec_version),
@@ -188,12 +189,44 @@ pub type TxExtension = (
 	frame_system::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
 	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	// Marks a call that came from an Ethereum transaction (`Revive::eth_transact`) so the
+	// contracts pallet charges it as such; after every extension that needs the signed origin.
+	pallet_revive::evm::tx_extension::SetOrigin<Runtime>,
+	// Last: it refunds what the extensions before it did not use.
 	frame_system::WeightReclaim<Runtime>,
 );
 
-/// Unchecked extrinsic type as expected by this runtime.
+/// How an Ethereum transaction, once its signature is checked, becomes a Substrate extrinsic:
+/// the same extensions, immortal, with the Ethereum transaction's nonce and tip.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct EthExtraImpl;
+
+impl pallet_revive::evm::runtime::EthExtra for EthExtraImpl {
+	type Config = Runtime;
+	type ExtensionV0 = TxExtension;
+	type ExtensionOtherVersions = sp_runtime::traits::InvalidVersion;
+
+	fn get_eth_extension(nonce: Nonce, tip: Balance) -> Self::ExtensionV0 {
+		(
+			frame_system::CheckNonZeroSender::<Runtime>::new(),
+			frame_system::CheckSpecVersion::<Runtime>::new(),
+			frame_system::CheckTxVersion::<Runtime>::new(),
+			frame_system::CheckGenesis::<Runtime>::new(),
+			frame_system::CheckEra::<Runtime>::from(generic::Era::Immortal),
+			frame_system::CheckNonce::<Runtime>::from(nonce),
+			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(tip),
+			pallet_revive::evm::tx_extension::SetOrigin::<Runtime>::new_from_eth_transaction(),
+			frame_system::WeightReclaim::<Runtime>::new(),
+		)
+	}
+}
+
+/// Unchecked extrinsic type as expected by this runtime: a Substrate extrinsic, or an Ethereum
+/// transaction wrapped in `Revive::eth_transact` (unsigned, its signature checked by the pallet).
+/// It encodes exactly as `generic::UncheckedExtrinsic`.
 pub type UncheckedExtrinsic =
-	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+	pallet_revive::evm::runtime::UncheckedExtrinsic<Address, Signature, EthExtraImpl>;
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
@@ -201,6 +234,7 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 type Migrations = (
 	pallet_data_contribution::migrations::MigrateToV1<Runtime>,
 	pallet_royalty_distribution::migrations::MigrateToV1<Runtime>,
+	contracts::CreateContractsAccount,
 );
 
 /// Executive: dispatches calls to the pallets.
@@ -268,4 +302,7 @@ mod runtime {
 
 	#[runtime::pallet_index(24)]
 	pub type Treasury = pallet_treasury;
+
+	#[runtime::pallet_index(30)]
+	pub type Revive = pallet_revive;
 }

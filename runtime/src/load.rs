@@ -193,6 +193,8 @@ pub fn extensions(era: Era, nonce: u32, tip: Balance) -> TxExtension {
 		frame_system::CheckNonce::from(nonce),
 		frame_system::CheckWeight::new(),
 		pallet_transaction_payment::ChargeTransactionPayment::from(tip),
+		// Left as a wallet leaves it: only `eth_transact` sets it.
+		pallet_revive::evm::tx_extension::SetOrigin::default(),
 		frame_system::WeightReclaim::new(),
 	)
 }
@@ -211,13 +213,15 @@ pub fn sign(call: LoadCall, genesis_hash: Hash) -> UncheckedExtrinsic {
 		(),
 		(),
 		(),
+		(),
 	);
 	let payload = SignedPayload::from_raw(call.call.clone(), extensions.clone(), implicit);
 	let signature = payload.using_encoded(|bytes| call.signer.sign(bytes));
-	UncheckedExtrinsic::new_signed(
+	sp_runtime::generic::UncheckedExtrinsic::new_signed(
 		call.call,
 		account(call.signer),
 		MultiSignature::Sr25519(signature),
 		extensions,
 	)
+	.into()
 }

@@ -60,15 +60,17 @@ fn development_preset_has_alice_as_sole_authority_and_sudo() {
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(alice.clone()));
 		assert_eq!(Balances::free_balance(&alice), ENDOWMENT);
 		// Twelve well-known accounts, each endowed once, and the existential deposits of the
-		// royalty pot and of the treasury (which pallet-treasury's genesis creates): issuance is
-		// exact.
+		// royalty pot, of the treasury (which pallet-treasury's genesis creates) and of the
+		// contracts pallet's account (pallet-revive's): issuance is exact.
 		let pot = crate::RoyaltyDistribution::pot();
 		assert_eq!(Balances::free_balance(&pot), EXISTENTIAL_DEPOSIT);
 		let treasury = crate::configs::TreasuryAccount::get();
 		assert_eq!(Balances::free_balance(&treasury), EXISTENTIAL_DEPOSIT);
+		let contracts = pallet_revive::Pallet::<Runtime>::account_id();
+		assert_eq!(Balances::free_balance(&contracts), EXISTENTIAL_DEPOSIT);
 		assert_eq!(
 			pallet_balances::TotalIssuance::<Runtime>::get(),
-			ENDOWMENT * 12 + 2 * EXISTENTIAL_DEPOSIT
+			ENDOWMENT * 12 + 3 * EXISTENTIAL_DEPOSIT
 		);
 	});
 }
@@ -96,7 +98,9 @@ fn local_testnet_preset_has_four_authorities() {
 
 #[test]
 fn metadata_lists_every_pallet() {
-	let metadata = Runtime::metadata();
+	// The contracts pallet's storage defaults read the fee multiplier: metadata is built inside
+	// a state, as the node builds it.
+	let metadata = sp_io::TestExternalities::default().execute_with(Runtime::metadata);
 	let frame_metadata::RuntimeMetadata::V14(v14) = metadata.1 else {
 		panic!("default metadata is v14");
 	};
@@ -116,7 +120,8 @@ fn metadata_lists_every_pallet() {
 			"ModelRegistry",
 			"RoyaltyDistribution",
 			"InvocationMetering",
-			"Treasury"
+			"Treasury",
+			"Revive"
 		]
 	);
 	// polkadot.js needs v15 for runtime API types.

@@ -208,10 +208,10 @@ impl Run {
 		}
 		Executive::initialize_block(&header);
 		let now = self.slot * SLOT_DURATION;
-		let inherent =
-			UncheckedExtrinsic::new_bare(RuntimeCall::Timestamp(pallet_timestamp::Call::set {
-				now,
-			}));
+		let inherent: UncheckedExtrinsic = sp_runtime::generic::UncheckedExtrinsic::new_bare(
+			RuntimeCall::Timestamp(pallet_timestamp::Call::set { now }),
+		)
+		.into();
 		match Executive::apply_extrinsic(inherent) {
 			Ok(Ok(())) => {}
 			other => return Err(format!("the timestamp inherent failed: {other:?}")),
@@ -295,12 +295,13 @@ impl Run {
 		};
 		let signature = payload.using_encoded(|bytes| self.gen.pairs[key].sign(bytes));
 		let (_, extension, _) = payload.deconstruct();
-		let xt = UncheckedExtrinsic::new_signed(
+		let xt: UncheckedExtrinsic = sp_runtime::generic::UncheckedExtrinsic::new_signed(
 			call.clone(),
 			MultiAddress::Id(who.clone()),
 			MultiSignature::Sr25519(signature),
 			extension.clone(),
-		);
+		)
+		.into();
 		let len = xt.encoded_size();
 
 		// A dry run of the same pipeline (extensions, dispatch, post-dispatch), rolled back,
