@@ -6,6 +6,11 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/tributary-target}"
 # The runtime's wasm build runs from inside the target directory; point it at this workspace so
 # it uses our Cargo.lock instead of resolving its own dependency versions.
 export WASM_BUILD_WORKSPACE_HINT="$ROOT"
+# The runtime's wasm is always built optimised; naming the release profile here also makes the
+# builder write the compact, zstd-compressed blob (it skips that when the node is a debug build),
+# which the node embeds and the forkless-upgrade test sends: the uncompressed runtime (≈6 MB with
+# the contracts pallet) no longer fits in a block.
+export WASM_BUILD_TYPE=release
 # litep2p's TLS stack links the system OpenSSL instead of building a vendored copy (≈4 min).
 export OPENSSL_NO_VENDOR=1
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"

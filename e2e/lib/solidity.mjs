@@ -73,8 +73,12 @@ export function accountOfH160(h160, ss58Format = 42) {
 
 // ------------------------------------------------------------------ extrinsics
 
-/** Generous limits for a contract call from polkadot.js: 200 ms of compute, 1 TRIB of deposits. */
-export const CALL_LIMITS = { weightLimit: { refTime: 200_000_000_000n, proofSize: 2_000_000n }, storageDepositLimit: 10n ** 12n };
+/**
+ * Generous limits for a contract call from polkadot.js: 200 ms of compute, 100 TRIB of storage
+ * deposits (code costs 1 milli-TRIB a byte). Unused weight is refunded; only the storage used is
+ * held.
+ */
+export const CALL_LIMITS = { weightLimit: { refTime: 200_000_000_000n, proofSize: 2_000_000n }, storageDepositLimit: 100n * 10n ** 12n };
 
 /** Maps `signer`'s account to its H160 (once; a deposit is held until `unmapAccount`). */
 export async function mapAccount(api, signer) {
@@ -121,6 +125,9 @@ export async function view(api, origin, address, iface, method, args = []) {
   );
   if (result.result.isErr) throw new Error(`${method} failed: ${result.result.asErr.toString()}`);
   const { flags, data } = result.result.asOk;
-  if (!flags.isEmpty) throw new Error(`${method} reverted: ${iface.parseError(data.toHex())?.args?.[0] ?? data.toHex()}`);
+  // ReturnFlags: bit 0 is REVERT.
+  if (flags.bits.toNumber() & 1) {
+    throw new Error(`${method} reverted: ${iface.parseError(data.toHex())?.args?.[0] ?? data.toHex()}`);
+  }
   return iface.decodeFunctionResult(method, data.toHex());
 }

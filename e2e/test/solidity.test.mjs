@@ -90,6 +90,8 @@ describe('Solidity: an AI app pays per invocation through the precompile', () =>
     );
     tune = eventOf(r.events, 'modelRegistry', 'ModelRegistered')[0].toNumber();
     await ok(tx.invocationMetering.registerOffer(tune, 500n * MILLI, 'https://eve.example/v1'), eve);
+    // A provider a contract names by its address must have mapped its account.
+    await mapAccount(api, eve);
 
     // Alice deploys the app for the fine-tune, served by Eve, at a 10% markup.
     const deployed = await deploy(api, alice, aiApp, [tune, h160Of(eve.address), 10]);

@@ -12,11 +12,7 @@ use crate::{
 };
 use alloc::{format, string::String, vec::Vec};
 use core::num::NonZero;
-use frame_support::{
-	dispatch::GetDispatchInfo,
-	traits::{Get as _, PalletsInfoAccess},
-	weights::Weight,
-};
+use frame_support::{dispatch::GetDispatchInfo, traits::PalletsInfoAccess, weights::Weight};
 use pallet_revive::precompiles::{
 	alloy::{
 		self,

@@ -1,6 +1,7 @@
 //! The contracts pallet on the development chain: the Tributary precompile (every call, every
 //! revert, and that a payment through it moves exactly what a direct `invoke` moves) and the
 //! upgrade that gives a chain from before the pallet its contracts account.
+//!
 //! Accounts call the precompile directly (`Revive::bare_call`, as `eth_call` and the `call`
 //! extrinsic do) and through small hand-assembled EVM contracts that forward their calldata with
 //! `CALL`, `STATICCALL` or `DELEGATECALL` and return or revert with the answer.
