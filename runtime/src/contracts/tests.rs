@@ -145,7 +145,17 @@ fn invoke_call(model: u32, units: u64, provider: Address, max_total: Balance) ->
 
 /// Everything a payment can move: the dev accounts', the pot's and the treasury's balances,
 /// and every version's undistributed revenue and every account's credits.
-fn ledger() -> (Vec<Balance>, Vec<(u32, u32, Balance)>, Vec<(AccountId, Balance)>) {
+#[derive(Debug, PartialEq)]
+struct Ledger {
+	/// The dev accounts', the pot's and the treasury's free balances.
+	balances: Vec<Balance>,
+	/// `(model, version, amount)` of every version's revenue awaiting distribution.
+	undistributed: Vec<(u32, u32, Balance)>,
+	/// Every account's royalty credits.
+	credits: Vec<(AccountId, Balance)>,
+}
+
+fn ledger() -> Ledger {
 	let (alice, bob, charlie, dave, eve, ferdie) = dev_accounts();
 	let balances = [alice, bob, charlie, dave, eve, ferdie]
 		.iter()
@@ -158,7 +168,7 @@ fn ledger() -> (Vec<Balance>, Vec<(u32, u32, Balance)>, Vec<(AccountId, Balance)
 	undistributed.sort();
 	let mut credits: Vec<_> = pallet_royalty_distribution::Credits::<Runtime>::iter().collect();
 	credits.sort();
-	(balances, undistributed, credits)
+	Ledger { balances, undistributed, credits }
 }
 
 #[test]
@@ -484,12 +494,12 @@ fn value_root_static_and_delegate_calls_are_refused() {
 		let delegated = call_as(signed(&alice), delegator, U256::ZERO, pay).unwrap();
 		assert_eq!(reason(&delegated), "illegal to call this pre-compile via delegate call");
 
-		let (mut balances, undistributed, credits) = ledger();
+		let mut after = ledger();
 		// Only Alice's deposits for the two contracts she instantiated.
-		let deposits = before.0[0] - balances[0];
+		let deposits = before.balances[0] - after.balances[0];
 		assert!(deposits > 0);
-		balances[0] += deposits;
-		assert_eq!((balances, undistributed, credits), before);
+		after.balances[0] += deposits;
+		assert_eq!(after, before);
 	});
 }
 
