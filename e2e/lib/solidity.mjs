@@ -131,3 +131,52 @@ export async function view(api, origin, address, iface, method, args = []) {
   }
   return iface.decodeFunctionResult(method, data.toHex());
 }
+
+// ------------------------------------------------------------------ Ethereum transactions
+
+/**
+ * Signs `request` (`to`, `data`, `value` in wei) with the ethers `wallet` as an Ethereum wallet
+ * does (EIP-1559, this chain's id, the account's nonce and the chain's gas price from
+ * `ReviveApi`, gas worth at most `maxCost` plancks) and submits it as the `eth-rpc` proxy does:
+ * wrapped in the unsigned `Revive.ethTransact`. Resolves once finalized with the events and the
+ * dispatch error, if any (a reverted Ethereum transaction still succeeds as an extrinsic: look
+ * for `Revive.EthExtrinsicRevert`).
+ */
+export async function sendEthTransaction(api, wallet, { to = null, data = '0x', value = 0n, maxCost = 50n * 10n ** 12n }) {
+  const [nonce, gasPrice, chainId] = await Promise.all([
+    api.call.reviveApi.nonce(wallet.address),
+    api.call.reviveApi.gasPrice(),
+    api.consts.revive.chainId,
+  ]);
+  const raw = await wallet.signTransaction({
+    type: 2,
+    chainId: chainId.toBigInt(),
+    nonce: nonce.toNumber(),
+    maxFeePerGas: gasPrice.toBigInt(),
+    maxPriorityFeePerGas: 0n,
+    // Gas pays for the compute and the storage deposits alike: enough for `maxCost` plancks;
+    // what is not used is refunded.
+    gasLimit: (maxCost * WEI_PER_PLANCK) / gasPrice.toBigInt(),
+    to,
+    value,
+    data,
+  });
+  return new Promise((resolve, reject) => {
+    let unsubscribe = () => {};
+    api.tx.revive
+      .ethTransact(raw)
+      .send(({ status, events, dispatchError }) => {
+        if (status.isInvalid || status.isDropped || status.isUsurped) {
+          unsubscribe();
+          reject(new Error(`Ethereum transaction ${status.type}`));
+        } else if (status.isFinalized) {
+          unsubscribe();
+          resolve({ events, dispatchError: dispatchError ? dispatchError.toString() : null });
+        }
+      })
+      .then((u) => {
+        unsubscribe = u;
+      })
+      .catch(reject);
+  });
+}

@@ -7,10 +7,13 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDevNode } from '../lib/node.mjs';
-import { UNIT, MILLI, PERCENT, devAccounts, freeBalance, expectOk, send, eventOf, rpc, versionSpec } from '../lib/chain.mjs';
+import {
+  UNIT, MILLI, PERCENT, devAccounts, freeBalance, expectOk, send, eventOf, rpc, treasuryAddress, versionSpec,
+} from '../lib/chain.mjs';
+import { Wallet, getCreateAddress } from 'ethers';
 import {
   TRIBUTARY_PRECOMPILE, WEI_PER_PLANCK, accountOfH160, callTx, compile, deploy, h160Of, mapAccount,
-  tributaryInterface, view,
+  sendEthTransaction, tributaryInterface, view,
 } from '../lib/solidity.mjs';
 
 let node;
@@ -209,4 +212,51 @@ describe('Solidity: an AI app pays per invocation through the precompile', () =>
       /RoyaltyDistribution::NothingToClaim/,
     );
   });
+
+  test('an Ethereum wallet deploys and pays the app with signed Ethereum transactions', async () => {
+    // What `eth-rpc` relays for ethers or MetaMask: `Revive.ethTransact` with an EIP-1559
+    // transaction signed for chain 87420; the signer's account is its address padded with 0xEE
+    // and needs no mapping.
+    const { alice, eve } = who;
+    const wallet = Wallet.createRandom();
+    const walletAccount = accountOfH160(wallet.address);
+    await ok(api.tx.balances.transferKeepAlive(walletAccount, 1_000n * UNIT), alice);
+    assert.equal(Number(api.consts.revive.chainId.toBigInt()), 87420);
+
+    const nonce = (await api.call.reviveApi.nonce(wallet.address)).toNumber();
+    const data = aiApp.bytecode + aiApp.iface.encodeDeploy([tune, h160Of(eve.address), 0]).slice(2);
+    let r = await sendEthTransaction(api, wallet, { data });
+    assert.equal(r.dispatchError, null);
+    const [deployer, contract] = eventOf(r.events, 'revive', 'Instantiated');
+    assert.equal(deployer.toHex(), wallet.address.toLowerCase());
+    const ethApp = getCreateAddress({ from: wallet.address, nonce });
+    assert.equal(contract.toHex(), ethApp.toLowerCase());
+
+    // serve(4) at no markup: exactly the quote, 4 TRIB + 2 TRIB provider fee, in wei.
+    const [price] = await view(api, walletAccount, ethApp, aiApp.iface, 'priceOf', [4]);
+    assert.equal(price, 6n * UNIT * WEI_PER_PLANCK);
+    const before = await freeBalance(api, walletAccount);
+    const start = await owed(tune, eve.address);
+    r = await sendEthTransaction(api, wallet, { to: ethApp, data: aiApp.iface.encodeFunctionData('serve', [4]), value: price });
+    assert.equal(r.dispatchError, null);
+    const invoked = eventOf(r.events, 'invocationMetering', 'Invoked');
+    assert.equal(invoked.payer.toString(), accountOfH160(ethApp));
+    assert.equal(invoked.total.toBigInt(), 6n * UNIT);
+    const afterServe = await owed(tune, eve.address);
+    assert.equal(afterServe.undistributed - start.undistributed, 3_880n * MILLI);
+    assert.equal(afterServe.credits - start.credits, 2n * UNIT);
+    // The wallet paid the value, the transaction's fee (charged for the gas used; the rest of
+    // the gas limit is refunded) and the rounding of that fee up to whole gas, which goes to the
+    // treasury: nothing else, and nothing is destroyed.
+    const fee = eventOf(r.events, 'transactionPayment', 'TransactionFeePaid');
+    assert.ok(fee.actualFee.toBigInt() > 0n);
+    const treasury = treasuryAddress(api);
+    const rounding = r.events
+      .filter(({ event }) => event.section === 'balances' && event.method === 'Deposit' && event.data.who.toString() === treasury)
+      .reduce((sum, { event }) => sum + event.data.amount.toBigInt(), 0n);
+    const gasInPlancks = (await api.call.reviveApi.gasPrice()).toBigInt() / WEI_PER_PLANCK;
+    assert.ok(rounding < gasInPlancks, `rounding ${rounding} is less than one gas (${gasInPlancks} plancks)`);
+    assert.equal(await freeBalance(api, walletAccount), before - 6n * UNIT - fee.actualFee.toBigInt() - rounding);
+  });
 });
+
