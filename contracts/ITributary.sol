@@ -30,7 +30,9 @@ interface ITributary {
 	/// @param version The version, or 0 for the model's latest.
 	/// @param units The units to pay for (more than 0).
 	/// @param provider The compute provider (it must have an offer for the model), or
-	/// `address(0)` for none.
+	/// `address(0)` for none. A Substrate account is reached by its address only once it has
+	/// mapped it (`Revive.map_account`); until then its address names another account, which
+	/// has no offer ("InvocationMetering::NoOffer").
 	/// @return resolvedVersion The version priced.
 	/// @return royalty Paid along the version's route.
 	/// @return protocolFee Paid to the treasury.
@@ -57,7 +59,8 @@ interface ITributary {
 		returns (uint32 resolvedVersion, uint256 total);
 
 	/// A model version's royalty route; reverts with "ModelRegistry::UnknownVersion" when there is
-	/// no such version (0 names the latest).
+	/// no such version (0 names the latest). An account's part carries the account's address,
+	/// which `pendingRoyalties` reads only once the account has mapped it.
 	function route(uint32 model, uint32 version) external view returns (RoutePart[] memory parts);
 
 	/// The royalty credits `account` may claim now with `claim` (fees and route parts paid to

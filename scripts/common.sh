@@ -11,6 +11,14 @@ export WASM_BUILD_WORKSPACE_HINT="$ROOT"
 # which the node embeds and the forkless-upgrade test sends: the uncompressed runtime (≈6 MB with
 # the contracts pallet) no longer fits in a block.
 export WASM_BUILD_TYPE=release
+# Clippy lints the workspace's own crates as they compile: `clippy-driver` (what `cargo clippy`
+# runs) wraps rustc for them and, unlike `cargo clippy`'s check, also generates code, so one build
+# serves the lints (`-D warnings`), the node and the tests, and the dependencies are compiled once
+# instead of compiled and checked again. Every script builds with it, so none rebuilds the
+# workspace's crates for another.
+RUSTC_WORKSPACE_WRAPPER="$(rustc --print sysroot)/bin/clippy-driver"
+export RUSTC_WORKSPACE_WRAPPER
+export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 # litep2p's TLS stack links the system OpenSSL instead of building a vendored copy (≈4 min).
 export OPENSSL_NO_VENDOR=1
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
@@ -31,7 +39,10 @@ build_benchmark_node() {
 	# `benchmark storage`; its wasm build cannot resolve itself from this workspace: skip it.
 	# pallet-revive's benchmark fixtures need a RISC-V toolchain and `resolc`; the runtime does
 	# not benchmark the contracts pallet (it uses the release's weights): skip them too.
-	(cd "$ROOT" && SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1 SKIP_PALLET_REVIVE_FIXTURES=1 \
+	# Built without the lints (its own target directory and profile): benchmark code is linted
+	# by the test build.
+	(cd "$ROOT" && unset RUSTC_WORKSPACE_WRAPPER CLIPPY_ARGS &&
+		SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1 SKIP_PALLET_REVIVE_FIXTURES=1 \
 		CARGO_TARGET_DIR="$CARGO_TARGET_DIR/benchmarks" \
 		cargo build --locked --release -p tributary-node --features runtime-benchmarks)
 }
@@ -46,4 +57,17 @@ stamp_benchmark_sources() {
 # A pallet's benchmark source files, in byte order.
 benchmark_sources() {
 	find "$1/src" -path '*/benchmarking*' -name '*.rs' | LC_ALL=C sort
+}
+
+# Waits (up to two minutes) until a node answers JSON-RPC on 127.0.0.1:$1.
+wait_for_rpc() {
+	local port="$1"
+	for _ in $(seq 1 240); do
+		curl -fsS -H 'Content-Type: application/json' \
+			-d '{"jsonrpc":"2.0","id":1,"method":"system_health","params":[]}' \
+			"http://127.0.0.1:$port" >/dev/null 2>&1 && return 0
+		sleep 0.5
+	done
+	echo "no JSON-RPC answer on port $port" >&2
+	return 1
 }

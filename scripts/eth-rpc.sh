@@ -36,12 +36,7 @@ if [ -z "$node_url" ]; then
 	echo "==> dev node on ws://127.0.0.1:$rpc_port (log: $log)"
 	"$NODE_BIN" --dev --tmp --rpc-port "$rpc_port" --no-prometheus >"$log" 2>&1 &
 	pids+=($!)
-	for _ in $(seq 1 240); do
-		curl -fsS -H 'Content-Type: application/json' \
-			-d '{"jsonrpc":"2.0","id":1,"method":"system_health","params":[]}' \
-			"http://127.0.0.1:$rpc_port" >/dev/null 2>&1 && break
-		sleep 0.5
-	done
+	wait_for_rpc "$rpc_port"
 	node_url="ws://127.0.0.1:$rpc_port"
 fi
 

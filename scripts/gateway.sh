@@ -26,12 +26,7 @@ trap cleanup EXIT
 pids+=($!)
 "$bin/tributary-gateway-stub" --listen "127.0.0.1:$stub_port" >"$dir/stub.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 240); do
-	curl -fsS -H 'Content-Type: application/json' \
-		-d '{"jsonrpc":"2.0","id":1,"method":"system_health","params":[]}' \
-		"http://127.0.0.1:$rpc_port" >/dev/null 2>&1 && break
-	sleep 0.5
-done
+wait_for_rpc "$rpc_port"
 
 echo "==> on chain: Bob's model, Charlie's offer, Alice's channel"
 setup="$(cd "$ROOT/e2e" && node gateway-try.mjs setup "ws://127.0.0.1:$rpc_port" "$dir/channel.json")"

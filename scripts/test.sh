@@ -25,20 +25,19 @@ elif ! grep -q "did not match any packages" <<<"$rocksdb_tree"; then
 fi
 echo "librocksdb-sys: not in the dependency graph"
 
-step "build the node and runtime"
+# Clippy (`-D warnings`) lints every crate of the workspace as these builds compile it
+# (`RUSTC_WORKSPACE_WRAPPER`, see common.sh): the node's build its libraries and binaries, the
+# test build their tests and examples — what `cargo clippy --workspace --all-targets` covers.
+step "build the node and runtime (clippy: libraries and binaries)"
 build_node
 
-step "cargo clippy --all-targets -D warnings"
-cargo clippy --workspace --all-targets --locked -- -D warnings
-
-step "cargo test"
+step "cargo test (clippy: tests and examples)"
 cargo test --workspace --locked
 
 step "try-runtime: the upgrade checks and every try_state on a lived-in chain"
 # The `try-runtime` feature changes FRAME itself, so this builds the runtime natively (no wasm)
-# in its own target subdirectory: the node's build above never carries the feature.
-SKIP_WASM_BUILD=1 CARGO_TARGET_DIR="$CARGO_TARGET_DIR/try-runtime" \
-	cargo clippy --locked -p tributary-runtime --features try-runtime --lib --tests -- -D warnings
+# in its own target subdirectory: the node's build above never carries the feature. The same
+# build lints the code the feature adds.
 SKIP_WASM_BUILD=1 CARGO_TARGET_DIR="$CARGO_TARGET_DIR/try-runtime" \
 	cargo test --locked -p tributary-runtime --features try-runtime --lib upgrade_tests
 

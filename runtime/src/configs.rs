@@ -72,8 +72,21 @@ parameter_types! {
 	pub const SS58Prefix: u16 = SS58_PREFIX;
 }
 
+/// The calls signed accounts may dispatch: all but `Revive::batch_map_accounts`, which maps any
+/// existing accounts without a deposit and is free when most of them were unmapped — a migration
+/// tool for chains that map every account automatically. Here a mapping is paid for by its
+/// account (`Revive::map_account`); root may still run the batch.
+pub struct SignedCalls;
+
+impl frame_support::traits::Contains<RuntimeCall> for SignedCalls {
+	fn contains(call: &RuntimeCall) -> bool {
+		!matches!(call, RuntimeCall::Revive(pallet_revive::Call::batch_map_accounts { .. }))
+	}
+}
+
 #[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
 impl frame_system::Config for Runtime {
+	type BaseCallFilter = SignedCalls;
 	type Block = Block;
 	type BlockWeights = RuntimeBlockWeights;
 	type BlockLength = RuntimeBlockLength;

@@ -7,12 +7,13 @@
 //! view), as a precompile is not metered otherwise.
 
 use crate::{
-	AllPalletsWithSystem, InvocationMetering, ModelRegistry, RoyaltyDistribution, Runtime,
+	AllPalletsWithSystem, Balance, InvocationMetering, ModelRegistry, RoyaltyDistribution, Runtime,
 	RuntimeCall, RuntimeOrigin,
 };
 use alloc::{format, string::String, vec::Vec};
 use core::num::NonZero;
 use frame_support::{dispatch::GetDispatchInfo, traits::PalletsInfoAccess, weights::Weight};
+use pallet_invocation_metering::runtime_api::VersionQuote;
 use pallet_revive::precompiles::{
 	alloy::{
 		self,
@@ -84,17 +85,12 @@ impl Precompile for TributaryPrecompile {
 	}
 }
 
-/// `quote`: the four reads of `invoke`'s quote (model, version, infringement, offer).
+/// `quote`: the four reads of `invoke`'s quote (model, version, infringement, offer), and the
+/// provider's address mapping.
 fn quote(call: &ITributary::quoteCall, env: &mut impl Ext<T = Runtime>) -> Result<Vec<u8>, Error> {
-	env.charge(quote_reads())?;
+	env.charge(quote_reads().saturating_add(mapping_read(call.provider)))?;
 	let provider = optional_account(call.provider);
-	let quoted = InvocationMetering::api_quote(
-		call.model,
-		version(call.version),
-		call.units,
-		provider.as_ref(),
-	)
-	.map_err(revert)?;
+	let quoted = quote_now(call.model, call.version, call.units, provider.as_ref())?;
 	Ok(ITributary::quoteCall::abi_encode_returns(&ITributary::quoteReturn {
 		resolvedVersion: quoted.version,
 		royalty: U256::from(quoted.quote.royalty),
@@ -110,6 +106,8 @@ fn invoke(
 	call: &ITributary::invokeCall,
 	env: &mut impl Ext<T = Runtime>,
 ) -> Result<Vec<u8>, Error> {
+	// The provider's address mapping is read to build the call.
+	env.charge(mapping_read(call.provider))?;
 	let provider = optional_account(call.provider);
 	// A limit above any balance is no limit.
 	let max_total = u128::try_from(call.maxTotal).unwrap_or(u128::MAX);
@@ -123,13 +121,7 @@ fn invoke(
 	let charged =
 		env.charge(dispatch.get_dispatch_info().call_weight.saturating_add(quote_reads()))?;
 	let payer = caller(env)?;
-	let quoted = InvocationMetering::api_quote(
-		call.model,
-		version(call.version),
-		call.units,
-		provider.as_ref(),
-	)
-	.map_err(revert)?;
+	let quoted = quote_now(call.model, call.version, call.units, provider.as_ref())?;
 	let post = dispatch.dispatch(RuntimeOrigin::signed(payer)).map_err(|e| revert(e.error))?;
 	if let Some(actual) = post.actual_weight {
 		env.adjust_gas(charged, actual.saturating_add(quote_reads()));
@@ -171,12 +163,12 @@ fn route(call: &ITributary::routeCall, env: &mut impl Ext<T = Runtime>) -> Resul
 	Ok(ITributary::routeCall::abi_encode_returns(&parts))
 }
 
-/// `pendingRoyalties`: one read of the account's credits.
+/// `pendingRoyalties`: the reads of the address's mapping and of the account's credits.
 fn pending_royalties(
 	call: &ITributary::pendingRoyaltiesCall,
 	env: &mut impl Ext<T = Runtime>,
 ) -> Result<Vec<u8>, Error> {
-	env.charge(reads(1))?;
+	env.charge(reads(2))?;
 	let account = AccountMapper::to_account_id(&H160(call.account.into_array()));
 	let credits = RoyaltyDistribution::claimable_credits(&account);
 	Ok(ITributary::pendingRoyaltiesCall::abi_encode_returns(&U256::from(credits)))
@@ -193,6 +185,18 @@ fn claim(env: &mut impl Ext<T = Runtime>) -> Result<Vec<u8>, Error> {
 		env.adjust_gas(charged, actual.saturating_add(reads(1)));
 	}
 	Ok(ITributary::claimCall::abi_encode_returns(&U256::from(credits)))
+}
+
+/// What `invoke` charges now for `units` of `model`'s `version` (0: the latest) served by
+/// `provider`, or the error it fails with.
+fn quote_now(
+	model: u32,
+	version_or_latest: u32,
+	units: u64,
+	provider: Option<&crate::AccountId>,
+) -> Result<VersionQuote<Balance>, Error> {
+	InvocationMetering::api_quote(model, version(version_or_latest), units, provider)
+		.map_err(revert)
 }
 
 /// The account that pays and claims: `msg.sender`. Root (a call from `sudo`) has no balance.
@@ -216,6 +220,16 @@ fn reads(count: u64) -> Weight {
 
 fn quote_reads() -> Weight {
 	reads(4)
+}
+
+/// Resolving a provider's address reads its mapping (`Revive::OriginalAccount`); none for
+/// `address(0)`.
+fn mapping_read(provider: Address) -> Weight {
+	if provider == Address::ZERO {
+		Weight::zero()
+	} else {
+		reads(1)
+	}
 }
 
 /// A failed dispatch as a Solidity revert naming the error: "Pallet::Error" for a pallet's,

@@ -549,3 +549,31 @@ fn an_upgrade_creates_the_contracts_account_once() {
 		assert_eq!(pallet_balances::TotalIssuance::<Runtime>::get(), issuance);
 	});
 }
+
+#[test]
+fn nobody_maps_other_accounts_for_free() {
+	use frame_support::dispatch::GetDispatchInfo;
+	use sp_runtime::traits::Dispatchable;
+	development().execute_with(|| {
+		let (alice, bob, charlie, ..) = dev_accounts();
+		// `batch_map_accounts` would map Bob and Charlie without their deposits, and refund the
+		// fee: a free extrinsic per unmapped account, and mappings nobody paid for.
+		let batch = crate::RuntimeCall::Revive(pallet_revive::Call::batch_map_accounts {
+			accounts: vec![bob.clone(), charlie.clone()],
+		});
+		assert!(batch.get_dispatch_info().call_weight.ref_time() > 0);
+		let refused = batch.clone().dispatch(signed(&alice)).unwrap_err();
+		assert_eq!(refused.error, frame_system::Error::<Runtime>::CallFiltered.into());
+		assert!(!Mapper::is_mapped(&bob) && !Mapper::is_mapped(&charlie));
+		// Through a batch too.
+		let nested =
+			crate::RuntimeCall::Utility(pallet_utility::Call::batch_all { calls: vec![batch] });
+		assert!(nested.dispatch(signed(&alice)).is_err());
+		assert!(!Mapper::is_mapped(&bob) && !Mapper::is_mapped(&charlie));
+		// Each maps itself, holding its own deposit.
+		let before = free(&bob);
+		map(&bob);
+		assert!(Mapper::is_mapped(&bob));
+		assert_eq!(before - free(&bob), 152 * MILLI);
+	});
+}
