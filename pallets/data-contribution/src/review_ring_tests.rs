@@ -1,5 +1,5 @@
-//! Attacks on reviews and bounties by a ring of colluding accounts, each a test named after its
-//! scenario. Each failed on the pallet as it was before sealed votes, the reviewer draw, the
+//! What a ring of colluding accounts would try on reviews and bounties, each a test named after
+//! its scenario. Each failed on the pallet as it was before sealed votes, the reviewer draw, the
 //! acceptance window and gold items (the calls they use did not exist, or the ring was paid);
 //! balances, stakes and shares are checked exactly.
 

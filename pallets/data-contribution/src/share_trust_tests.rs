@@ -1,4 +1,4 @@
-//! The attacks an outsider would try on the shares of a dataset, each a test named after its
+//! What an outsider would try on the shares of a dataset, each a test named after its
 //! scenario: written against the pallet before its trust model existed (each failed then) and
 //! passing since. Balances and shares are checked exactly.
 
