@@ -86,7 +86,9 @@ export function submit(api, tx, signer, { until = 'finalized', timeoutMs = 120_0
       unsubscribe();
       reject(new Error(`transaction not ${until} within ${timeoutMs} ms`));
     }, timeoutMs);
-    tx.signAndSend(signer, (result) => {
+    // Unsigned (no signer): a transaction that carries its own proof, e.g. `Revive.ethTransact`.
+    const sent = (callback) => (signer ? tx.signAndSend(signer, callback) : tx.send(callback));
+    sent((result) => {
       const { status, events, dispatchError } = result;
       if (status.isInvalid || status.isDropped || status.isUsurped) {
         clearTimeout(timer);

@@ -8,7 +8,7 @@ import solc from 'solc';
 import { Interface } from 'ethers';
 import { hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { decodeAddress, encodeAddress, keccakAsU8a } from '@polkadot/util-crypto';
-import { expectOk, eventOf } from './chain.mjs';
+import { expectOk, eventOf, submit } from './chain.mjs';
 
 /** The repository's `contracts/` directory. */
 export const CONTRACTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'contracts');
@@ -161,22 +161,5 @@ export async function sendEthTransaction(api, wallet, { to = null, data = '0x', 
     value,
     data,
   });
-  return new Promise((resolve, reject) => {
-    let unsubscribe = () => {};
-    api.tx.revive
-      .ethTransact(raw)
-      .send(({ status, events, dispatchError }) => {
-        if (status.isInvalid || status.isDropped || status.isUsurped) {
-          unsubscribe();
-          reject(new Error(`Ethereum transaction ${status.type}`));
-        } else if (status.isFinalized) {
-          unsubscribe();
-          resolve({ events, dispatchError: dispatchError ? dispatchError.toString() : null });
-        }
-      })
-      .then((u) => {
-        unsubscribe = u;
-      })
-      .catch(reject);
-  });
+  return submit(api, api.tx.revive.ethTransact(raw), null);
 }
